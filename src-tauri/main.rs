@@ -1,0 +1,1 @@
+fn main() { frontdesk_desktop::run() }
