@@ -1,1 +1,99 @@
-//! Frontdesk core.
+//! Frontdesk core: the domain, its storage in SQLite and the one API facade, [`Frontdesk`], that the
+//! desktop window, the `frontdesk` CLI and the tests all call.
+//!
+//! Every method takes the [`Actor`] making the request; roles are checked here and every staff
+//! mutation writes its audit row in the same transaction as the change itself.
+
+pub mod attendance;
+pub mod audit;
+mod auth;
+pub mod bindings;
+mod db;
+pub mod employees;
+mod error;
+pub mod import;
+pub mod onsite;
+pub mod paths;
+pub mod settings;
+pub mod sites;
+pub mod staff;
+mod text;
+pub mod time;
+pub mod visitors;
+pub mod visits;
+
+use std::path::Path;
+
+use sqlx::SqlitePool;
+use uuid::Uuid;
+
+pub use auth::{Actor, ActorKind, Permission, Role};
+pub use error::{ApiError, Error, ErrorCode, Result};
+pub use paths::DataDir;
+
+/// The core API. Cheap to clone; all clones share one connection pool.
+#[derive(Clone)]
+pub struct Frontdesk {
+    pool: SqlitePool,
+    device_id: Uuid,
+    data_dir: DataDir,
+}
+
+impl Frontdesk {
+    /// Opens (creating if needed) the database in `data_dir` and brings its schema up to date.
+    pub async fn open(data_dir: impl AsRef<Path>) -> Result<Self> {
+        let data_dir = DataDir::new(data_dir.as_ref());
+        let pool = db::open(&data_dir.database()).await?;
+        let device_id = load_or_create_device_id(&data_dir)?;
+        Ok(Self {
+            pool,
+            device_id,
+            data_dir,
+        })
+    }
+
+    pub fn data_dir(&self) -> &DataDir {
+        &self.data_dir
+    }
+
+    /// This PC's id, recorded on visits, attendance and audit rows.
+    pub fn device_id(&self) -> Uuid {
+        self.device_id
+    }
+
+    /// Direct pool access for benchmarks and tests that load data in bulk.
+    #[doc(hidden)]
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+pub(crate) fn new_id() -> Uuid {
+    Uuid::now_v7()
+}
+
+pub(crate) fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+fn load_or_create_device_id(dir: &DataDir) -> Result<Uuid> {
+    let path = dir.device_id_file();
+    match std::fs::read_to_string(&path) {
+        Ok(s) => {
+            if let Ok(id) = Uuid::parse_str(s.trim()) {
+                return Ok(id);
+            }
+            tracing::warn!(path = %path.display(), "device id file unreadable; issuing a new id");
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(Error::io(format!("reading {}", path.display()), e)),
+    }
+    let id = new_id();
+    std::fs::write(&path, id.to_string())
+        .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+    Ok(id)
+}

@@ -1,0 +1,258 @@
+//! Employee attendance: IN/OUT events from the clock-in camera, a PIN, or a staff member.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::auth::{Actor, ActorKind, Permission};
+use crate::error::{Error, Result};
+use crate::time::{from_ms, to_ms};
+use crate::{Frontdesk, audit, new_id, now_ms, text};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub enum Direction {
+    #[serde(rename = "IN")]
+    In,
+    #[serde(rename = "OUT")]
+    Out,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::In => "IN",
+            Direction::Out => "OUT",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Self> {
+        match s {
+            "IN" => Ok(Direction::In),
+            "OUT" => Ok(Direction::Out),
+            other => Err(Error::Internal(format!("unknown direction {other}"))),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AttendanceSource {
+    Face,
+    Pin,
+    Manual,
+}
+
+impl AttendanceSource {
+    fn as_str(self) -> &'static str {
+        match self {
+            AttendanceSource::Face => "face",
+            AttendanceSource::Pin => "pin",
+            AttendanceSource::Manual => "manual",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct AttendanceRequest {
+    pub employee_id: Uuid,
+    /// `None` toggles: IN when the employee's last event is OUT (or there is none), else OUT.
+    pub direction: Option<Direction>,
+    pub source: AttendanceSource,
+    /// Face-match confidence in [0, 1] when `source` is face.
+    pub confidence: Option<f32>,
+    /// A past time for a manual entry (staff only, with a note); defaults to now.
+    pub at: Option<DateTime<Utc>>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AttendanceEvent {
+    pub id: Uuid,
+    pub employee_id: Uuid,
+    pub employee_name: String,
+    pub direction: Direction,
+    pub at: DateTime<Utc>,
+    pub source: AttendanceSource,
+    pub confidence: Option<f32>,
+}
+
+impl Frontdesk {
+    pub async fn record_attendance(
+        &self,
+        actor: &Actor,
+        req: AttendanceRequest,
+    ) -> Result<AttendanceEvent> {
+        actor.require(Permission::RecordAttendance)?;
+        let now = now_ms();
+        let note = text::optional("note", req.note.as_deref(), 500)?;
+        match (req.source, &actor.kind) {
+            (AttendanceSource::Manual, ActorKind::Kiosk) => {
+                return Err(Error::validation(
+                    "source",
+                    "the kiosk cannot record manual entries",
+                ));
+            }
+            (AttendanceSource::Face | AttendanceSource::Pin, ActorKind::Staff(_))
+                if req.at.is_some() =>
+            {
+                return Err(Error::validation(
+                    "at",
+                    "only manual entries may be back-dated",
+                ));
+            }
+            _ => {}
+        }
+        let at = match req.at {
+            None => now,
+            Some(t) => {
+                let t = to_ms(t);
+                if t > now + 60_000 {
+                    return Err(Error::validation("at", "cannot be in the future"));
+                }
+                if note.is_none() {
+                    return Err(Error::validation(
+                        "note",
+                        "a back-dated entry needs a reason",
+                    ));
+                }
+                t
+            }
+        };
+        if let Some(c) = req.confidence
+            && !(0.0..=1.0).contains(&c)
+        {
+            return Err(Error::validation("confidence", "must be between 0 and 1"));
+        }
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let emp = sqlx::query(
+            "SELECT name, active, site_id FROM employees WHERE id = ? AND organisation_id = ?",
+        )
+        .bind(req.employee_id)
+        .bind(actor.organisation_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(Error::NotFound { entity: "employee" })?;
+        let name: String = emp.try_get("name")?;
+        if !emp.try_get::<bool, _>("active")? {
+            return Err(Error::Conflict(format!("{name} is no longer active")));
+        }
+        let last = sqlx::query(
+            "SELECT direction, at FROM attendance_events WHERE employee_id = ? AND at <= ? ORDER BY at DESC LIMIT 1",
+        )
+        .bind(req.employee_id)
+        .bind(at)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let last = match last {
+            Some(r) => Some((
+                Direction::parse(&r.try_get::<String, _>("direction")?)?,
+                r.try_get::<i64, _>("at")?,
+            )),
+            None => None,
+        };
+        let direction = match (req.direction, last) {
+            (Some(d), _) => d,
+            (None, Some((Direction::In, _))) => Direction::Out,
+            (None, _) => Direction::In,
+        };
+        if let Some((d, t)) = last
+            && d == direction
+            && req.source != AttendanceSource::Manual
+        {
+            let when = from_ms(t).format("%H:%M UTC");
+            let what = if d == Direction::In {
+                "clocked in"
+            } else {
+                "clocked out"
+            };
+            return Err(Error::Conflict(format!("{name} already {what} at {when}")));
+        }
+        let site_id: Option<Uuid> = match emp.try_get::<Option<Uuid>, _>("site_id")? {
+            Some(s) => Some(s),
+            None => sqlx::query_scalar("SELECT site_id FROM devices WHERE id = ?")
+                .bind(self.device_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .flatten(),
+        };
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO attendance_events (id, employee_id, site_id, direction, at, source, confidence, device_id, created_by, note, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(req.employee_id)
+        .bind(site_id)
+        .bind(direction.as_str())
+        .bind(at)
+        .bind(req.source.as_str())
+        .bind(req.confidence)
+        .bind(self.device_id)
+        .bind(actor.staff_id())
+        .bind(&note)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            &format!("attendance.{}", direction.as_str().to_lowercase()),
+            "attendance_event",
+            Some(id),
+            serde_json::json!({ "employee_id": req.employee_id, "source": req.source.as_str(), "back_dated": req.at.is_some() }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(AttendanceEvent {
+            id,
+            employee_id: req.employee_id,
+            employee_name: name,
+            direction,
+            at: from_ms(at),
+            source: req.source,
+            confidence: req.confidence,
+        })
+    }
+
+    /// An employee's events in `[from, to)`, oldest first.
+    pub async fn attendance(
+        &self,
+        actor: &Actor,
+        employee_id: Uuid,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<AttendanceEvent>> {
+        actor.require(Permission::ViewVisits)?;
+        let rows = sqlx::query(
+            "SELECT a.id, a.employee_id, e.name, a.direction, a.at, a.source, a.confidence
+             FROM attendance_events a JOIN employees e ON e.id = a.employee_id
+             WHERE a.employee_id = ? AND e.organisation_id = ? AND a.at >= ? AND a.at < ? ORDER BY a.at",
+        )
+        .bind(employee_id)
+        .bind(actor.organisation_id)
+        .bind(to_ms(from))
+        .bind(to_ms(to))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let source: String = r.try_get("source")?;
+                Ok(AttendanceEvent {
+                    id: r.try_get("id")?,
+                    employee_id: r.try_get("employee_id")?,
+                    employee_name: r.try_get("name")?,
+                    direction: Direction::parse(&r.try_get::<String, _>("direction")?)?,
+                    at: from_ms(r.try_get("at")?),
+                    source: match source.as_str() {
+                        "face" => AttendanceSource::Face,
+                        "pin" => AttendanceSource::Pin,
+                        _ => AttendanceSource::Manual,
+                    },
+                    confidence: r.try_get("confidence")?,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,109 @@
+//! The audit log: who did what, to which record, from which PC. Rows are written inside the same
+//! transaction as the change they describe, so a change without its audit row cannot exist.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::{Row, SqliteConnection};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::auth::{Actor, Permission};
+use crate::error::Result;
+use crate::time::{from_ms, to_ms};
+use crate::{Frontdesk, new_id, now_ms};
+
+/// Appends one audit row. `details` must never hold secrets (passwords, PINs, tokens).
+pub(crate) async fn record(
+    conn: &mut SqliteConnection,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entity_id: Option<Uuid>,
+    details: serde_json::Value,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (id, at, actor_kind, actor_id, actor_name, action, entity, entity_id, details, device_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(new_id())
+    .bind(now_ms())
+    .bind(actor.kind_str())
+    .bind(actor.id)
+    .bind(&actor.name)
+    .bind(action)
+    .bind(entity)
+    .bind(entity_id)
+    .bind(details.to_string())
+    .bind(actor.device_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+pub struct AuditQuery {
+    /// Only actions starting with this, e.g. `visit.` or `employee.import`.
+    pub action_prefix: Option<String>,
+    pub entity_id: Option<Uuid>,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    /// Newest first; at most 1000.
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AuditEntry {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    pub actor_kind: String,
+    pub actor_name: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<Uuid>,
+    #[ts(type = "Record<string, unknown>")]
+    pub details: serde_json::Value,
+    pub device_id: Option<Uuid>,
+}
+
+impl Frontdesk {
+    pub async fn audit(&self, actor: &Actor, q: AuditQuery) -> Result<Vec<AuditEntry>> {
+        actor.require(Permission::ViewAudit)?;
+        let limit = q.limit.unwrap_or(200).clamp(1, 1000);
+        let prefix_hi = q.action_prefix.as_ref().map(|p| format!("{p}\u{10FFFF}"));
+        let rows = sqlx::query(
+            "SELECT id, at, actor_kind, actor_name, action, entity, entity_id, details, device_id
+             FROM audit_log
+             WHERE (?1 IS NULL OR (action >= ?1 AND action < ?2))
+               AND (?3 IS NULL OR entity_id = ?3)
+               AND (?4 IS NULL OR at >= ?4)
+               AND (?5 IS NULL OR at < ?5)
+             ORDER BY at DESC, id DESC
+             LIMIT ?6",
+        )
+        .bind(&q.action_prefix)
+        .bind(prefix_hi)
+        .bind(q.entity_id)
+        .bind(q.since.map(to_ms))
+        .bind(q.until.map(to_ms))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let details: String = r.try_get("details")?;
+                Ok(AuditEntry {
+                    id: r.try_get("id")?,
+                    at: from_ms(r.try_get("at")?),
+                    actor_kind: r.try_get("actor_kind")?,
+                    actor_name: r.try_get("actor_name")?,
+                    action: r.try_get("action")?,
+                    entity: r.try_get("entity")?,
+                    entity_id: r.try_get("entity_id")?,
+                    details: serde_json::from_str(&details).unwrap_or(serde_json::Value::Null),
+                    device_id: r.try_get("device_id")?,
+                })
+            })
+            .collect()
+    }
+}

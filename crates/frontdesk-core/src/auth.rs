@@ -1,0 +1,267 @@
+//! Who is acting, and what they may do. Roles are enforced here, in the core, so every client (the
+//! window, the kiosk, the CLI) gets the same answer.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Argon2, password_hash::rand_core::OsRng};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+
+/// A staff account's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Everything, including staff accounts, settings, exports and erasure.
+    Admin,
+    /// Runs the desk: visitors, employees and enrolment, invites, reprints, evacuation list.
+    FrontDesk,
+    /// Reads the visit log and exports timesheets and reports.
+    Manager,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::FrontDesk => "front_desk",
+            Role::Manager => "manager",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "admin" => Some(Role::Admin),
+            "front_desk" | "front-desk" | "frontdesk" => Some(Role::FrontDesk),
+            "manager" => Some(Role::Manager),
+            _ => None,
+        }
+    }
+}
+
+/// Things an actor may be allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    ManageStaff,
+    ManageSites,
+    ManageSettings,
+    ManageEmployees,
+    SignVisitors,
+    ViewVisits,
+    RecordAttendance,
+    CorrectAttendance,
+    ExportTimesheets,
+    EraseData,
+    ViewAudit,
+}
+
+impl Permission {
+    fn describe(self) -> &'static str {
+        match self {
+            Permission::ManageStaff => "manage staff accounts",
+            Permission::ManageSites => "manage sites",
+            Permission::ManageSettings => "change settings",
+            Permission::ManageEmployees => "manage employees",
+            Permission::SignVisitors => "sign visitors in or out",
+            Permission::ViewVisits => "view visits",
+            Permission::RecordAttendance => "record attendance",
+            Permission::CorrectAttendance => "correct attendance",
+            Permission::ExportTimesheets => "export timesheets",
+            Permission::EraseData => "erase personal data",
+            Permission::ViewAudit => "view the audit log",
+        }
+    }
+
+    fn allowed(self, kind: &ActorKind) -> bool {
+        use Permission::*;
+        match kind {
+            ActorKind::System => true,
+            ActorKind::Kiosk => matches!(self, SignVisitors | RecordAttendance),
+            ActorKind::Staff(Role::Admin) => true,
+            ActorKind::Staff(Role::FrontDesk) => matches!(
+                self,
+                ManageEmployees | SignVisitors | ViewVisits | RecordAttendance | CorrectAttendance
+            ),
+            ActorKind::Staff(Role::Manager) => {
+                matches!(self, ViewVisits | ExportTimesheets | CorrectAttendance)
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActorKind {
+    Staff(Role),
+    /// The unattended visitor kiosk or clock-in camera of this PC.
+    Kiosk,
+    /// Frontdesk itself (scheduled jobs such as auto sign-out).
+    System,
+}
+
+/// The authenticated party behind a request. Only the core constructs one: staff by logging in,
+/// kiosks and system jobs through the facade.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub(crate) kind: ActorKind,
+    pub(crate) id: Option<Uuid>,
+    pub(crate) name: String,
+    pub(crate) organisation_id: Uuid,
+    pub(crate) device_id: Uuid,
+}
+
+impl Actor {
+    pub fn kind(&self) -> &ActorKind {
+        &self.kind
+    }
+
+    pub fn staff_id(&self) -> Option<Uuid> {
+        match self.kind {
+            ActorKind::Staff(_) => self.id,
+            _ => None,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub(crate) fn kind_str(&self) -> &'static str {
+        match self.kind {
+            ActorKind::Staff(_) => "staff",
+            ActorKind::Kiosk => "kiosk",
+            ActorKind::System => "system",
+        }
+    }
+
+    pub fn can(&self, permission: Permission) -> bool {
+        permission.allowed(&self.kind)
+    }
+
+    pub fn require(&self, permission: Permission) -> Result<()> {
+        if self.can(permission) {
+            return Ok(());
+        }
+        let role = match &self.kind {
+            ActorKind::Staff(r) => r.as_str().replace('_', " "),
+            ActorKind::Kiosk => "kiosk".into(),
+            ActorKind::System => "system".into(),
+        };
+        Err(Error::Forbidden {
+            role,
+            action: permission.describe(),
+        })
+    }
+}
+
+const MIN_PASSWORD_LEN: usize = 8;
+
+pub(crate) fn check_password_strength(field: &str, password: &str) -> Result<()> {
+    if password.chars().count() < MIN_PASSWORD_LEN {
+        return Err(Error::validation(
+            field,
+            format!("must be at least {MIN_PASSWORD_LEN} characters"),
+        ));
+    }
+    if password.len() > 1024 {
+        return Err(Error::validation(field, "is too long"));
+    }
+    Ok(())
+}
+
+pub(crate) fn check_pin(field: &str, pin: &str) -> Result<()> {
+    if !(4..=8).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::validation(field, "must be 4 to 8 digits"));
+    }
+    Ok(())
+}
+
+/// Hashes a secret with argon2id off the async threads (it is deliberately slow).
+pub(crate) async fn hash_secret(secret: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(secret.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| Error::Internal(format!("hashing failed: {e}")))
+    })
+    .await
+    .map_err(|e| Error::Internal(e.to_string()))?
+}
+
+pub(crate) async fn verify_secret(secret: String, hash: String) -> Result<bool> {
+    tokio::task::spawn_blocking(move || {
+        let parsed = PasswordHash::new(&hash)
+            .map_err(|e| Error::Internal(format!("stored hash unreadable: {e}")))?;
+        Ok(Argon2::default()
+            .verify_password(secret.as_bytes(), &parsed)
+            .is_ok())
+    })
+    .await
+    .map_err(|e| Error::Internal(e.to_string()))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(kind: ActorKind) -> Actor {
+        Actor {
+            kind,
+            id: None,
+            name: "t".into(),
+            organisation_id: Uuid::nil(),
+            device_id: Uuid::nil(),
+        }
+    }
+
+    #[test]
+    fn front_desk_cannot_manage_staff_export_or_erase() {
+        let desk = actor(ActorKind::Staff(Role::FrontDesk));
+        for p in [
+            Permission::ManageStaff,
+            Permission::ExportTimesheets,
+            Permission::EraseData,
+        ] {
+            assert!(!desk.can(p), "front desk must not {p:?}");
+            assert!(matches!(desk.require(p), Err(Error::Forbidden { .. })));
+        }
+        assert!(desk.can(Permission::SignVisitors));
+    }
+
+    #[test]
+    fn kiosk_only_signs_visitors_and_records_attendance() {
+        let kiosk = actor(ActorKind::Kiosk);
+        assert!(kiosk.can(Permission::SignVisitors));
+        assert!(kiosk.can(Permission::RecordAttendance));
+        assert!(
+            !kiosk.can(Permission::ViewVisits),
+            "the lobby screen must not list visits"
+        );
+        assert!(!kiosk.can(Permission::ManageEmployees));
+    }
+
+    #[test]
+    fn manager_exports_but_does_not_sign_visitors() {
+        let m = actor(ActorKind::Staff(Role::Manager));
+        assert!(m.can(Permission::ExportTimesheets));
+        assert!(!m.can(Permission::SignVisitors));
+        assert!(!m.can(Permission::ManageStaff));
+    }
+
+    #[tokio::test]
+    async fn hashes_verify_only_the_right_secret() {
+        let h = hash_secret("correct horse".into()).await.expect("hash");
+        assert!(h.starts_with("$argon2id$"), "argon2id PHC string, got {h}");
+        assert!(
+            verify_secret("correct horse".into(), h.clone())
+                .await
+                .expect("verify")
+        );
+        assert!(
+            !verify_secret("wrong horse".into(), h)
+                .await
+                .expect("verify")
+        );
+    }
+}

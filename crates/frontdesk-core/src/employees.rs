@@ -1,0 +1,385 @@
+//! The employee directory.
+
+use serde::{Deserialize, Serialize};
+use sqlx::{Row, SqliteConnection};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::auth::{Actor, Permission};
+use crate::error::{Error, Result};
+use crate::{Frontdesk, audit, new_id, now_ms, text};
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Employee {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub department: Option<String>,
+    pub title: Option<String>,
+    pub manager_id: Option<Uuid>,
+    pub manager_name: Option<String>,
+    pub site_id: Option<Uuid>,
+    pub active: bool,
+    pub face_consent: bool,
+}
+
+/// Fields of an employee as entered in a form or a CSV row.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+pub struct EmployeeInput {
+    pub code: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub department: Option<String>,
+    pub title: Option<String>,
+    /// The manager's employee code.
+    pub manager_code: Option<String>,
+    pub site_id: Option<Uuid>,
+    pub active: Option<bool>,
+    pub face_consent: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+pub struct EmployeeQuery {
+    /// Matches the start of any word of the name, the code or the email.
+    pub search: Option<String>,
+    pub include_inactive: bool,
+    pub limit: Option<u32>,
+}
+
+/// A host as the kiosk shows it: no contact details on the lobby screen.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct HostSummary {
+    pub id: Uuid,
+    pub name: String,
+    pub department: Option<String>,
+}
+
+/// An employee that passed validation.
+#[derive(Debug, Clone)]
+pub(crate) struct ValidEmployee {
+    pub code: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub department: Option<String>,
+    pub title: Option<String>,
+    pub manager_code: Option<String>,
+    pub site_id: Option<Uuid>,
+    /// `None` keeps the stored value (a CSV without the column must not reset it).
+    pub active: Option<bool>,
+    pub face_consent: Option<bool>,
+    /// When set, the stored manager is kept (a CSV without a manager column).
+    pub keep_manager: bool,
+}
+
+/// Checks every field and returns all problems, so a CSV row or a form reports them at once.
+pub(crate) fn validate(input: &EmployeeInput) -> std::result::Result<ValidEmployee, Vec<Error>> {
+    let mut errors = Vec::new();
+    let mut ok = |r: Result<Option<String>>| match r {
+        Ok(v) => v,
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    let code = ok(text::required("code", &input.code, 64).map(Some));
+    let name = ok(text::required("name", &input.name, 300).map(Some));
+    let email = ok(text::email("email", input.email.as_deref()));
+    let phone = ok(text::phone("phone", input.phone.as_deref()));
+    let department = ok(text::optional(
+        "department",
+        input.department.as_deref(),
+        200,
+    ));
+    let title = ok(text::optional("title", input.title.as_deref(), 200));
+    let manager_code = ok(text::optional(
+        "manager_code",
+        input.manager_code.as_deref(),
+        64,
+    ));
+    if let (Some(c), Some(m)) = (&code, &manager_code)
+        && c == m
+    {
+        errors.push(Error::validation(
+            "manager_code",
+            "an employee cannot manage themselves",
+        ));
+    }
+    match (code, name) {
+        (Some(code), Some(name)) if errors.is_empty() => Ok(ValidEmployee {
+            code,
+            name,
+            email,
+            phone,
+            department,
+            title,
+            manager_code,
+            site_id: input.site_id,
+            active: input.active,
+            face_consent: input.face_consent,
+            keep_manager: false,
+        }),
+        _ => Err(errors),
+    }
+}
+
+pub(crate) enum Upserted {
+    Created(Uuid),
+    Updated(Uuid),
+}
+
+/// Inserts or, when the code exists in the organisation, updates. The manager must already exist.
+pub(crate) async fn upsert(
+    conn: &mut SqliteConnection,
+    org: Uuid,
+    e: &ValidEmployee,
+) -> Result<Upserted> {
+    let manager_id = match &e.manager_code {
+        None => None,
+        Some(code) => Some(id_by_code(conn, org, code).await?.ok_or_else(|| {
+            Error::validation("manager_code", format!("no employee has code {code:?}"))
+        })?),
+    };
+    let now = now_ms();
+    if let Some(id) = id_by_code(conn, org, &e.code).await? {
+        sqlx::query(
+            "UPDATE employees SET name = ?1, email = ?2, phone = ?3, department = ?4, title = ?5,
+                manager_id = CASE WHEN ?6 THEN manager_id ELSE ?7 END,
+                site_id = COALESCE(?8, site_id), active = COALESCE(?9, active),
+                face_consent = COALESCE(?10, face_consent),
+                face_consent_at = CASE COALESCE(?10, face_consent) WHEN 1 THEN COALESCE(face_consent_at, ?11) ELSE NULL END,
+                updated_at = ?11
+             WHERE id = ?12",
+        )
+        .bind(&e.name)
+        .bind(&e.email)
+        .bind(&e.phone)
+        .bind(&e.department)
+        .bind(&e.title)
+        .bind(e.keep_manager)
+        .bind(manager_id)
+        .bind(e.site_id)
+        .bind(e.active)
+        .bind(e.face_consent)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+        return Ok(Upserted::Updated(id));
+    }
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO employees (id, organisation_id, site_id, code, name, email, phone, department, title,
+            manager_id, active, face_consent, face_consent_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id)
+    .bind(org)
+    .bind(e.site_id)
+    .bind(&e.code)
+    .bind(&e.name)
+    .bind(&e.email)
+    .bind(&e.phone)
+    .bind(&e.department)
+    .bind(&e.title)
+    .bind(manager_id)
+    .bind(e.active.unwrap_or(true))
+    .bind(e.face_consent.unwrap_or(false))
+    .bind((e.face_consent == Some(true)).then_some(now))
+    .bind(now)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(Upserted::Created(id))
+}
+
+pub(crate) async fn id_by_code(
+    conn: &mut SqliteConnection,
+    org: Uuid,
+    code: &str,
+) -> Result<Option<Uuid>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM employees WHERE organisation_id = ? AND code = ?")
+            .bind(org)
+            .bind(code)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+const SELECT: &str =
+    "SELECT e.id, e.code, e.name, e.email, e.phone, e.department, e.title, e.manager_id,
+        m.name AS manager_name, e.site_id, e.active, e.face_consent
+    FROM employees e LEFT JOIN employees m ON m.id = e.manager_id";
+
+fn from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Employee> {
+    Ok(Employee {
+        id: r.try_get("id")?,
+        code: r.try_get("code")?,
+        name: r.try_get("name")?,
+        email: r.try_get("email")?,
+        phone: r.try_get("phone")?,
+        department: r.try_get("department")?,
+        title: r.try_get("title")?,
+        manager_id: r.try_get("manager_id")?,
+        manager_name: r.try_get("manager_name")?,
+        site_id: r.try_get("site_id")?,
+        active: r.try_get("active")?,
+        face_consent: r.try_get("face_consent")?,
+    })
+}
+
+fn first_error(mut errors: Vec<Error>) -> Error {
+    if errors.is_empty() {
+        Error::Internal("validation failed without a reason".into())
+    } else {
+        errors.swap_remove(0)
+    }
+}
+
+impl Frontdesk {
+    pub async fn create_employee(&self, actor: &Actor, input: EmployeeInput) -> Result<Employee> {
+        actor.require(Permission::ManageEmployees)?;
+        let valid = validate(&input).map_err(first_error)?;
+        let mut tx = self.pool.begin().await?;
+        if id_by_code(&mut tx, actor.organisation_id, &valid.code)
+            .await?
+            .is_some()
+        {
+            return Err(Error::validation(
+                "code",
+                format!("employee code {:?} is already in use", valid.code),
+            ));
+        }
+        let (Upserted::Created(id) | Upserted::Updated(id)) =
+            upsert(&mut tx, actor.organisation_id, &valid).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "employee.create",
+            "employee",
+            Some(id),
+            serde_json::json!({ "code": valid.code }),
+        )
+        .await?;
+        tx.commit().await?;
+        self.employee(actor, id).await
+    }
+
+    /// Updates an employee; the code may change as long as it stays unique.
+    pub async fn update_employee(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        input: EmployeeInput,
+    ) -> Result<Employee> {
+        actor.require(Permission::ManageEmployees)?;
+        let valid = validate(&input).map_err(first_error)?;
+        let mut tx = self.pool.begin().await?;
+        let current: Option<String> =
+            sqlx::query_scalar("SELECT code FROM employees WHERE id = ? AND organisation_id = ?")
+                .bind(id)
+                .bind(actor.organisation_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let current = current.ok_or(Error::NotFound { entity: "employee" })?;
+        if current != valid.code {
+            if id_by_code(&mut tx, actor.organisation_id, &valid.code)
+                .await?
+                .is_some()
+            {
+                return Err(Error::validation(
+                    "code",
+                    format!("employee code {:?} is already in use", valid.code),
+                ));
+            }
+            sqlx::query("UPDATE employees SET code = ? WHERE id = ?")
+                .bind(&valid.code)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        upsert(&mut tx, actor.organisation_id, &valid).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "employee.update",
+            "employee",
+            Some(id),
+            serde_json::json!({ "code": valid.code, "previous_code": current }),
+        )
+        .await?;
+        tx.commit().await?;
+        self.employee(actor, id).await
+    }
+
+    pub async fn employee(&self, actor: &Actor, id: Uuid) -> Result<Employee> {
+        actor.require(Permission::ViewVisits)?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE e.id = ? AND e.organisation_id = ?"
+        )))
+        .bind(id)
+        .bind(actor.organisation_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(Error::NotFound { entity: "employee" })?;
+        from_row(&row)
+    }
+
+    pub async fn employees(&self, actor: &Actor, q: EmployeeQuery) -> Result<Vec<Employee>> {
+        actor.require(Permission::ViewVisits)?;
+        let search = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE e.organisation_id = ?1 AND (?2 OR e.active = 1)
+               AND (?3 IS NULL OR e.name LIKE ?3 || '%' ESCAPE '\\' OR e.name LIKE '% ' || ?3 || '%' ESCAPE '\\'
+                    OR e.code LIKE ?3 || '%' ESCAPE '\\' OR e.email LIKE ?3 || '%' ESCAPE '\\')
+             ORDER BY e.name COLLATE NOCASE LIMIT ?4"
+        )))
+        .bind(actor.organisation_id)
+        .bind(q.include_inactive)
+        .bind(search.map(escape_like))
+        .bind(i64::from(q.limit.unwrap_or(500).clamp(1, 10_000)))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// Host lookup for the sign-in form and kiosk: active employees whose name starts with `query`.
+    pub async fn search_hosts(&self, actor: &Actor, query: &str) -> Result<Vec<HostSummary>> {
+        actor.require(Permission::SignVisitors)?;
+        let q = query.trim();
+        if q.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = sqlx::query(
+            "SELECT id, name, department FROM employees
+             WHERE organisation_id = ?1 AND active = 1
+               AND (name LIKE ?2 || '%' ESCAPE '\\' OR name LIKE '% ' || ?2 || '%' ESCAPE '\\')
+             ORDER BY name COLLATE NOCASE LIMIT 20",
+        )
+        .bind(actor.organisation_id)
+        .bind(escape_like(q))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(HostSummary {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    department: r.try_get("department")?,
+                })
+            })
+            .collect()
+    }
+}
+
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}

@@ -1,0 +1,48 @@
+//! Where Frontdesk keeps its files. Every path the product writes comes from here, so tests and the
+//! CLI's `--data-dir` can point the whole app at a temporary folder.
+
+use std::path::{Path, PathBuf};
+
+/// Environment variable that overrides the data directory for every client.
+pub const DATA_DIR_ENV: &str = "FRONTDESK_DATA_DIR";
+
+/// The OS application-data directory (e.g. `~/.local/share/frontdesk` on Linux,
+/// `%APPDATA%\Frontdesk\data` on Windows), unless [`DATA_DIR_ENV`] is set.
+pub fn default_data_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("app", "Frontdesk", "frontdesk").map(|p| p.data_dir().to_owned())
+}
+
+/// The files inside one data directory.
+#[derive(Debug, Clone)]
+pub struct DataDir {
+    root: PathBuf,
+}
+
+impl DataDir {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn database(&self) -> PathBuf {
+        self.root.join("frontdesk.db")
+    }
+
+    pub fn device_id_file(&self) -> PathBuf {
+        self.root.join("device-id")
+    }
+
+    pub fn cache_dir(&self) -> PathBuf {
+        self.root.join("cache")
+    }
+
+    pub fn exports_dir(&self) -> PathBuf {
+        self.root.join("exports")
+    }
+}

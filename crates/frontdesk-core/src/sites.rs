@@ -1,0 +1,247 @@
+//! Organisations and sites, and first-run initialisation.
+
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::auth::{Actor, ActorKind, Permission, Role, check_password_strength, hash_secret};
+use crate::error::{Error, Result};
+use crate::{Frontdesk, audit, new_id, now_ms, text, time};
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Site {
+    pub id: Uuid,
+    pub name: String,
+    pub time_zone: String,
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct InitRequest {
+    pub organisation: String,
+    pub site_name: String,
+    pub time_zone: String,
+    pub admin_username: String,
+    pub admin_display_name: String,
+    pub admin_password: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct InitResponse {
+    pub organisation_id: Uuid,
+    pub site: Site,
+    pub admin_id: Uuid,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct NewSite {
+    pub name: String,
+    pub time_zone: String,
+    pub address: Option<String>,
+}
+
+impl Frontdesk {
+    pub async fn is_initialised(&self) -> Result<bool> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organisations")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n > 0)
+    }
+
+    /// First run: one organisation, its first site and the first admin account.
+    pub async fn init(&self, req: InitRequest) -> Result<InitResponse> {
+        let organisation = text::required("organisation", &req.organisation, 200)?;
+        let site_name = text::required("site_name", &req.site_name, 200)?;
+        time::parse_tz("time_zone", &req.time_zone)?;
+        let username = validate_username("admin_username", &req.admin_username)?;
+        let display = text::required("admin_display_name", &req.admin_display_name, 200)?;
+        check_password_strength("admin_password", &req.admin_password)?;
+        let hash = hash_secret(req.admin_password).await?;
+
+        let mut tx = self.pool.begin().await?;
+        let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organisations")
+            .fetch_one(&mut *tx)
+            .await?;
+        if existing > 0 {
+            return Err(Error::Conflict(
+                "this database is already set up; sign in instead".into(),
+            ));
+        }
+        let now = now_ms();
+        let org_id = new_id();
+        sqlx::query(
+            "INSERT INTO organisations (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(org_id)
+        .bind(&organisation)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let site = Site {
+            id: new_id(),
+            name: site_name,
+            time_zone: req.time_zone,
+            address: None,
+        };
+        insert_site(&mut tx, org_id, &site).await?;
+        sqlx::query(
+            "INSERT INTO devices (id, site_id, name, kind, created_at) VALUES (?, ?, ?, 'desk', ?)",
+        )
+        .bind(self.device_id)
+        .bind(site.id)
+        .bind("Reception PC")
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let admin_id = new_id();
+        sqlx::query(
+            "INSERT INTO staff_accounts (id, organisation_id, username, display_name, role, password_hash, created_at, updated_at)
+             VALUES (?, ?, ?, ?, 'admin', ?, ?, ?)",
+        )
+        .bind(admin_id)
+        .bind(org_id)
+        .bind(&username)
+        .bind(&display)
+        .bind(hash)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let actor = Actor {
+            kind: ActorKind::Staff(Role::Admin),
+            id: Some(admin_id),
+            name: display,
+            organisation_id: org_id,
+            device_id: self.device_id,
+        };
+        audit::record(
+            &mut tx,
+            &actor,
+            "setup.init",
+            "organisation",
+            Some(org_id),
+            serde_json::json!({ "organisation": organisation, "site": site.name, "admin": username }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(InitResponse {
+            organisation_id: org_id,
+            site,
+            admin_id,
+        })
+    }
+
+    pub async fn sites(&self, actor: &Actor) -> Result<Vec<Site>> {
+        let rows = sqlx::query(
+            "SELECT id, name, time_zone, address FROM sites WHERE organisation_id = ? ORDER BY name",
+        )
+        .bind(actor.organisation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(|r| site_from_row(&r)).collect()
+    }
+
+    pub async fn site(&self, actor: &Actor, id: Uuid) -> Result<Site> {
+        let row = sqlx::query(
+            "SELECT id, name, time_zone, address FROM sites WHERE id = ? AND organisation_id = ?",
+        )
+        .bind(id)
+        .bind(actor.organisation_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(Error::NotFound { entity: "site" })?;
+        site_from_row(&row)
+    }
+
+    /// The site this PC belongs to (the first site when the PC is not registered to one).
+    pub async fn home_site(&self, actor: &Actor) -> Result<Site> {
+        let id: Option<Uuid> = sqlx::query_scalar(
+            "SELECT COALESCE((SELECT site_id FROM devices WHERE id = ?1),
+                             (SELECT id FROM sites WHERE organisation_id = ?2 ORDER BY created_at LIMIT 1))",
+        )
+        .bind(self.device_id)
+        .bind(actor.organisation_id)
+        .fetch_one(&self.pool)
+        .await?;
+        self.site(actor, id.ok_or(Error::NotFound { entity: "site" })?)
+            .await
+    }
+
+    pub async fn create_site(&self, actor: &Actor, req: NewSite) -> Result<Site> {
+        actor.require(Permission::ManageSites)?;
+        let site = Site {
+            id: new_id(),
+            name: text::required("name", &req.name, 200)?,
+            time_zone: {
+                time::parse_tz("time_zone", &req.time_zone)?;
+                req.time_zone
+            },
+            address: text::optional("address", req.address.as_deref(), 500)?,
+        };
+        let mut tx = self.pool.begin().await?;
+        insert_site(&mut tx, actor.organisation_id, &site).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "site.create",
+            "site",
+            Some(site.id),
+            serde_json::json!({ "name": site.name, "time_zone": site.time_zone }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(site)
+    }
+
+    pub(crate) async fn site_tz(&self, site_id: Uuid) -> Result<chrono_tz::Tz> {
+        let name: String = sqlx::query_scalar("SELECT time_zone FROM sites WHERE id = ?")
+            .bind(site_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(Error::NotFound { entity: "site" })?;
+        time::parse_tz("time_zone", &name)
+    }
+}
+
+async fn insert_site(tx: &mut sqlx::SqliteConnection, org_id: Uuid, site: &Site) -> Result<()> {
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO sites (id, organisation_id, name, time_zone, address, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(site.id)
+    .bind(org_id)
+    .bind(&site.name)
+    .bind(&site.time_zone)
+    .bind(&site.address)
+    .bind(now)
+    .bind(now)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+fn site_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Site> {
+    Ok(Site {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        time_zone: r.try_get("time_zone")?,
+        address: r.try_get("address")?,
+    })
+}
+
+pub(crate) fn validate_username(field: &str, s: &str) -> Result<String> {
+    let u = text::required(field, s, 64)?;
+    if !u
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
+    {
+        return Err(Error::validation(
+            field,
+            "may contain only letters, digits and . _ - @",
+        ));
+    }
+    Ok(u)
+}

@@ -1,0 +1,238 @@
+//! Staff accounts and logging in.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::auth::{
+    Actor, ActorKind, Permission, Role, check_password_strength, check_pin, hash_secret,
+    verify_secret,
+};
+use crate::error::{Error, Result};
+use crate::sites::validate_username;
+use crate::time::from_ms;
+use crate::{Frontdesk, audit, new_id, now_ms, text};
+
+/// Failed logins in a row before an account is locked for [`LOCKOUT_MS`].
+const MAX_FAILED_LOGINS: i64 = 5;
+const LOCKOUT_MS: i64 = 5 * 60 * 1000;
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct StaffAccount {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub role: Role,
+    pub active: bool,
+    pub has_kiosk_pin: bool,
+    pub last_login_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct NewStaffAccount {
+    pub username: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub role: Role,
+    pub password: String,
+    pub kiosk_pin: Option<String>,
+}
+
+/// A logged-in staff member.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub actor: Actor,
+    pub account: StaffAccount,
+}
+
+impl Frontdesk {
+    pub async fn login(&self, username: &str, password: &str) -> Result<Session> {
+        let row = sqlx::query(
+            "SELECT s.*, o.id AS org FROM staff_accounts s JOIN organisations o ON o.id = s.organisation_id
+             WHERE s.username = ? AND s.active = 1",
+        )
+        .bind(username.trim())
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            // Same work as a real check, so timing does not reveal which usernames exist.
+            let _ = verify_secret(password.to_string(), DUMMY_HASH.to_string()).await;
+            return Err(Error::BadCredentials);
+        };
+        let account = account_from_row(&row)?;
+        let now = now_ms();
+        if let Some(until) = row.try_get::<Option<i64>, _>("locked_until")?
+            && until > now
+        {
+            return Err(Error::Locked(
+                from_ms(until).format("%H:%M UTC").to_string(),
+            ));
+        }
+        let hash: String = row.try_get("password_hash")?;
+        let actor = Actor {
+            kind: ActorKind::Staff(account.role),
+            id: Some(account.id),
+            name: account.display_name.clone(),
+            organisation_id: row.try_get("org")?,
+            device_id: self.device_id,
+        };
+        let mut tx = self.pool.begin().await?;
+        if !verify_secret(password.to_string(), hash).await? {
+            let failed: i64 = row.try_get::<i64, _>("failed_logins")? + 1;
+            let locked = (failed >= MAX_FAILED_LOGINS).then_some(now + LOCKOUT_MS);
+            sqlx::query(
+                "UPDATE staff_accounts SET failed_logins = ?, locked_until = ? WHERE id = ?",
+            )
+            .bind(if locked.is_some() { 0 } else { failed })
+            .bind(locked)
+            .bind(account.id)
+            .execute(&mut *tx)
+            .await?;
+            audit::record(
+                &mut tx,
+                &actor,
+                "auth.login_failed",
+                "staff_account",
+                Some(account.id),
+                serde_json::json!({ "locked": locked.is_some() }),
+            )
+            .await?;
+            tx.commit().await?;
+            return Err(Error::BadCredentials);
+        }
+        sqlx::query(
+            "UPDATE staff_accounts SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?",
+        )
+        .bind(now)
+        .bind(account.id)
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            &actor,
+            "auth.login",
+            "staff_account",
+            Some(account.id),
+            serde_json::json!({}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Session { actor, account })
+    }
+
+    /// The actor for this PC's unattended kiosk (visitor sign-in, clock-in camera).
+    pub async fn kiosk_actor(&self) -> Result<Actor> {
+        let org: Uuid =
+            sqlx::query_scalar("SELECT id FROM organisations ORDER BY created_at LIMIT 1")
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or(Error::Conflict("Frontdesk is not set up yet".into()))?;
+        Ok(Actor {
+            kind: ActorKind::Kiosk,
+            id: None,
+            name: "Kiosk".into(),
+            organisation_id: org,
+            device_id: self.device_id,
+        })
+    }
+
+    pub async fn create_staff_account(
+        &self,
+        actor: &Actor,
+        req: NewStaffAccount,
+    ) -> Result<StaffAccount> {
+        actor.require(Permission::ManageStaff)?;
+        let username = validate_username("username", &req.username)?;
+        let display = text::required("display_name", &req.display_name, 200)?;
+        let email = text::email("email", req.email.as_deref())?;
+        check_password_strength("password", &req.password)?;
+        if let Some(pin) = &req.kiosk_pin {
+            check_pin("kiosk_pin", pin)?;
+        }
+        let hash = hash_secret(req.password).await?;
+        let pin_hash = match req.kiosk_pin {
+            Some(p) => Some(hash_secret(p).await?),
+            None => None,
+        };
+        let mut tx = self.pool.begin().await?;
+        let taken: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM staff_accounts WHERE username = ?")
+                .bind(&username)
+                .fetch_one(&mut *tx)
+                .await?;
+        if taken > 0 {
+            return Err(Error::validation(
+                "username",
+                format!("{username:?} is already taken"),
+            ));
+        }
+        let id = new_id();
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO staff_accounts (id, organisation_id, username, display_name, email, role, password_hash, kiosk_pin_hash, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(actor.organisation_id)
+        .bind(&username)
+        .bind(&display)
+        .bind(&email)
+        .bind(req.role.as_str())
+        .bind(hash)
+        .bind(&pin_hash)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "staff.create",
+            "staff_account",
+            Some(id),
+            serde_json::json!({ "username": username, "role": req.role.as_str() }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(StaffAccount {
+            id,
+            username,
+            display_name: display,
+            email,
+            role: req.role,
+            active: true,
+            has_kiosk_pin: pin_hash.is_some(),
+            last_login_at: None,
+        })
+    }
+
+    pub async fn staff_accounts(&self, actor: &Actor) -> Result<Vec<StaffAccount>> {
+        actor.require(Permission::ManageStaff)?;
+        let rows =
+            sqlx::query("SELECT * FROM staff_accounts WHERE organisation_id = ? ORDER BY username")
+                .bind(actor.organisation_id)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter().map(account_from_row).collect()
+    }
+}
+
+fn account_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<StaffAccount> {
+    let role: String = r.try_get("role")?;
+    Ok(StaffAccount {
+        id: r.try_get("id")?,
+        username: r.try_get("username")?,
+        display_name: r.try_get("display_name")?,
+        email: r.try_get("email")?,
+        role: Role::parse(&role).ok_or_else(|| Error::Internal(format!("unknown role {role}")))?,
+        active: r.try_get("active")?,
+        has_kiosk_pin: r.try_get::<Option<String>, _>("kiosk_pin_hash")?.is_some(),
+        last_login_at: r.try_get::<Option<i64>, _>("last_login_at")?.map(from_ms),
+    })
+}
+
+/// A valid argon2id hash of a random string, verified against when a username does not exist.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0O3Tk4b0xI1n8GBXT/nkCBqC0Kd8YqVQ8TuF6nFq0bA";

@@ -1,0 +1,88 @@
+//! Time conventions: instants are stored as UTC milliseconds since the Unix epoch; days are
+//! interpreted in a site's IANA time zone, safely across DST changes.
+
+use chrono::{DateTime, LocalResult, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+
+use crate::error::{Error, Result};
+
+pub fn to_ms(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+pub fn from_ms(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+pub fn parse_tz(field: &str, name: &str) -> Result<Tz> {
+    name.parse::<Tz>().map_err(|_| {
+        Error::validation(
+            field,
+            format!("unknown time zone {name:?}; use an IANA name such as Europe/London"),
+        )
+    })
+}
+
+/// The first instant of `date` in `tz`. On a day whose midnight does not exist (DST gap) this is the
+/// first instant that does; on an ambiguous midnight, the earlier one.
+pub fn start_of_day(tz: Tz, date: NaiveDate) -> DateTime<Utc> {
+    let mut probe = date.and_hms_opt(0, 0, 0).unwrap_or_default();
+    for _ in 0..(24 * 4) {
+        match tz.from_local_datetime(&probe) {
+            LocalResult::Single(t) => return t.with_timezone(&Utc),
+            LocalResult::Ambiguous(a, b) => return a.min(b).with_timezone(&Utc),
+            LocalResult::None => probe += chrono::Duration::minutes(15),
+        }
+    }
+    Utc.from_utc_datetime(&probe)
+}
+
+/// `[start, end)` of a local calendar day as UTC milliseconds (23, 24 or 25 hours long).
+pub fn day_range_ms(tz: Tz, date: NaiveDate) -> (i64, i64) {
+    let next = date.succ_opt().unwrap_or(date);
+    (to_ms(start_of_day(tz, date)), to_ms(start_of_day(tz, next)))
+}
+
+pub fn today_in(tz: Tz) -> NaiveDate {
+    Utc::now().with_timezone(&tz).date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dst_days_have_their_real_length() {
+        let tz: Tz = "Europe/London".parse().expect("known zone");
+        let spring = NaiveDate::from_ymd_opt(2026, 3, 29).expect("date");
+        let autumn = NaiveDate::from_ymd_opt(2026, 10, 25).expect("date");
+        let normal = NaiveDate::from_ymd_opt(2026, 6, 1).expect("date");
+        let hours = |d| {
+            let (a, b) = day_range_ms(tz, d);
+            (b - a) / 3_600_000
+        };
+        assert_eq!(
+            hours(spring),
+            23,
+            "clocks go forward: the day loses an hour"
+        );
+        assert_eq!(hours(autumn), 25, "clocks go back: the day gains an hour");
+        assert_eq!(hours(normal), 24);
+    }
+
+    #[test]
+    fn midnight_in_a_gap_starts_at_first_real_instant() {
+        // Santiago skips from 00:00 to 01:00 on its spring-forward day.
+        let tz: Tz = "America/Santiago".parse().expect("known zone");
+        let d = NaiveDate::from_ymd_opt(2026, 9, 6).expect("date");
+        let start = start_of_day(tz, d).with_timezone(&tz);
+        assert_eq!(start.date_naive(), d);
+        assert_eq!(start.format("%H:%M").to_string(), "01:00");
+    }
+
+    #[test]
+    fn unknown_zone_names_the_field() {
+        let err = parse_tz("time_zone", "Mars/Olympus").expect_err("not a zone");
+        assert!(matches!(err, Error::Validation { ref field, .. } if field == "time_zone"));
+    }
+}

@@ -1,0 +1,292 @@
+//! Visitors: the people who come to a site. Returning visitors are recognised by email or phone;
+//! staff search them by the start of a name word, email or phone number.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::{Row, SqliteConnection};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::auth::{Actor, Permission};
+use crate::error::{Error, Result};
+use crate::time::from_ms;
+use crate::{Frontdesk, new_id, now_ms, text};
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct VisitorSummary {
+    pub id: Uuid,
+    pub name: String,
+    pub company: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub last_visit_at: Option<DateTime<Utc>>,
+}
+
+/// What a kiosk may show a returning visitor who typed their own email or phone: enough to confirm
+/// it is them, nothing more.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReturningVisitor {
+    pub id: Uuid,
+    pub name: String,
+    pub company: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+pub struct VisitorDetails {
+    pub name: String,
+    pub company: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct ValidVisitor {
+    pub name: String,
+    pub company: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+pub(crate) fn validate(d: &VisitorDetails) -> Result<ValidVisitor> {
+    Ok(ValidVisitor {
+        name: text::required("name", &d.name, 300)?,
+        company: text::optional("company", d.company.as_deref(), 200)?,
+        email: text::email("email", d.email.as_deref())?,
+        phone: text::phone("phone", d.phone.as_deref())?,
+    })
+}
+
+/// Search terms for a visitor: every folded name word, the folded full name, the email and the
+/// phone's digits.
+pub(crate) fn terms(v: &ValidVisitor) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let name = text::fold(&v.name);
+    for w in name.split_whitespace() {
+        out.insert(w.to_string());
+    }
+    out.insert(name.split_whitespace().collect::<Vec<_>>().join(" "));
+    if let Some(e) = &v.email {
+        out.insert(e.to_lowercase());
+    }
+    if let Some(p) = &v.phone {
+        // The digits as typed, plus a national form (no trunk 0, no country code) so that
+        // "07700 900123" and "+44 7700 900123" both answer a search for "7700 900".
+        let d = text::digits(p);
+        if let Some(national) = d.strip_prefix('0') {
+            out.insert(national.to_string());
+        } else if d.len() > 10 {
+            out.insert(d[d.len() - 10..].to_string());
+        }
+        out.insert(d);
+    }
+    out.retain(|t| !t.is_empty());
+    out
+}
+
+/// Finds the visitor these details belong to (same email, else same phone) or creates one, and
+/// refreshes their details and search terms.
+pub(crate) async fn upsert(
+    conn: &mut SqliteConnection,
+    org: Uuid,
+    known_id: Option<Uuid>,
+    v: &ValidVisitor,
+    consent: bool,
+) -> Result<Uuid> {
+    let now = now_ms();
+    let existing = match known_id {
+        Some(id) => Some(
+            sqlx::query_scalar::<_, Uuid>(
+                "SELECT id FROM visitors WHERE id = ? AND organisation_id = ? AND erased_at IS NULL",
+            )
+            .bind(id)
+            .bind(org)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(Error::NotFound { entity: "visitor" })?,
+        ),
+        None => find_returning(conn, org, v.email.as_deref(), v.phone.as_deref()).await?,
+    };
+    let id = match existing {
+        Some(id) => {
+            sqlx::query(
+                "UPDATE visitors SET name = ?, company = ?, email = COALESCE(?, email), phone = COALESCE(?, phone),
+                    data_consent_at = CASE WHEN ? THEN COALESCE(data_consent_at, ?) ELSE data_consent_at END,
+                    updated_at = ?
+                 WHERE id = ?",
+            )
+            .bind(&v.name)
+            .bind(&v.company)
+            .bind(&v.email)
+            .bind(&v.phone)
+            .bind(consent)
+            .bind(now)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+            sqlx::query("DELETE FROM visitor_terms WHERE visitor_id = ?")
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+            id
+        }
+        None => {
+            let id = new_id();
+            sqlx::query(
+                "INSERT INTO visitors (id, organisation_id, name, company, email, phone, data_consent_at, created_at, updated_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(org)
+            .bind(&v.name)
+            .bind(&v.company)
+            .bind(&v.email)
+            .bind(&v.phone)
+            .bind(consent.then_some(now))
+            .bind(now)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+            id
+        }
+    };
+    // Terms come from what is stored now: a returning visitor who left a field blank keeps the
+    // email or phone they gave before.
+    let row = sqlx::query("SELECT name, company, email, phone FROM visitors WHERE id = ?")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let stored = ValidVisitor {
+        name: row.try_get("name")?,
+        company: row.try_get("company")?,
+        email: row.try_get("email")?,
+        phone: row.try_get("phone")?,
+    };
+    for term in terms(&stored) {
+        sqlx::query("INSERT OR IGNORE INTO visitor_terms (term, visitor_id) VALUES (?, ?)")
+            .bind(term)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(id)
+}
+
+async fn find_returning(
+    conn: &mut SqliteConnection,
+    org: Uuid,
+    email: Option<&str>,
+    phone: Option<&str>,
+) -> Result<Option<Uuid>> {
+    let keys = [
+        email.map(str::to_lowercase),
+        phone.map(text::digits).filter(|d| d.len() >= 5),
+    ];
+    for key in keys.into_iter().flatten() {
+        let id: Option<Uuid> = sqlx::query_scalar(
+            "SELECT v.id FROM visitor_terms t JOIN visitors v ON v.id = t.visitor_id
+             WHERE t.term = ? AND v.organisation_id = ? AND v.erased_at IS NULL
+             ORDER BY v.updated_at DESC LIMIT 1",
+        )
+        .bind(key)
+        .bind(org)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if id.is_some() {
+            return Ok(id);
+        }
+    }
+    Ok(None)
+}
+
+impl Frontdesk {
+    /// Visitors whose name word, email or phone digits start with `query` (accents and case
+    /// ignored), most recent first.
+    pub async fn search_visitors(&self, actor: &Actor, query: &str) -> Result<Vec<VisitorSummary>> {
+        actor.require(Permission::ViewVisits)?;
+        let folded = text::fold(query.trim());
+        let mut words = folded.split_whitespace();
+        let Some(first) = words.next() else {
+            return Ok(Vec::new());
+        };
+        let mut rest: Vec<&str> = words.collect();
+        // A phone query may be typed with spaces or dashes: search its digits.
+        let digits = text::digits(&folded);
+        let key = if digits.len() >= 3 && digits.len() * 2 >= folded.replace(' ', "").len() {
+            rest.clear();
+            digits
+        } else {
+            first.to_string()
+        };
+        let rows = sqlx::query(
+            "SELECT v.id, v.name, v.company, v.email, v.phone,
+                    (SELECT MAX(starts_at) FROM visits WHERE visitor_id = v.id) AS last_visit_at
+             FROM (SELECT DISTINCT visitor_id FROM visitor_terms WHERE term >= ?1 AND term < ?2 LIMIT 500) t
+             JOIN visitors v ON v.id = t.visitor_id
+             WHERE v.organisation_id = ?3 AND v.erased_at IS NULL",
+        )
+        .bind(&key)
+        .bind(format!("{key}\u{10FFFF}"))
+        .bind(actor.organisation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: Vec<VisitorSummary> = rows
+            .iter()
+            .map(|r| {
+                Ok(VisitorSummary {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    company: r.try_get("company")?,
+                    email: r.try_get("email")?,
+                    phone: r.try_get("phone")?,
+                    last_visit_at: r.try_get::<Option<i64>, _>("last_visit_at")?.map(from_ms),
+                })
+            })
+            .collect::<Result<_>>()?;
+        if !rest.is_empty() {
+            out.retain(|v| {
+                let name = text::fold(&v.name);
+                rest.iter()
+                    .all(|w| name.split_whitespace().any(|n| n.starts_with(w)))
+            });
+        }
+        out.sort_by(|a, b| {
+            b.last_visit_at
+                .cmp(&a.last_visit_at)
+                .then(a.name.cmp(&b.name))
+        });
+        out.truncate(50);
+        Ok(out)
+    }
+
+    /// Kiosk lookup of a returning visitor by their own email or phone (exact match only).
+    pub async fn find_returning_visitor(
+        &self,
+        actor: &Actor,
+        email_or_phone: &str,
+    ) -> Result<Option<ReturningVisitor>> {
+        actor.require(Permission::SignVisitors)?;
+        let s = email_or_phone.trim();
+        let (email, phone) = if s.contains('@') {
+            (Some(s), None)
+        } else {
+            (None, Some(s))
+        };
+        let mut conn = self.pool.acquire().await?;
+        let Some(id) = find_returning(&mut conn, actor.organisation_id, email, phone).await? else {
+            return Ok(None);
+        };
+        let row = sqlx::query("SELECT id, name, company FROM visitors WHERE id = ?")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
+        Ok(Some(ReturningVisitor {
+            id: row.try_get("id")?,
+            name: row.try_get("name")?,
+            company: row.try_get("company")?,
+        }))
+    }
+}

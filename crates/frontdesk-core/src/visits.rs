@@ -1,0 +1,378 @@
+//! Visits: signing visitors in and out, and the visit log.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::auth::{Actor, ActorKind, Permission};
+use crate::error::{Error, Result};
+use crate::time::{day_range_ms, from_ms};
+use crate::visitors::{self, VisitorDetails};
+use crate::{Frontdesk, audit, new_id, now_ms, text};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitStatus {
+    Expected,
+    CheckedIn,
+    CheckedOut,
+    Cancelled,
+}
+
+impl VisitStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VisitStatus::Expected => "expected",
+            VisitStatus::CheckedIn => "checked_in",
+            VisitStatus::CheckedOut => "checked_out",
+            VisitStatus::Cancelled => "cancelled",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Self> {
+        Ok(match s {
+            "expected" => VisitStatus::Expected,
+            "checked_in" => VisitStatus::CheckedIn,
+            "checked_out" => VisitStatus::CheckedOut,
+            "cancelled" => VisitStatus::Cancelled,
+            other => return Err(Error::Internal(format!("unknown visit status {other}"))),
+        })
+    }
+}
+
+/// How a visitor left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SignOutMethod {
+    Kiosk,
+    Desk,
+    BadgeQr,
+    Face,
+    Auto,
+}
+
+impl SignOutMethod {
+    fn as_str(self) -> &'static str {
+        match self {
+            SignOutMethod::Kiosk => "kiosk",
+            SignOutMethod::Desk => "desk",
+            SignOutMethod::BadgeQr => "badge_qr",
+            SignOutMethod::Face => "face",
+            SignOutMethod::Auto => "auto",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+pub struct SignInRequest {
+    /// Defaults to this PC's site.
+    pub site_id: Option<Uuid>,
+    /// A returning visitor picked from search or recognised at the kiosk.
+    pub visitor_id: Option<Uuid>,
+    pub visitor: VisitorDetails,
+    pub host_employee_id: Option<Uuid>,
+    pub purpose: Option<String>,
+    /// Badge band, e.g. visitor, contractor, delivery, interview.
+    pub visitor_type: Option<String>,
+    pub notes: Option<String>,
+    /// Version of the agreement the visitor signed, with the signature strokes as an SVG path.
+    pub agreement_version: Option<String>,
+    pub signature_svg: Option<String>,
+    /// The visitor agrees to their details being kept for faster sign-in next time.
+    pub remember_me: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Visit {
+    pub id: Uuid,
+    pub site_id: Uuid,
+    pub visitor_id: Uuid,
+    pub visitor_name: String,
+    pub company: Option<String>,
+    pub host_employee_id: Option<Uuid>,
+    pub host_name: Option<String>,
+    pub purpose: Option<String>,
+    pub visitor_type: String,
+    pub status: VisitStatus,
+    pub expected_at: Option<DateTime<Utc>>,
+    pub checked_in_at: Option<DateTime<Utc>>,
+    pub checked_out_at: Option<DateTime<Utc>>,
+    pub badge_number: Option<String>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct VisitQuery {
+    pub site_id: Option<Uuid>,
+    /// The local calendar day at the site.
+    pub date: NaiveDate,
+    pub status: Option<VisitStatus>,
+}
+
+pub(crate) const SELECT_VISIT: &str = "SELECT v.id, v.site_id, v.visitor_id, vi.name AS visitor_name, vi.company,
+        v.host_employee_id, e.name AS host_name, v.purpose, v.visitor_type, v.status, v.expected_at,
+        v.checked_in_at, v.checked_out_at, v.badge_number, v.source
+    FROM visits v JOIN visitors vi ON vi.id = v.visitor_id LEFT JOIN employees e ON e.id = v.host_employee_id";
+
+pub(crate) fn visit_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Visit> {
+    let status: String = r.try_get("status")?;
+    Ok(Visit {
+        id: r.try_get("id")?,
+        site_id: r.try_get("site_id")?,
+        visitor_id: r.try_get("visitor_id")?,
+        visitor_name: r.try_get("visitor_name")?,
+        company: r.try_get("company")?,
+        host_employee_id: r.try_get("host_employee_id")?,
+        host_name: r.try_get("host_name")?,
+        purpose: r.try_get("purpose")?,
+        visitor_type: r.try_get("visitor_type")?,
+        status: VisitStatus::parse(&status)?,
+        expected_at: r.try_get::<Option<i64>, _>("expected_at")?.map(from_ms),
+        checked_in_at: r.try_get::<Option<i64>, _>("checked_in_at")?.map(from_ms),
+        checked_out_at: r.try_get::<Option<i64>, _>("checked_out_at")?.map(from_ms),
+        badge_number: r.try_get("badge_number")?,
+        source: r.try_get("source")?,
+    })
+}
+
+fn visitor_type(field: &str, v: Option<&str>) -> Result<String> {
+    let t = text::optional(field, v, 40)?.unwrap_or_else(|| "visitor".into());
+    Ok(t.to_lowercase())
+}
+
+impl Frontdesk {
+    /// Signs a visitor in: finds or creates the visitor, records the visit as checked in with the
+    /// day's next badge number, and audits it, all in one transaction.
+    pub async fn sign_in_visitor(&self, actor: &Actor, req: SignInRequest) -> Result<Visit> {
+        actor.require(Permission::SignVisitors)?;
+        let details = visitors::validate(&req.visitor).map_err(|e| match e {
+            Error::Validation { field, message } => Error::Validation {
+                field: format!("visitor.{field}"),
+                message,
+            },
+            other => other,
+        })?;
+        let purpose = text::optional("purpose", req.purpose.as_deref(), 300)?;
+        let notes = text::optional("notes", req.notes.as_deref(), 2000)?;
+        let kind = visitor_type("visitor_type", req.visitor_type.as_deref())?;
+        let agreement_version =
+            text::optional("agreement_version", req.agreement_version.as_deref(), 64)?;
+        if req
+            .signature_svg
+            .as_ref()
+            .is_some_and(|s| s.len() > 256 * 1024)
+        {
+            return Err(Error::validation("signature_svg", "is too large"));
+        }
+        let site_id = match req.site_id {
+            Some(id) => id,
+            None => self.home_site(actor).await?.id,
+        };
+        let tz = self.site_tz(site_id).await?;
+        let source = if matches!(actor.kind, ActorKind::Kiosk) {
+            "kiosk"
+        } else {
+            "desk"
+        };
+        let now = now_ms();
+
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        if let Some(host) = req.host_employee_id {
+            let ok: Option<i64> = sqlx::query_scalar(
+                "SELECT active FROM employees WHERE id = ? AND organisation_id = ?",
+            )
+            .bind(host)
+            .bind(actor.organisation_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            match ok {
+                None => return Err(Error::validation("host_employee_id", "no such employee")),
+                Some(0) => {
+                    return Err(Error::validation(
+                        "host_employee_id",
+                        "this employee has left",
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        let visitor_id = visitors::upsert(
+            &mut tx,
+            actor.organisation_id,
+            req.visitor_id,
+            &details,
+            req.remember_me,
+        )
+        .await?;
+        let already: Option<Uuid> = sqlx::query_scalar(
+            "SELECT id FROM visits WHERE visitor_id = ? AND site_id = ? AND status = 'checked_in' LIMIT 1",
+        )
+        .bind(visitor_id)
+        .bind(site_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if already.is_some() {
+            return Err(Error::Conflict(format!(
+                "{} is already signed in; sign them out first",
+                details.name
+            )));
+        }
+        let (day_start, day_end) = day_range_ms(tz, from_ms(now).with_timezone(&tz).date_naive());
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM visits WHERE site_id = ? AND starts_at >= ? AND starts_at < ? AND badge_number IS NOT NULL",
+        )
+        .bind(site_id)
+        .bind(day_start)
+        .bind(day_end)
+        .fetch_one(&mut *tx)
+        .await?;
+        let badge = format!("V{:04}", n + 1);
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO visits (id, site_id, visitor_id, host_employee_id, purpose, visitor_type, checked_in_at,
+                starts_at, status, badge_number, notes, agreement_version, agreement_signed_at, signature_svg,
+                source, device_id, created_by, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'checked_in', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(site_id)
+        .bind(visitor_id)
+        .bind(req.host_employee_id)
+        .bind(&purpose)
+        .bind(&kind)
+        .bind(now)
+        .bind(now)
+        .bind(&badge)
+        .bind(&notes)
+        .bind(&agreement_version)
+        .bind(req.signature_svg.is_some().then_some(now))
+        .bind(&req.signature_svg)
+        .bind(source)
+        .bind(self.device_id)
+        .bind(actor.staff_id())
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "visit.sign_in",
+            "visit",
+            Some(id),
+            serde_json::json!({ "visitor_id": visitor_id, "badge": badge, "source": source }),
+        )
+        .await?;
+        tx.commit().await?;
+        self.visit_unchecked(id).await
+    }
+
+    pub async fn sign_out_visit(
+        &self,
+        actor: &Actor,
+        visit_id: Uuid,
+        method: SignOutMethod,
+    ) -> Result<Visit> {
+        actor.require(Permission::SignVisitors)?;
+        let now = now_ms();
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let row = sqlx::query(
+            "SELECT v.status, v.checked_out_at, vi.name FROM visits v JOIN visitors vi ON vi.id = v.visitor_id
+             JOIN sites s ON s.id = v.site_id WHERE v.id = ? AND s.organisation_id = ?",
+        )
+        .bind(visit_id)
+        .bind(actor.organisation_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(Error::NotFound { entity: "visit" })?;
+        let status = VisitStatus::parse(&row.try_get::<String, _>("status")?)?;
+        let name: String = row.try_get("name")?;
+        match status {
+            VisitStatus::CheckedIn => {}
+            VisitStatus::CheckedOut => {
+                let at = row
+                    .try_get::<Option<i64>, _>("checked_out_at")?
+                    .map(|t| from_ms(t).format(" at %H:%M UTC").to_string())
+                    .unwrap_or_default();
+                return Err(Error::Conflict(format!(
+                    "{name} is not signed in: they already signed out{at}"
+                )));
+            }
+            VisitStatus::Expected => {
+                return Err(Error::Conflict(format!(
+                    "{name} is not signed in: they are expected but have not arrived"
+                )));
+            }
+            VisitStatus::Cancelled => {
+                return Err(Error::Conflict(format!(
+                    "{name} is not signed in: the visit was cancelled"
+                )));
+            }
+        }
+        sqlx::query(
+            "UPDATE visits SET status = 'checked_out', checked_out_at = ?, signed_out_by = ?, updated_at = ?
+             WHERE id = ? AND status = 'checked_in'",
+        )
+        .bind(now)
+        .bind(method.as_str())
+        .bind(now)
+        .bind(visit_id)
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "visit.sign_out",
+            "visit",
+            Some(visit_id),
+            serde_json::json!({ "method": method.as_str() }),
+        )
+        .await?;
+        tx.commit().await?;
+        self.visit_unchecked(visit_id).await
+    }
+
+    pub async fn visit(&self, actor: &Actor, id: Uuid) -> Result<Visit> {
+        actor.require(Permission::ViewVisits)?;
+        let v = self.visit_unchecked(id).await?;
+        self.site(actor, v.site_id).await?; // same organisation
+        Ok(v)
+    }
+
+    async fn visit_unchecked(&self, id: Uuid) -> Result<Visit> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SELECT_VISIT} WHERE v.id = ?"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(Error::NotFound { entity: "visit" })?;
+        visit_from_row(&row)
+    }
+
+    /// A site's visits on one local day, in order of arrival (or expected arrival).
+    pub async fn visits(&self, actor: &Actor, q: VisitQuery) -> Result<Vec<Visit>> {
+        actor.require(Permission::ViewVisits)?;
+        let site = match q.site_id {
+            Some(id) => self.site(actor, id).await?,
+            None => self.home_site(actor).await?,
+        };
+        let tz = crate::time::parse_tz("time_zone", &site.time_zone)?;
+        let (start, end) = day_range_ms(tz, q.date);
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SELECT_VISIT} WHERE v.site_id = ?1 AND v.starts_at >= ?2 AND v.starts_at < ?3
+               AND (?4 IS NULL OR v.status = ?4)
+             ORDER BY v.starts_at, v.id"
+        )))
+        .bind(site.id)
+        .bind(start)
+        .bind(end)
+        .bind(q.status.map(VisitStatus::as_str))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(visit_from_row).collect()
+    }
+}

@@ -1,0 +1,61 @@
+use frontdesk_core::sites::InitRequest;
+use frontdesk_core::staff::{NewStaffAccount, Session};
+use frontdesk_core::{Actor, Frontdesk, Role};
+
+pub const ADMIN_PASSWORD: &str = "admin-pass-123";
+
+pub struct Env {
+    pub _dir: tempfile::TempDir,
+    pub api: Frontdesk,
+    pub admin: Session,
+}
+
+/// A fresh database in a temp dir with one site (Europe/London) and one admin.
+pub async fn env() -> Env {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let api = Frontdesk::open(dir.path()).await.expect("open database");
+    api.init(InitRequest {
+        organisation: "Acme Ltd".into(),
+        site_name: "London HQ".into(),
+        time_zone: "Europe/London".into(),
+        admin_username: "admin".into(),
+        admin_display_name: "Ada Admin".into(),
+        admin_password: ADMIN_PASSWORD.into(),
+    })
+    .await
+    .expect("init");
+    let admin = api
+        .login("admin", ADMIN_PASSWORD)
+        .await
+        .expect("admin login");
+    Env {
+        _dir: dir,
+        api,
+        admin,
+    }
+}
+
+impl Env {
+    pub async fn staff(&self, username: &str, role: Role) -> Actor {
+        let password = format!("{username}-password");
+        self.api
+            .create_staff_account(
+                &self.admin.actor,
+                NewStaffAccount {
+                    username: username.into(),
+                    display_name: format!("{username} user"),
+                    email: None,
+                    role,
+                    password: password.clone(),
+                    kiosk_pin: None,
+                },
+            )
+            .await
+            .expect("create staff");
+        self.api
+            .login(username, &password)
+            .await
+            .expect("login")
+            .actor
+    }
+}

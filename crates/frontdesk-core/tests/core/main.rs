@@ -1,0 +1,9 @@
+//! Core API tests on real SQLite files, one fresh database per test.
+
+mod fixtures;
+
+mod access;
+mod attendance;
+mod employees;
+mod import;
+mod visits;

@@ -1,0 +1,295 @@
+use frontdesk_core::audit::AuditQuery;
+use frontdesk_core::employees::EmployeeInput;
+use frontdesk_core::visitors::VisitorDetails;
+use frontdesk_core::visits::{SignInRequest, SignOutMethod, VisitQuery, VisitStatus};
+use frontdesk_core::{Error, ErrorCode, Role};
+
+use crate::fixtures::env;
+
+fn visitor(name: &str) -> SignInRequest {
+    SignInRequest {
+        visitor: VisitorDetails {
+            name: name.into(),
+            company: Some("Globex".into()),
+            email: None,
+            phone: None,
+        },
+        purpose: Some("Meeting".into()),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn sign_in_shows_on_site_and_in_the_day_log_then_sign_out_removes_it() {
+    let env = env().await;
+    let desk = env.staff("desk", Role::FrontDesk).await;
+    let host = env
+        .api
+        .create_employee(
+            &desk,
+            EmployeeInput {
+                code: "E7".into(),
+                name: "Harriet Host".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("host");
+    let mut req = visitor("Vera Visitor");
+    req.host_employee_id = Some(host.id);
+    let visit = env.api.sign_in_visitor(&desk, req).await.expect("sign in");
+    assert_eq!(visit.status, VisitStatus::CheckedIn);
+    assert_eq!(visit.host_name.as_deref(), Some("Harriet Host"));
+    assert_eq!(
+        visit.badge_number.as_deref(),
+        Some("V0001"),
+        "first badge of the day"
+    );
+    assert_eq!(visit.source, "desk");
+
+    let second = env
+        .api
+        .sign_in_visitor(&desk, visitor("Walt Walker"))
+        .await
+        .expect("second");
+    assert_eq!(second.badge_number.as_deref(), Some("V0002"));
+
+    let onsite = env.api.on_site(&desk, None).await.expect("on site");
+    let names: Vec<_> = onsite
+        .visitors
+        .iter()
+        .map(|v| v.visitor_name.as_str())
+        .collect();
+    assert_eq!(names, ["Vera Visitor", "Walt Walker"]);
+
+    let site = env.api.home_site(&desk).await.expect("site");
+    let today = frontdesk_core::time::today_in(site.time_zone.parse().expect("tz"));
+    let log = env
+        .api
+        .visits(
+            &desk,
+            VisitQuery {
+                site_id: None,
+                date: today,
+                status: None,
+            },
+        )
+        .await
+        .expect("log");
+    assert_eq!(log.len(), 2);
+
+    let out = env
+        .api
+        .sign_out_visit(&desk, visit.id, SignOutMethod::Desk)
+        .await
+        .expect("out");
+    assert_eq!(out.status, VisitStatus::CheckedOut);
+    assert!(out.checked_out_at >= out.checked_in_at);
+    let onsite = env.api.on_site(&desk, None).await.expect("on site");
+    assert_eq!(onsite.visitors.len(), 1, "Vera left");
+
+    let trail = env
+        .api
+        .audit(
+            &env.admin.actor,
+            AuditQuery {
+                action_prefix: Some("visit.".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("audit");
+    assert_eq!(
+        trail.len(),
+        3,
+        "two sign-ins and one sign-out, each audited"
+    );
+    assert!(trail.iter().all(|e| e.actor_name == "desk user"));
+}
+
+#[tokio::test]
+async fn signing_out_twice_is_a_clear_error() {
+    let env = env().await;
+    let a = &env.admin.actor;
+    let v = env
+        .api
+        .sign_in_visitor(a, visitor("Once Only"))
+        .await
+        .expect("in");
+    env.api
+        .sign_out_visit(a, v.id, SignOutMethod::Desk)
+        .await
+        .expect("out");
+    let err = env
+        .api
+        .sign_out_visit(a, v.id, SignOutMethod::Desk)
+        .await
+        .expect_err("not signed in any more");
+    assert_eq!(err.code(), ErrorCode::Conflict);
+    assert!(err.to_string().contains("not signed in"), "{err}");
+    assert!(
+        err.to_string().contains("Once Only"),
+        "names the visitor: {err}"
+    );
+    let missing = env
+        .api
+        .sign_out_visit(a, uuid::Uuid::now_v7(), SignOutMethod::Desk)
+        .await
+        .expect_err("no such visit");
+    assert_eq!(missing.code(), ErrorCode::NotFound);
+}
+
+#[tokio::test]
+async fn hostile_names_are_stored_verbatim() {
+    let env = env().await;
+    let a = &env.admin.actor;
+    let long = "Ł".repeat(300);
+    let names = [
+        "<script>alert('x')</script>",
+        "O'Brien \"The Quote\" & Sons",
+        long.as_str(),
+        "Zoë 🦀 Crab",
+        "דוד כהן",
+        "محمد علي",
+        "'; DROP TABLE visits; --",
+    ];
+    for n in names {
+        let v = env
+            .api
+            .sign_in_visitor(a, visitor(n))
+            .await
+            .expect("hostile but valid");
+        assert_eq!(v.visitor_name, n);
+        let back = env.api.visit(a, v.id).await.expect("read back");
+        assert_eq!(back.visitor_name, n, "stored verbatim");
+    }
+    let onsite = env.api.on_site(a, None).await.expect("still works");
+    assert_eq!(onsite.visitors.len(), names.len());
+    let too_long = "x".repeat(301);
+    let err = env
+        .api
+        .sign_in_visitor(a, visitor(&too_long))
+        .await
+        .expect_err("too long");
+    assert!(
+        matches!(err, Error::Validation { ref field, .. } if field == "visitor.name"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn validation_errors_name_the_field_and_write_nothing() {
+    let env = env().await;
+    let a = &env.admin.actor;
+    let mut req = visitor("Mail Person");
+    req.visitor.email = Some("not-an-email".into());
+    let err = env
+        .api
+        .sign_in_visitor(a, req)
+        .await
+        .expect_err("bad email");
+    assert!(
+        matches!(err, Error::Validation { ref field, .. } if field == "visitor.email"),
+        "{err}"
+    );
+    let err = env
+        .api
+        .sign_in_visitor(a, visitor("   "))
+        .await
+        .expect_err("blank name");
+    assert!(
+        matches!(err, Error::Validation { ref field, .. } if field == "visitor.name"),
+        "{err}"
+    );
+    let mut req = visitor("Ghost Host");
+    req.host_employee_id = Some(uuid::Uuid::now_v7());
+    let err = env
+        .api
+        .sign_in_visitor(a, req)
+        .await
+        .expect_err("unknown host");
+    assert!(matches!(err, Error::Validation { ref field, .. } if field == "host_employee_id"));
+    assert!(
+        env.api
+            .on_site(a, None)
+            .await
+            .expect("on site")
+            .visitors
+            .is_empty()
+    );
+    assert!(
+        env.api
+            .search_visitors(a, "ghost")
+            .await
+            .expect("search")
+            .is_empty(),
+        "no visitor row left behind"
+    );
+}
+
+#[tokio::test]
+async fn returning_visitors_are_recognised_and_searchable() {
+    let env = env().await;
+    let a = &env.admin.actor;
+    let mut req = visitor("Zoë Ångström");
+    req.visitor.email = Some("Zoe@Example.com".into());
+    req.visitor.phone = Some("+44 7700 900123".into());
+    let first = env.api.sign_in_visitor(a, req).await.expect("first visit");
+    env.api
+        .sign_out_visit(a, first.id, SignOutMethod::Desk)
+        .await
+        .expect("out");
+
+    let kiosk = env.api.kiosk_actor().await.expect("kiosk");
+    let found = env
+        .api
+        .find_returning_visitor(&kiosk, "zoe@example.com")
+        .await
+        .expect("lookup")
+        .expect("recognised by email, case-insensitively");
+    assert_eq!(found.id, first.visitor_id);
+
+    let mut again = visitor("Zoë Ångström");
+    again.visitor.phone = Some("07700 900123".into());
+    again.visitor_id = Some(found.id);
+    let second = env
+        .api
+        .sign_in_visitor(&kiosk, again)
+        .await
+        .expect("second visit");
+    assert_eq!(
+        second.visitor_id, first.visitor_id,
+        "same visitor, not a duplicate"
+    );
+    assert_eq!(second.source, "kiosk");
+
+    for q in [
+        "zoe",
+        "ZOË",
+        "ang",
+        "zoe ang",
+        "zoe@exa",
+        "07700 900",
+        "7700-900",
+    ] {
+        let hits = env.api.search_visitors(a, q).await.expect("search");
+        assert_eq!(hits.len(), 1, "query {q:?} finds Zoë");
+    }
+    assert!(
+        env.api
+            .search_visitors(a, "zoe smith")
+            .await
+            .expect("search")
+            .is_empty()
+    );
+    let err = env
+        .api
+        .sign_in_visitor(&kiosk, {
+            let mut r = visitor("Zoë Ångström");
+            r.visitor_id = Some(found.id);
+            r
+        })
+        .await
+        .expect_err("already signed in");
+    assert_eq!(err.code(), ErrorCode::Conflict);
+}
