@@ -1,1 +1,354 @@
-fn main() {}
+//! `frontdesk`: the command line over the same core API as the desktop window.
+//!
+//! Staff commands sign in as `--user` (or `FRONTDESK_USER`) with the password from
+//! `FRONTDESK_PASSWORD` or, on a terminal, a prompt.
+
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use frontdesk_core::audit::AuditQuery;
+use frontdesk_core::employees::EmployeeQuery;
+use frontdesk_core::sites::InitRequest;
+use frontdesk_core::visitors::VisitorDetails;
+use frontdesk_core::visits::{SignInRequest, SignOutMethod, VisitQuery, VisitStatus};
+use frontdesk_core::{Actor, Frontdesk, paths};
+
+#[derive(Parser)]
+#[command(
+    name = "frontdesk",
+    version,
+    about = "Frontdesk reception: visitors, employees, attendance"
+)]
+struct Cli {
+    /// Data directory (default: the OS app-data directory, or FRONTDESK_DATA_DIR).
+    #[arg(long, global = true, env = "FRONTDESK_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Staff username for commands that need one.
+    #[arg(
+        long,
+        short,
+        global = true,
+        env = "FRONTDESK_USER",
+        default_value = "admin"
+    )]
+    user: String,
+    /// Print JSON instead of tables.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the database with one site and the first admin account.
+    Init {
+        #[arg(long)]
+        organisation: String,
+        #[arg(long)]
+        site: String,
+        /// IANA time zone of the site, e.g. Europe/London.
+        #[arg(long)]
+        time_zone: String,
+        #[arg(long, default_value = "admin")]
+        admin_username: String,
+        #[arg(long, default_value = "Administrator")]
+        admin_name: String,
+    },
+    /// Create a demo database (one site, employees, visitors on site).
+    Demo,
+    /// The employee directory.
+    Employees {
+        #[command(subcommand)]
+        cmd: EmployeesCommand,
+    },
+    /// Sign a visitor in or out.
+    Visit {
+        #[command(subcommand)]
+        cmd: VisitCommand,
+    },
+    /// The visit log of one day at this PC's site.
+    Visits {
+        /// Local date at the site (default: today).
+        #[arg(long)]
+        date: Option<NaiveDate>,
+        #[arg(long, value_parser = parse_status)]
+        status: Option<VisitStatus>,
+    },
+    /// Everyone on site now: visitors signed in and employees clocked in.
+    Onsite,
+    /// Search visitors by name, email or phone prefix.
+    Visitors { query: String },
+    /// The audit log, newest first.
+    Audit {
+        /// Only actions starting with this, e.g. `visit.`.
+        #[arg(long)]
+        action: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+}
+
+#[derive(Subcommand)]
+enum EmployeesCommand {
+    /// Import or update employees from a CSV file (header with at least code and name).
+    Import { file: PathBuf },
+    /// List employees.
+    List {
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum VisitCommand {
+    /// Sign a visitor in and print the visit (with its id and badge number).
+    SignIn {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        company: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        /// Host: the employee's code or the start of their name.
+        #[arg(long)]
+        host: Option<String>,
+        #[arg(long)]
+        purpose: Option<String>,
+    },
+    /// Sign a visit out by its id.
+    SignOut { visit_id: uuid::Uuid },
+}
+
+fn parse_status(s: &str) -> Result<VisitStatus, String> {
+    serde_json::from_value(serde_json::Value::String(s.replace('-', "_")))
+        .map_err(|_| "expected, checked_in, checked_out or cancelled".to_string())
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("FRONTDESK_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // Core errors carry a user-facing message; anything else gets its context chain.
+            match e.downcast_ref::<frontdesk_core::Error>() {
+                Some(core) => eprintln!("error: {}", core.to_api().message),
+                None => eprintln!("error: {e:#}"),
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn password(prompt: &str) -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var("FRONTDESK_PASSWORD") {
+        return Ok(p);
+    }
+    rpassword::prompt_password(prompt)
+        .context("no FRONTDESK_PASSWORD set and no terminal to ask for a password")
+}
+
+async fn login(api: &Frontdesk, user: &str) -> anyhow::Result<Actor> {
+    let pw = password(&format!("Password for {user}: "))?;
+    Ok(api.login(user, &pw).await?.actor)
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let dir = match cli.data_dir {
+        Some(d) => d,
+        None => paths::default_data_dir()
+            .ok_or_else(|| anyhow!("no home directory; pass --data-dir"))?,
+    };
+    let api = Frontdesk::open(&dir)
+        .await
+        .with_context(|| format!("opening the database in {}", dir.display()))?;
+    let out = output::Output { json: cli.json };
+    match cli.command {
+        Command::Init {
+            organisation,
+            site,
+            time_zone,
+            admin_username,
+            admin_name,
+        } => {
+            let pw = password(&format!("New password for {admin_username}: "))?;
+            let r = api
+                .init(InitRequest {
+                    organisation,
+                    site_name: site,
+                    time_zone,
+                    admin_username,
+                    admin_display_name: admin_name,
+                    admin_password: pw,
+                })
+                .await?;
+            out.message(&r, &format!("Set up {} in {}", r.site.name, dir.display()));
+        }
+        Command::Demo => {
+            api.seed_demo().await?;
+            out.message(
+                &serde_json::json!({ "username": frontdesk_core::demo::DEMO_USERNAME }),
+                &format!(
+                    "Demo database created in {}; sign in as {} / {}",
+                    dir.display(),
+                    frontdesk_core::demo::DEMO_USERNAME,
+                    frontdesk_core::demo::DEMO_PASSWORD
+                ),
+            );
+        }
+        Command::Employees { cmd } => {
+            let actor = login(&api, &cli.user).await?;
+            match cmd {
+                EmployeesCommand::Import { file } => {
+                    let bytes = std::fs::read(&file)
+                        .with_context(|| format!("reading {}", file.display()))?;
+                    let report = api.import_employees_csv(&actor, &bytes).await?;
+                    out.import_report(&report);
+                }
+                EmployeesCommand::List { search, all } => {
+                    let list = api
+                        .employees(
+                            &actor,
+                            EmployeeQuery {
+                                search,
+                                include_inactive: all,
+                                limit: None,
+                            },
+                        )
+                        .await?;
+                    out.employees(&list);
+                }
+            }
+        }
+        Command::Visit { cmd } => {
+            let actor = login(&api, &cli.user).await?;
+            match cmd {
+                VisitCommand::SignIn {
+                    name,
+                    company,
+                    email,
+                    phone,
+                    host,
+                    purpose,
+                } => {
+                    let host_employee_id = match host {
+                        None => None,
+                        Some(h) => Some(resolve_host(&api, &actor, &h).await?),
+                    };
+                    let visit = api
+                        .sign_in_visitor(
+                            &actor,
+                            SignInRequest {
+                                visitor: VisitorDetails {
+                                    name,
+                                    company,
+                                    email,
+                                    phone,
+                                },
+                                host_employee_id,
+                                purpose,
+                                ..Default::default()
+                            },
+                        )
+                        .await?;
+                    out.visit(&visit, "Signed in");
+                }
+                VisitCommand::SignOut { visit_id } => {
+                    let visit = api
+                        .sign_out_visit(&actor, visit_id, SignOutMethod::Desk)
+                        .await?;
+                    out.visit(&visit, "Signed out");
+                }
+            }
+        }
+        Command::Visits { date, status } => {
+            let actor = login(&api, &cli.user).await?;
+            let site = api.home_site(&actor).await?;
+            let tz = frontdesk_core::time::parse_tz("time_zone", &site.time_zone)?;
+            let date = date.unwrap_or_else(|| frontdesk_core::time::today_in(tz));
+            let visits = api
+                .visits(
+                    &actor,
+                    VisitQuery {
+                        site_id: Some(site.id),
+                        date,
+                        status,
+                    },
+                )
+                .await?;
+            out.visits(&visits, tz);
+        }
+        Command::Onsite => {
+            let actor = login(&api, &cli.user).await?;
+            let now = api.on_site(&actor, None).await?;
+            out.on_site(&now);
+        }
+        Command::Visitors { query } => {
+            let actor = login(&api, &cli.user).await?;
+            let list = api.search_visitors(&actor, &query).await?;
+            out.visitors(&list);
+        }
+        Command::Audit { action, limit } => {
+            let actor = login(&api, &cli.user).await?;
+            let entries = api
+                .audit(
+                    &actor,
+                    AuditQuery {
+                        action_prefix: action,
+                        limit: Some(limit),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            out.audit(&entries);
+        }
+    }
+    api.close().await;
+    Ok(())
+}
+
+/// An employee code, else a unique name prefix.
+async fn resolve_host(api: &Frontdesk, actor: &Actor, host: &str) -> anyhow::Result<uuid::Uuid> {
+    let by_code = api
+        .employees(
+            actor,
+            EmployeeQuery {
+                search: Some(host.into()),
+                include_inactive: false,
+                limit: Some(50),
+            },
+        )
+        .await?;
+    if let Some(e) = by_code.iter().find(|e| e.code == host) {
+        return Ok(e.id);
+    }
+    let hosts = api.search_hosts(actor, host).await?;
+    match hosts.as_slice() {
+        [one] => Ok(one.id),
+        [] => Err(anyhow!("no active employee matches host {host:?}")),
+        many => Err(anyhow!(
+            "host {host:?} is ambiguous: {}",
+            many.iter()
+                .map(|h| h.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}

@@ -9,6 +9,7 @@ pub mod audit;
 mod auth;
 pub mod bindings;
 mod db;
+pub mod demo;
 pub mod employees;
 mod error;
 pub mod import;

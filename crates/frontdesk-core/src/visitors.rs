@@ -64,8 +64,10 @@ pub(crate) fn validate(d: &VisitorDetails) -> Result<ValidVisitor> {
 pub(crate) fn terms(v: &ValidVisitor) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let name = text::fold(&v.name);
+    out.extend(words(&name));
+    // "O'Brien" is found by "obrien" as well as by "brien".
     for w in name.split_whitespace() {
-        out.insert(w.to_string());
+        out.insert(w.chars().filter(|c| c.is_alphanumeric()).collect());
     }
     out.insert(name.split_whitespace().collect::<Vec<_>>().join(" "));
     if let Some(e) = &v.email {
@@ -84,6 +86,14 @@ pub(crate) fn terms(v: &ValidVisitor) -> BTreeSet<String> {
     }
     out.retain(|t| !t.is_empty());
     out
+}
+
+/// Alphanumeric runs of already-folded text.
+fn words(folded: &str) -> impl Iterator<Item = String> + '_ {
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
 }
 
 /// Finds the visitor these details belong to (same email, else same phone) or creates one, and
@@ -208,18 +218,19 @@ impl Frontdesk {
     pub async fn search_visitors(&self, actor: &Actor, query: &str) -> Result<Vec<VisitorSummary>> {
         actor.require(Permission::ViewVisits)?;
         let folded = text::fold(query.trim());
-        let mut words = folded.split_whitespace();
-        let Some(first) = words.next() else {
-            return Ok(Vec::new());
-        };
-        let mut rest: Vec<&str> = words.collect();
+        let mut rest: Vec<String> = words(&folded).collect();
         // A phone query may be typed with spaces or dashes: search its digits.
         let digits = text::digits(&folded);
-        let key = if digits.len() >= 3 && digits.len() * 2 >= folded.replace(' ', "").len() {
+        let key = if folded.contains('@') {
+            rest.clear();
+            folded.clone()
+        } else if digits.len() >= 3 && digits.len() * 2 >= folded.replace(' ', "").len() {
             rest.clear();
             digits
+        } else if rest.is_empty() {
+            return Ok(Vec::new());
         } else {
-            first.to_string()
+            rest.remove(0)
         };
         let rows = sqlx::query(
             "SELECT v.id, v.name, v.company, v.email, v.phone,

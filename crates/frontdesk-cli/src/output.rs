@@ -1,0 +1,224 @@
+//! Printing results as aligned text tables or, with `--json`, as JSON.
+
+use chrono_tz::Tz;
+use frontdesk_core::audit::AuditEntry;
+use frontdesk_core::employees::Employee;
+use frontdesk_core::import::ImportReport;
+use frontdesk_core::onsite::OnSiteNow;
+use frontdesk_core::visitors::VisitorSummary;
+use frontdesk_core::visits::Visit;
+use serde::Serialize;
+
+pub struct Output {
+    pub json: bool,
+}
+
+fn or_dash(s: &Option<String>) -> &str {
+    s.as_deref().unwrap_or("-")
+}
+
+/// Terminal text must not carry control sequences from stored data.
+fn safe(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect()
+}
+
+fn table(headers: &[&str], rows: Vec<Vec<String>>) {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for r in &rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.chars().count().min(40));
+        }
+    }
+    let line = |cells: Vec<String>| {
+        cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| {
+                let c: String = safe(c).chars().take(40).collect();
+                format!("{c:<w$}")
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    println!("{}", line(headers.iter().map(|h| h.to_string()).collect()));
+    for r in rows {
+        println!("{}", line(r));
+    }
+}
+
+impl Output {
+    fn json<T: Serialize>(&self, value: &T) -> bool {
+        if self.json {
+            match serde_json::to_string_pretty(value) {
+                Ok(s) => println!("{s}"),
+                Err(e) => eprintln!("error: {e}"),
+            }
+        }
+        self.json
+    }
+
+    pub fn message<T: Serialize>(&self, value: &T, text: &str) {
+        if !self.json(value) {
+            println!("{}", safe(text));
+        }
+    }
+
+    pub fn import_report(&self, r: &ImportReport) {
+        if self.json(r) {
+            return;
+        }
+        println!(
+            "{} created, {} updated, {} rejected",
+            r.created,
+            r.updated,
+            r.rejected.len()
+        );
+        if !r.ignored_columns.is_empty() {
+            println!("ignored columns: {}", safe(&r.ignored_columns.join(", ")));
+        }
+        for row in &r.rejected {
+            for p in &row.problems {
+                println!("line {}: {}: {}", row.line, p.field, safe(&p.message));
+            }
+        }
+    }
+
+    pub fn employees(&self, list: &[Employee]) {
+        if self.json(&list) {
+            return;
+        }
+        table(
+            &["CODE", "NAME", "DEPARTMENT", "EMAIL", "ACTIVE"],
+            list.iter()
+                .map(|e| {
+                    vec![
+                        e.code.clone(),
+                        e.name.clone(),
+                        or_dash(&e.department).into(),
+                        or_dash(&e.email).into(),
+                        if e.active { "yes" } else { "no" }.into(),
+                    ]
+                })
+                .collect(),
+        );
+    }
+
+    pub fn visit(&self, v: &Visit, what: &str) {
+        if !self.json(v) {
+            println!(
+                "{what}: {} ({}) badge {} visit {}",
+                safe(&v.visitor_name),
+                safe(or_dash(&v.company)),
+                or_dash(&v.badge_number),
+                v.id
+            );
+        }
+    }
+
+    pub fn visits(&self, list: &[Visit], tz: Tz) {
+        if self.json(&list) {
+            return;
+        }
+        let t = |d: Option<chrono::DateTime<chrono::Utc>>| {
+            d.map(|d| d.with_timezone(&tz).format("%H:%M").to_string())
+                .unwrap_or_else(|| "-".into())
+        };
+        table(
+            &[
+                "IN", "OUT", "BADGE", "VISITOR", "COMPANY", "HOST", "STATUS", "VISIT ID",
+            ],
+            list.iter()
+                .map(|v| {
+                    vec![
+                        t(v.checked_in_at.or(v.expected_at)),
+                        t(v.checked_out_at),
+                        or_dash(&v.badge_number).into(),
+                        v.visitor_name.clone(),
+                        or_dash(&v.company).into(),
+                        or_dash(&v.host_name).into(),
+                        v.status.as_str().into(),
+                        v.id.to_string(),
+                    ]
+                })
+                .collect(),
+        );
+    }
+
+    pub fn on_site(&self, now: &OnSiteNow) {
+        if self.json(now) {
+            return;
+        }
+        let tz: Tz = now.site.time_zone.parse().unwrap_or(Tz::UTC);
+        println!(
+            "{}: {} visitors, {} employees on site",
+            safe(&now.site.name),
+            now.visitors.len(),
+            now.employees.len()
+        );
+        if !now.visitors.is_empty() {
+            println!();
+            self.visits(&now.visitors, tz);
+        }
+        if !now.employees.is_empty() {
+            println!();
+            table(
+                &["SINCE", "EMPLOYEE", "DEPARTMENT"],
+                now.employees
+                    .iter()
+                    .map(|e| {
+                        vec![
+                            e.since.with_timezone(&tz).format("%H:%M").to_string(),
+                            e.name.clone(),
+                            or_dash(&e.department).into(),
+                        ]
+                    })
+                    .collect(),
+            );
+        }
+    }
+
+    pub fn visitors(&self, list: &[VisitorSummary]) {
+        if self.json(&list) {
+            return;
+        }
+        table(
+            &["NAME", "COMPANY", "EMAIL", "PHONE", "LAST VISIT"],
+            list.iter()
+                .map(|v| {
+                    vec![
+                        v.name.clone(),
+                        or_dash(&v.company).into(),
+                        or_dash(&v.email).into(),
+                        or_dash(&v.phone).into(),
+                        v.last_visit_at
+                            .map(|t| t.format("%Y-%m-%d").to_string())
+                            .unwrap_or_else(|| "-".into()),
+                    ]
+                })
+                .collect(),
+        );
+    }
+
+    pub fn audit(&self, list: &[AuditEntry]) {
+        if self.json(&list) {
+            return;
+        }
+        table(
+            &["AT (UTC)", "ACTOR", "ACTION", "DETAILS"],
+            list.iter()
+                .map(|e| {
+                    vec![
+                        e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                        e.actor_name.clone(),
+                        e.action.clone(),
+                        e.details.to_string(),
+                    ]
+                })
+                .collect(),
+        );
+    }
+}

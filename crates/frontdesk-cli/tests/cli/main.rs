@@ -1,0 +1,205 @@
+//! The `frontdesk` binary end to end: real database files in a temp dir, real processes.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+const PW: &str = "s3cret-pass";
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Self {
+        let env = Self {
+            dir: tempfile::tempdir().expect("tmp"),
+        };
+        env.cmd()
+            .args([
+                "init",
+                "--organisation",
+                "Acme",
+                "--site",
+                "HQ",
+                "--time-zone",
+                "Europe/Paris",
+            ])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Set up HQ"));
+        env
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("frontdesk").expect("binary");
+        c.arg("--data-dir")
+            .arg(self.dir.path())
+            .env("FRONTDESK_PASSWORD", PW)
+            .env_remove("FRONTDESK_DATA_DIR")
+            .env_remove("FRONTDESK_USER");
+        c
+    }
+
+    fn json(&self, args: &[&str]) -> serde_json::Value {
+        let out = self.cmd().arg("--json").args(args).output().expect("run");
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("json output")
+    }
+}
+
+#[test]
+fn sign_in_shows_on_site_then_sign_out() {
+    let env = Env::new();
+    let csv = env.dir.path().join("staff.csv");
+    std::fs::write(&csv, "code,name,department\nH1,Hana Host,Ops\n").expect("write csv");
+    env.cmd()
+        .args(["employees", "import"])
+        .arg(&csv)
+        .assert()
+        .success()
+        .stdout("1 created, 0 updated, 0 rejected\n");
+
+    let visit = env.json(&[
+        "visit",
+        "sign-in",
+        "--name",
+        "Vic Visitor",
+        "--company",
+        "Globex",
+        "--host",
+        "H1",
+    ]);
+    assert_eq!(visit["host_name"], "Hana Host", "host resolved by code");
+    assert_eq!(visit["status"], "checked_in");
+    let id = visit["id"].as_str().expect("id").to_string();
+
+    let onsite = env.json(&["onsite"]);
+    assert_eq!(onsite["visitors"][0]["visitor_name"], "Vic Visitor");
+    env.cmd()
+        .arg("onsite")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 visitors"));
+
+    let today = env.json(&["visits"]);
+    assert_eq!(today.as_array().map(Vec::len), Some(1));
+
+    env.cmd()
+        .args(["visit", "sign-out", &id])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Signed out"));
+    env.cmd()
+        .args(["visit", "sign-out", &id])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("is not signed in"));
+    assert_eq!(
+        env.json(&["onsite"])["visitors"].as_array().map(Vec::len),
+        Some(0)
+    );
+
+    let audit = env.json(&["audit", "--action", "visit."]);
+    assert_eq!(
+        audit.as_array().map(Vec::len),
+        Some(2),
+        "sign-in and sign-out audited"
+    );
+}
+
+#[test]
+fn import_reports_bad_rows_and_keeps_good_ones() {
+    let env = Env::new();
+    let csv = env.dir.path().join("bad.csv");
+    let mut bytes =
+        b"code,name,email\n1,Good One,good@x.test\n2,Bad Mail,nope\n1,Dup,d@x.test\n".to_vec();
+    bytes.extend_from_slice(b"3,Bin\xff\xfeary,b@x.test\n");
+    std::fs::write(&csv, bytes).expect("write");
+    env.cmd()
+        .args(["employees", "import"])
+        .arg(&csv)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 created, 0 updated, 3 rejected"))
+        .stdout(predicate::str::contains("line 3: email"))
+        .stdout(predicate::str::contains("line 4: code: duplicate code"))
+        .stdout(predicate::str::contains("line 5: name: is not valid UTF-8"));
+    let list = env.json(&["employees", "list"]);
+    assert_eq!(list.as_array().map(Vec::len), Some(1));
+
+    let missing = env.dir.path().join("nocols.csv");
+    std::fs::write(&missing, "id,email\n1,a@b.test\n").expect("write");
+    env.cmd()
+        .args(["employees", "import"])
+        .arg(&missing)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("missing required column(s): name"));
+}
+
+#[test]
+fn wrong_password_and_missing_file_fail_cleanly() {
+    let env = Env::new();
+    env.cmd()
+        .env("FRONTDESK_PASSWORD", "wrong-password")
+        .arg("onsite")
+        .assert()
+        .failure()
+        .stderr("error: wrong username or password\n");
+    env.cmd()
+        .args(["employees", "import", "/nonexistent/file.csv"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("reading /nonexistent/file.csv"));
+    env.cmd()
+        .args(["visit", "sign-in", "--name", "X", "--email", "not-mail"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("visitor.email"));
+}
+
+#[test]
+fn hostile_names_print_without_terminal_escapes() {
+    let env = Env::new();
+    env.cmd()
+        .args(["visit", "sign-in", "--name", "<script>alert(1)</script>"])
+        .assert()
+        .success();
+    let v = env.json(&["visitors", "script"]);
+    assert_eq!(v[0]["name"], "<script>alert(1)</script>", "stored verbatim");
+    env.cmd()
+        .args(["visit", "sign-in", "--name", "Evil\u{1b}[31mRed"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("control characters"));
+}
+
+#[test]
+fn demo_database_has_people_on_site() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut c = Command::cargo_bin("frontdesk").expect("binary");
+    c.arg("--data-dir")
+        .arg(dir.path())
+        .arg("demo")
+        .assert()
+        .success();
+    let out = Command::cargo_bin("frontdesk")
+        .expect("binary")
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["--json", "onsite"])
+        .env("FRONTDESK_PASSWORD", frontdesk_core_demo_password())
+        .output()
+        .expect("run");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(v["visitors"].as_array().map_or(0, Vec::len) >= 3);
+    assert!(v["employees"].as_array().map_or(0, Vec::len) >= 3);
+}
+
+fn frontdesk_core_demo_password() -> &'static str {
+    "frontdesk-demo"
+}
