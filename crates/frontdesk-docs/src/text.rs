@@ -363,7 +363,8 @@ pub(crate) fn fit(
     let max_lines = max_lines.max(1);
     let mut size = max_size;
     // Cheap first step: one line, shrink proportionally (width is linear in size).
-    let single = shape_line(&text, weight, &mut Uncovered::default());
+    let mut probe = Uncovered::default();
+    let single = shape_line(&text, weight, &mut probe);
     let one_line_size = if single.width_em > 0.0 {
         (max_pt * 1000.0 / single.width_em).min(max_size)
     } else {
@@ -372,10 +373,10 @@ pub(crate) fn fit(
     let one_line_size = one_line_size.min(max_height_pt / single.height_em());
     // Keep one line if it stays within 80 % of the largest size, or we are not allowed to wrap.
     if one_line_size >= min_size && (one_line_size >= max_size * 0.8 || max_lines == 1) {
-        let line = shape_line(&text, weight, missing);
+        probe.0.into_iter().for_each(|c| missing.push(c));
         return FittedText {
             size: one_line_size,
-            lines: vec![line],
+            lines: vec![single],
             truncated: false,
         };
     }

@@ -3,4 +3,5 @@
 //! Needs poppler-utils and qpdf; the printing test also needs cups and printer-driver-cups-pdf.
 
 mod badge;
+mod timesheet;
 mod util;
