@@ -3,5 +3,6 @@
 //! Needs poppler-utils and qpdf; the printing test also needs cups and printer-driver-cups-pdf.
 
 mod badge;
+mod printing;
 mod timesheet;
 mod util;
