@@ -1,17 +1,848 @@
-//! Reports.
-use crate::{Rendered, Result};
-pub fn render_daily_report() -> Result<Rendered> {
-    todo_doc()
+//! Visitor reports: the daily report (totals, by company, by purpose, hourly histogram chart), the visit
+//! log for a date range (PDF and CSV), and the evacuation list (everyone on site now, grouped by area).
+//!
+//! All inputs are plain rows the core already holds locally, so every report works offline.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Timelike, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use crate::fonts::Weight;
+use crate::pdf::{Align, Colour};
+use crate::table::{A4, A4_LANDSCAPE, Cell, Column, FlowDoc, Row};
+use crate::timesheet::Period;
+use crate::timesheet::export::csv_safe;
+use crate::{Error, Rendered, Result, Warning, photo};
+
+/// One visit as the visit log stores it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitRow {
+    pub visitor_name: String,
+    pub company: Option<String>,
+    pub purpose: Option<String>,
+    pub host_name: Option<String>,
+    pub signed_in_at: DateTime<Utc>,
+    /// `None` while the visitor is still on site.
+    pub signed_out_at: Option<DateTime<Utc>>,
+    pub badge_number: Option<String>,
 }
-pub fn render_evacuation_list() -> Result<Rendered> {
-    todo_doc()
+
+/// Input of the daily visitor report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DailyReportData {
+    pub site_name: String,
+    pub tz: Tz,
+    pub date: NaiveDate,
+    pub visits: Vec<VisitRow>,
 }
-pub fn render_visit_log_csv() -> Result<Rendered> {
-    todo_doc()
+
+/// Figures of the daily report, computed from visits signed in on the (local) date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DailyStats {
+    pub total: usize,
+    pub still_on_site: usize,
+    pub signed_out: usize,
+    /// Average visit length of signed-out visits, in minutes.
+    pub average_minutes: Option<i64>,
+    /// Counts by company and by purpose, largest first ("Unknown" for blanks).
+    pub by_company: Vec<(String, usize)>,
+    pub by_purpose: Vec<(String, usize)>,
+    /// Sign-ins per local hour, 0–23.
+    pub hourly: [usize; 24],
 }
-pub fn render_visit_log_pdf() -> Result<Rendered> {
-    todo_doc()
+
+fn count_by<'a>(values: impl Iterator<Item = Option<&'a str>>) -> Vec<(String, usize)> {
+    let mut m: BTreeMap<String, usize> = BTreeMap::new();
+    for v in values {
+        let key = v
+            .map(crate::text::sanitize)
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "Unknown".into());
+        *m.entry(key).or_default() += 1;
+    }
+    let mut v: Vec<(String, usize)> = m.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v
 }
-fn todo_doc() -> Result<Rendered> {
-    Err(crate::Error::InvalidInput("todo".into()))
+
+/// Computes the daily figures (visits whose sign-in falls on `date` in the site's zone).
+pub fn daily_stats(data: &DailyReportData) -> DailyStats {
+    let tz = data.tz;
+    let visits: Vec<&VisitRow> = data
+        .visits
+        .iter()
+        .filter(|v| v.signed_in_at.with_timezone(&tz).date_naive() == data.date)
+        .collect();
+    let mut hourly = [0usize; 24];
+    for v in &visits {
+        let h = v.signed_in_at.with_timezone(&tz).hour() as usize;
+        if let Some(slot) = hourly.get_mut(h) {
+            *slot += 1;
+        }
+    }
+    let durations: Vec<i64> = visits
+        .iter()
+        .filter_map(|v| {
+            v.signed_out_at
+                .map(|o| (o - v.signed_in_at).num_minutes().max(0))
+        })
+        .collect();
+    DailyStats {
+        total: visits.len(),
+        still_on_site: visits.iter().filter(|v| v.signed_out_at.is_none()).count(),
+        signed_out: durations.len(),
+        average_minutes: (!durations.is_empty())
+            .then(|| durations.iter().sum::<i64>() / durations.len() as i64),
+        by_company: count_by(visits.iter().map(|v| v.company.as_deref())),
+        by_purpose: count_by(visits.iter().map(|v| v.purpose.as_deref())),
+        hourly,
+    }
+}
+
+const ACCENT: Colour = Colour {
+    r: 0,
+    g: 102,
+    b: 204,
+};
+
+fn title_block(doc: &mut FlowDoc, title: &str, subtitle: &str) {
+    let (x, w) = (doc.margin, doc.content_w());
+    doc.text_box(
+        title,
+        Weight::Bold,
+        (x, doc.y, w, 9.0),
+        1,
+        (18.0, 10.0),
+        Align::Left,
+        Colour::BLACK,
+        "title",
+    );
+    doc.y += 9.5;
+    doc.text_box(
+        subtitle,
+        Weight::Regular,
+        (x, doc.y, w, 6.0),
+        1,
+        (10.0, 6.0),
+        Align::Left,
+        Colour::GREY,
+        "site_name",
+    );
+    doc.y += 8.0;
+}
+
+/// Draws the hourly histogram as bars with counts and hour labels.
+fn histogram(doc: &mut FlowDoc, hourly: &[usize; 24]) {
+    let (x0, w) = (doc.margin, doc.content_w());
+    let chart_h = 50.0;
+    doc.ensure(chart_h + 20.0);
+    doc.text_box(
+        "Sign-ins by hour",
+        Weight::Bold,
+        (x0, doc.y, w, 6.0),
+        1,
+        (11.0, 7.0),
+        Align::Left,
+        Colour::BLACK,
+        "title",
+    );
+    doc.y += 8.0;
+    // Show 06–20 h at least, widened to any hour with visits.
+    let first = hourly.iter().position(|&c| c > 0).unwrap_or(6).min(6);
+    let last = hourly.iter().rposition(|&c| c > 0).unwrap_or(20).max(20);
+    let hours = last - first + 1;
+    let max = hourly.iter().copied().max().unwrap_or(0).max(1);
+    // Axis steps: 1, 2, 5, 10... so at most ~5 grid lines.
+    let step = [1usize, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
+        .into_iter()
+        .find(|s| max / s <= 5)
+        .unwrap_or(max);
+    let top = step * max.div_ceil(step);
+    let axis_w = 8.0;
+    let (cx, cy, cw) = (x0 + axis_w, doc.y, w - axis_w);
+    let slot = cw / hours as f32;
+    for tick in (0..=top).step_by(step) {
+        let ty = cy + chart_h - chart_h * tick as f32 / top as f32;
+        doc.canvas.line(cx, ty, cx + cw, ty, Colour::LIGHT, 0.4);
+        doc.text_box(
+            &tick.to_string(),
+            Weight::Regular,
+            (x0, ty - 1.6, axis_w - 1.5, 3.2),
+            1,
+            (7.0, 5.0),
+            Align::Right,
+            Colour::GREY,
+            "axis",
+        );
+    }
+    for (i, h) in (first..=last).enumerate() {
+        let count = hourly.get(h).copied().unwrap_or(0);
+        let bx = cx + slot * i as f32 + slot * 0.15;
+        let bh = chart_h * count as f32 / top as f32;
+        if count > 0 {
+            doc.canvas
+                .fill(bx, cy + chart_h - bh, slot * 0.7, bh, ACCENT);
+            doc.text_box(
+                &count.to_string(),
+                Weight::Bold,
+                (bx - 1.0, cy + chart_h - bh - 3.6, slot * 0.7 + 2.0, 3.4),
+                1,
+                (7.0, 4.5),
+                Align::Centre,
+                Colour::BLACK,
+                "histogram",
+            );
+        }
+        doc.text_box(
+            &format!("{h:02}"),
+            Weight::Regular,
+            (bx - 1.0, cy + chart_h + 1.0, slot * 0.7 + 2.0, 3.4),
+            1,
+            (7.0, 4.5),
+            Align::Centre,
+            Colour::GREY,
+            "axis",
+        );
+    }
+    doc.canvas
+        .line(cx, cy + chart_h, cx + cw, cy + chart_h, Colour::BLACK, 0.6);
+    doc.y += chart_h + 7.0;
+}
+
+fn count_table(doc: &mut FlowDoc, title: &'static str, rows: &[(String, usize)], total: usize) {
+    let cols = [
+        Column {
+            title,
+            width: 110.0,
+            align: Align::Left,
+        },
+        Column {
+            title: "Visits",
+            width: 30.0,
+            align: Align::Right,
+        },
+        Column {
+            title: "Share",
+            width: 30.0,
+            align: Align::Right,
+        },
+    ];
+    let shown = 15;
+    let mut list: Vec<Row> = rows
+        .iter()
+        .take(shown)
+        .map(|(k, n)| Row {
+            cells: vec![
+                Cell::new(k.clone()),
+                Cell::new(n.to_string()),
+                Cell::new(format!("{}%", n * 100 / total.max(1))),
+            ],
+            fill: None,
+        })
+        .collect();
+    if rows.len() > shown {
+        let rest: usize = rows.iter().skip(shown).map(|r| r.1).sum();
+        list.push(Row {
+            cells: vec![
+                Cell::new(format!("{} others", rows.len() - shown)),
+                Cell::new(rest.to_string()),
+                Cell::new(format!("{}%", rest * 100 / total.max(1))),
+            ],
+            fill: None,
+        });
+    }
+    doc.table(&cols, list);
+    doc.gap(4.0);
+}
+
+/// The daily visitor report as PDF.
+pub fn render_daily_report(data: &DailyReportData) -> Result<Rendered> {
+    let stats = daily_stats(data);
+    let day = data.date.format("%A %-d %B %Y").to_string();
+    let mut doc = FlowDoc::new(
+        "Daily visitor report",
+        A4,
+        &format!("Daily visitor report · {day}"),
+    );
+    title_block(
+        &mut doc,
+        "Daily visitor report",
+        &format!("{} · {day}", data.site_name),
+    );
+    let (x, w) = (doc.margin, doc.content_w());
+    let avg = stats
+        .average_minutes
+        .map_or_else(|| "–".to_string(), crate::timesheet::rules_hm);
+    let tiles = [
+        ("Visitors", stats.total.to_string()),
+        ("Still on site", stats.still_on_site.to_string()),
+        ("Signed out", stats.signed_out.to_string()),
+        ("Average visit", avg),
+    ];
+    let tile_w = w / tiles.len() as f32;
+    for (i, (label, value)) in tiles.iter().enumerate() {
+        let tx = x + tile_w * i as f32;
+        doc.canvas.fill(
+            tx + 1.0,
+            doc.y,
+            tile_w - 2.0,
+            18.0,
+            Colour {
+                r: 238,
+                g: 243,
+                b: 250,
+            },
+        );
+        doc.text_box(
+            value,
+            Weight::Bold,
+            (tx + 3.0, doc.y + 2.0, tile_w - 6.0, 9.0),
+            1,
+            (20.0, 8.0),
+            Align::Left,
+            ACCENT,
+            "totals",
+        );
+        doc.text_box(
+            label,
+            Weight::Regular,
+            (tx + 3.0, doc.y + 12.0, tile_w - 6.0, 4.5),
+            1,
+            (8.5, 6.0),
+            Align::Left,
+            Colour::GREY,
+            "totals",
+        );
+    }
+    doc.y += 24.0;
+    histogram(&mut doc, &stats.hourly);
+    if stats.total == 0 {
+        doc.para(
+            "No visitors signed in on this day.",
+            Weight::Regular,
+            10.0,
+            Colour::GREY,
+        );
+    } else {
+        count_table(&mut doc, "Company", &stats.by_company, stats.total);
+        count_table(&mut doc, "Purpose", &stats.by_purpose, stats.total);
+    }
+    doc.finish()
+}
+
+/// Input of the visit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitLogData {
+    pub site_name: String,
+    pub tz: Tz,
+    pub period: Period,
+    pub visits: Vec<VisitRow>,
+}
+
+fn in_period(v: &VisitRow, tz: Tz, p: Period) -> bool {
+    p.contains(v.signed_in_at.with_timezone(&tz).date_naive())
+}
+
+fn sorted_visits(data: &VisitLogData) -> Result<Vec<&VisitRow>> {
+    data.period.validate()?;
+    let mut v: Vec<&VisitRow> = data
+        .visits
+        .iter()
+        .filter(|v| in_period(v, data.tz, data.period))
+        .collect();
+    v.sort_by_key(|v| v.signed_in_at);
+    Ok(v)
+}
+
+fn duration_text(v: &VisitRow) -> String {
+    v.signed_out_at
+        .map(|o| crate::timesheet::rules_hm((o - v.signed_in_at).num_minutes().max(0)))
+        .unwrap_or_default()
+}
+
+/// The visit log for a date range as PDF (A4 landscape).
+pub fn render_visit_log_pdf(data: &VisitLogData) -> Result<Rendered> {
+    let visits = sorted_visits(data)?;
+    let p = data.period;
+    let range = format!(
+        "{} – {}",
+        p.start.format("%-d %b %Y"),
+        p.end.format("%-d %b %Y")
+    );
+    let mut doc = FlowDoc::new("Visit log", A4_LANDSCAPE, &format!("Visit log · {range}"));
+    title_block(
+        &mut doc,
+        "Visit log",
+        &format!("{} · {range} · {} visits", data.site_name, visits.len()),
+    );
+    let cols = [
+        Column {
+            title: "Date",
+            width: 22.0,
+            align: Align::Left,
+        },
+        Column {
+            title: "In",
+            width: 13.0,
+            align: Align::Centre,
+        },
+        Column {
+            title: "Out",
+            width: 13.0,
+            align: Align::Centre,
+        },
+        Column {
+            title: "Duration",
+            width: 16.0,
+            align: Align::Right,
+        },
+        Column {
+            title: "Visitor",
+            width: 52.0,
+            align: Align::Left,
+        },
+        Column {
+            title: "Company",
+            width: 45.0,
+            align: Align::Left,
+        },
+        Column {
+            title: "Purpose",
+            width: 40.0,
+            align: Align::Left,
+        },
+        Column {
+            title: "Host",
+            width: 45.0,
+            align: Align::Left,
+        },
+        Column {
+            title: "Badge",
+            width: 23.0,
+            align: Align::Left,
+        },
+    ];
+    let tz = data.tz;
+    let rows = visits.iter().map(|v| {
+        let tin = v.signed_in_at.with_timezone(&tz);
+        Row {
+            cells: vec![
+                Cell::new(tin.format("%a %d %b").to_string()),
+                Cell::new(tin.format("%H:%M").to_string()),
+                Cell::new(
+                    v.signed_out_at
+                        .map(|o| o.with_timezone(&tz).format("%H:%M").to_string())
+                        .unwrap_or_else(|| "on site".into()),
+                ),
+                Cell::new(duration_text(v)),
+                Cell::bold(v.visitor_name.clone()),
+                Cell::new(v.company.clone().unwrap_or_default()),
+                Cell::new(v.purpose.clone().unwrap_or_default()),
+                Cell::new(v.host_name.clone().unwrap_or_default()),
+                Cell::new(v.badge_number.clone().unwrap_or_default()),
+            ],
+            fill: None,
+        }
+    });
+    doc.table(&cols, rows.collect::<Vec<_>>());
+    if visits.is_empty() {
+        doc.gap(3.0);
+        doc.para(
+            "No visits in this period.",
+            Weight::Regular,
+            10.0,
+            Colour::GREY,
+        );
+    }
+    doc.finish()
+}
+
+/// The visit log as CSV (site-local times, ISO 8601 with offset).
+pub fn render_visit_log_csv(data: &VisitLogData) -> Result<Rendered> {
+    let visits = sorted_visits(data)?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let err = |e: csv::Error| Error::Csv(e.to_string());
+    w.write_record([
+        "signed_in_at",
+        "signed_out_at",
+        "duration_minutes",
+        "visitor",
+        "company",
+        "purpose",
+        "host",
+        "badge",
+    ])
+    .map_err(err)?;
+    for v in visits {
+        w.write_record([
+            v.signed_in_at.with_timezone(&data.tz).to_rfc3339(),
+            v.signed_out_at
+                .map(|o| o.with_timezone(&data.tz).to_rfc3339())
+                .unwrap_or_default(),
+            v.signed_out_at
+                .map(|o| (o - v.signed_in_at).num_minutes().max(0).to_string())
+                .unwrap_or_default(),
+            csv_safe(&v.visitor_name),
+            csv_safe(v.company.as_deref().unwrap_or("")),
+            csv_safe(v.purpose.as_deref().unwrap_or("")),
+            csv_safe(v.host_name.as_deref().unwrap_or("")),
+            csv_safe(v.badge_number.as_deref().unwrap_or("")),
+        ])
+        .map_err(err)?;
+    }
+    let bytes = w.into_inner().map_err(|e| Error::Csv(e.to_string()))?;
+    Ok(Rendered {
+        bytes,
+        warnings: Vec::new(),
+    })
+}
+
+/// Who someone on site is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PersonKind {
+    Employee,
+    Visitor,
+    Contractor,
+}
+
+impl PersonKind {
+    fn label(self) -> &'static str {
+        match self {
+            PersonKind::Employee => "Employee",
+            PersonKind::Visitor => "Visitor",
+            PersonKind::Contractor => "Contractor",
+        }
+    }
+}
+
+/// One person on site now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvacuationPerson {
+    pub name: String,
+    pub kind: PersonKind,
+    /// Company (visitors) or department (employees).
+    pub organisation: Option<String>,
+    /// The host responsible for a visitor.
+    pub host_name: Option<String>,
+    pub phone: Option<String>,
+    /// Building, floor or zone; people without one are listed under "Area not recorded".
+    pub area: Option<String>,
+    pub since: DateTime<Utc>,
+    /// JPEG or PNG.
+    pub photo: Option<Vec<u8>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvacuationData {
+    pub site_name: String,
+    pub tz: Tz,
+    pub generated_at: DateTime<Utc>,
+    pub people: Vec<EvacuationPerson>,
+}
+
+const NO_AREA: &str = "Area not recorded";
+
+/// The evacuation list: everyone on site, grouped by area, with photo, host and phone, and a tick box for
+/// the roll call. One click in the UI prints it; it needs nothing but the local data.
+pub fn render_evacuation_list(data: &EvacuationData) -> Result<Rendered> {
+    let tz = data.tz;
+    let when = data
+        .generated_at
+        .with_timezone(&tz)
+        .format("%a %-d %b %Y %H:%M")
+        .to_string();
+    let mut doc = FlowDoc::new("Evacuation list", A4, &format!("Evacuation list · {when}"));
+    let visitors = data
+        .people
+        .iter()
+        .filter(|p| p.kind != PersonKind::Employee)
+        .count();
+    let employees = data.people.len() - visitors;
+    let (x, w) = (doc.margin, doc.content_w());
+    doc.canvas.fill(
+        x,
+        doc.y,
+        w,
+        12.0,
+        Colour {
+            r: 200,
+            g: 30,
+            b: 30,
+        },
+    );
+    doc.text_box(
+        "EVACUATION LIST",
+        Weight::Bold,
+        (x + 3.0, doc.y + 2.0, w * 0.5, 8.0),
+        1,
+        (18.0, 10.0),
+        Align::Left,
+        Colour::WHITE,
+        "title",
+    );
+    doc.text_box(
+        &format!("{} on site", data.people.len()),
+        Weight::Bold,
+        (x + w * 0.5, doc.y + 2.0, w * 0.5 - 3.0, 8.0),
+        1,
+        (18.0, 10.0),
+        Align::Right,
+        Colour::WHITE,
+        "title",
+    );
+    doc.y += 14.0;
+    doc.text_box(
+        &format!(
+            "{} · as of {when} · {visitors} visitors/contractors, {employees} employees",
+            data.site_name
+        ),
+        Weight::Regular,
+        (x, doc.y, w, 5.5),
+        1,
+        (10.0, 6.0),
+        Align::Left,
+        Colour::GREY,
+        "site_name",
+    );
+    doc.y += 8.0;
+    let mut groups: BTreeMap<(bool, String), Vec<&EvacuationPerson>> = BTreeMap::new();
+    for p in &data.people {
+        let area = p
+            .area
+            .as_deref()
+            .map(crate::text::sanitize)
+            .filter(|s| !s.is_empty());
+        groups
+            .entry((area.is_none(), area.unwrap_or_else(|| NO_AREA.into())))
+            .or_default()
+            .push(p);
+    }
+    let row_h = 17.0;
+    for ((_, area), mut people) in groups {
+        people.sort_by(|a, b| a.kind.cmp(&b.kind).then_with(|| a.name.cmp(&b.name)));
+        doc.ensure(8.0 + row_h);
+        doc.canvas.fill(
+            x,
+            doc.y,
+            w,
+            7.0,
+            Colour {
+                r: 52,
+                g: 64,
+                b: 84,
+            },
+        );
+        doc.text_box(
+            &format!("{area} — {}", people.len()),
+            Weight::Bold,
+            (x + 2.0, doc.y + 1.0, w - 4.0, 5.0),
+            1,
+            (11.0, 7.0),
+            Align::Left,
+            Colour::WHITE,
+            "area",
+        );
+        doc.y += 8.0;
+        for p in people {
+            if doc.ensure(row_h) {
+                doc.text_box(
+                    &format!("{area} (continued)"),
+                    Weight::Bold,
+                    (x, doc.y, w, 5.0),
+                    1,
+                    (9.0, 6.0),
+                    Align::Left,
+                    Colour::GREY,
+                    "area",
+                );
+                doc.y += 6.0;
+            }
+            let y = doc.y;
+            // Tick box for the roll call.
+            doc.canvas
+                .stroke_rect(x + 1.0, y + 5.0, 6.0, 6.0, Colour::BLACK, 0.8);
+            // Photo (or a grey placeholder) 12 × 15 mm.
+            let (px, pw, ph) = (x + 10.0, 12.0, 15.0);
+            match p
+                .photo
+                .as_deref()
+                .map(|b| photo::load(b, Some(pw / ph), 160))
+            {
+                Some(Ok(pic)) => doc.canvas.image(pic, px, y + 1.0, pw, ph),
+                other => {
+                    if let Some(Err(e)) = other {
+                        doc.warnings.push(Warning::PhotoUnusable {
+                            reason: format!("{}: {e}", crate::text::sanitize(&p.name)),
+                        });
+                    }
+                    doc.canvas.fill(
+                        px,
+                        y + 1.0,
+                        pw,
+                        ph,
+                        Colour {
+                            r: 225,
+                            g: 228,
+                            b: 233,
+                        },
+                    );
+                }
+            }
+            let tx = px + pw + 3.0;
+            let col = (x + w - tx) / 2.0;
+            doc.text_box(
+                &p.name,
+                Weight::Bold,
+                (tx, y + 1.0, col - 2.0, 6.0),
+                1,
+                (11.0, 6.0),
+                Align::Left,
+                Colour::BLACK,
+                "name",
+            );
+            let kind = match &p.organisation {
+                Some(o) if !o.trim().is_empty() => format!("{} · {o}", p.kind.label()),
+                _ => p.kind.label().to_string(),
+            };
+            let kind_colour = if p.kind == PersonKind::Employee {
+                Colour::GREY
+            } else {
+                Colour {
+                    r: 176,
+                    g: 60,
+                    b: 0,
+                }
+            };
+            doc.text_box(
+                &kind,
+                Weight::Regular,
+                (tx, y + 7.5, col - 2.0, 4.5),
+                1,
+                (9.0, 6.0),
+                Align::Left,
+                kind_colour,
+                "organisation",
+            );
+            let since = format!(
+                "on site since {}",
+                p.since.with_timezone(&tz).format("%H:%M")
+            );
+            doc.text_box(
+                &since,
+                Weight::Regular,
+                (tx, y + 12.0, col - 2.0, 4.0),
+                1,
+                (8.0, 6.0),
+                Align::Left,
+                Colour::GREY,
+                "since",
+            );
+            let host = p
+                .host_name
+                .as_deref()
+                .filter(|h| !h.trim().is_empty())
+                .map(|h| format!("Host: {h}"))
+                .unwrap_or_default();
+            doc.text_box(
+                &host,
+                Weight::Regular,
+                (tx + col, y + 1.5, col, 5.0),
+                1,
+                (10.0, 6.0),
+                Align::Left,
+                Colour::BLACK,
+                "host",
+            );
+            let phone = p
+                .phone
+                .as_deref()
+                .filter(|h| !h.trim().is_empty())
+                .map(|h| format!("Phone: {h}"))
+                .unwrap_or_default();
+            doc.text_box(
+                &phone,
+                Weight::Bold,
+                (tx + col, y + 7.5, col, 5.0),
+                1,
+                (10.0, 6.0),
+                Align::Left,
+                Colour::BLACK,
+                "phone",
+            );
+            doc.y += row_h;
+            doc.canvas.line(x, doc.y, x + w, doc.y, Colour::LIGHT, 0.4);
+        }
+        doc.gap(3.0);
+    }
+    if data.people.is_empty() {
+        doc.para(
+            "Nobody is signed in on site.",
+            Weight::Regular,
+            11.0,
+            Colour::GREY,
+        );
+    }
+    doc.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn visit(
+        name: &str,
+        company: Option<&str>,
+        purpose: Option<&str>,
+        h: u32,
+        out: Option<u32>,
+    ) -> VisitRow {
+        let at = |hh: u32| {
+            chrono_tz::Europe::Berlin
+                .with_ymd_and_hms(2026, 11, 20, hh, 15, 0)
+                .single()
+                .map(|t| t.with_timezone(&Utc))
+                .unwrap_or_default()
+        };
+        VisitRow {
+            visitor_name: name.into(),
+            company: company.map(str::to_string),
+            purpose: purpose.map(str::to_string),
+            host_name: None,
+            signed_in_at: at(h),
+            signed_out_at: out.map(at),
+            badge_number: None,
+        }
+    }
+
+    #[test]
+    fn daily_stats_count_by_local_hour_company_and_purpose() {
+        let data = DailyReportData {
+            site_name: "S".into(),
+            tz: chrono_tz::Europe::Berlin,
+            date: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default(),
+            visits: vec![
+                visit("A", Some("Acme"), Some("Meeting"), 9, Some(11)),
+                visit("B", Some("Acme"), None, 9, None),
+                visit("C", Some(" "), Some("Delivery"), 14, Some(15)),
+                // 00:15 local on the 20th is still the 20th (23:15 UTC on the 19th).
+                visit("D", None, Some("Meeting"), 0, None),
+            ],
+        };
+        let s = daily_stats(&data);
+        assert_eq!(s.total, 4);
+        assert_eq!(s.still_on_site, 2);
+        assert_eq!(s.average_minutes, Some(90), "(120 + 60) / 2");
+        assert_eq!(s.hourly[9], 2);
+        assert_eq!(s.hourly[0], 1, "local hour, not UTC");
+        assert_eq!(s.by_company[0], ("Acme".to_string(), 2));
+        assert!(
+            s.by_company.contains(&("Unknown".to_string(), 2)),
+            "blank and missing are Unknown"
+        );
+        assert_eq!(s.by_purpose[0], ("Meeting".to_string(), 2));
+    }
 }

@@ -8,7 +8,6 @@ use crate::pdf::{Align, Canvas, Colour, pt};
 use crate::text::{Uncovered, fit, lines_height};
 
 pub(crate) const A4: (f32, f32) = (210.0, 297.0);
-#[allow(dead_code)]
 pub(crate) const A4_LANDSCAPE: (f32, f32) = (297.0, 210.0);
 
 pub(crate) struct Column {
@@ -198,7 +197,6 @@ impl FlowDoc {
     }
 
     /// A paragraph across the content width, wrapping as needed.
-    #[allow(dead_code)]
     pub fn para(&mut self, text: &str, weight: Weight, size: f32, colour: Colour) {
         let line_h = size / pt(1.0) * 1.5;
         self.ensure(line_h);

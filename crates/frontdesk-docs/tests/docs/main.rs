@@ -4,5 +4,6 @@
 
 mod badge;
 mod printing;
+mod report;
 mod timesheet;
 mod util;
