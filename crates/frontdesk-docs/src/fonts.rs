@@ -69,7 +69,8 @@ pub(crate) struct FontFace {
 impl FontFace {
     /// Glyph and advance (font units) of `c` without shaping, for simple Latin text.
     pub fn fast_glyph(&self, c: char) -> Option<(u16, u16)> {
-        self.fast.get(c as usize).copied().flatten()
+        let i = fast_index(c)?;
+        self.fast.get(i).copied().flatten()
     }
 
     pub fn covers(&self, c: char) -> bool {
@@ -88,6 +89,20 @@ fn ttf_glyph(gid: u16) -> rustybuzz::ttf_parser::GlyphId {
 /// Characters below this code point may take the unshaped fast path (no ligatures or marks there
 /// that matter for names and figures).
 pub(crate) const FAST_LIMIT: usize = 0x0250;
+/// General punctuation (dashes, quotes, bullets, ellipsis) is also shaping-free.
+const FAST_PUNCT: std::ops::RangeInclusive<u32> = 0x2010..=0x2027;
+
+/// Position of `c` in the fast table, if it may skip shaping.
+pub(crate) fn fast_index(c: char) -> Option<usize> {
+    let cp = c as u32;
+    if (cp as usize) < FAST_LIMIT {
+        Some(cp as usize)
+    } else if FAST_PUNCT.contains(&cp) {
+        Some(FAST_LIMIT + (cp - FAST_PUNCT.start()) as usize)
+    } else {
+        None
+    }
+}
 
 pub(crate) struct FontLibrary {
     faces: Vec<Option<FontFace>>,
@@ -123,9 +138,10 @@ pub(crate) fn library() -> &'static FontLibrary {
             .iter()
             .map(|(name, data)| {
                 let face = Face::from_slice(data, 0)?;
-                let fast = (0..FAST_LIMIT)
+                let fast = (0..FAST_LIMIT as u32)
+                    .chain(FAST_PUNCT)
                     .map(|cp| {
-                        let c = char::from_u32(cp as u32)?;
+                        let c = char::from_u32(cp)?;
                         let gid = face.glyph_index(c)?;
                         let adv = face.glyph_hor_advance(gid)?;
                         Some((gid.0, adv))

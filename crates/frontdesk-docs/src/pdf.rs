@@ -2,6 +2,7 @@
 //! lines and images. On `finish` every font is subset to the glyphs the document uses.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use printpdf::{
     Color, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
@@ -227,7 +228,6 @@ impl Canvas {
 
     /// Serialises the document, embedding font subsets.
     pub fn finish(self) -> Result<Vec<u8>> {
-        let lib = library();
         // Which glyphs each font needs, and what text each glyph stands for.
         let mut used: Vec<BTreeMap<u16, String>> = vec![BTreeMap::new(); FONT_COUNT];
         for page in &self.pages {
@@ -253,19 +253,8 @@ impl Canvas {
             if glyphs.is_empty() {
                 continue;
             }
-            let face = lib
-                .face(key)
-                .ok_or_else(|| Error::Font(format!("font {key} is unavailable")))?;
-            let mut remapper = subsetter::GlyphRemapper::new();
-            let mut remap = BTreeMap::new();
-            for &gid in glyphs.keys() {
-                remap.insert(gid, remapper.remap(gid));
-            }
-            let bytes = subsetter::subset(face.data, 0, &remapper)
-                .map_err(|e| Error::Font(format!("subsetting {}: {e:?}", face.name)))?;
-            let mut warnings = Vec::new();
-            let parsed = ParsedFont::from_bytes(&bytes, 0, &mut warnings)
-                .ok_or_else(|| Error::Font(format!("subset of {} does not parse", face.name)))?;
+            let gids: Vec<u16> = glyphs.keys().copied().collect();
+            let (parsed, remap) = subset_font(key, gids)?;
             let id = doc.add_font(&parsed);
             if let Some(slot) = fonts.get_mut(key) {
                 *slot = Some((id, remap));
@@ -373,13 +362,71 @@ impl Canvas {
             return Err(Error::InvalidInput("document has no pages".into()));
         }
         doc.with_pages(pages);
+        // printpdf compresses with the slowest zlib level; level 6 is several times faster for a few % of size.
         let opts = PdfSaveOptions {
             subset_fonts: false,
+            optimize: false,
             ..PdfSaveOptions::default()
         };
         let mut warnings = Vec::new();
-        Ok(doc.save(&opts, &mut warnings))
+        let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
+        for object in lo.objects.values_mut() {
+            if let lopdf::Object::Stream(stream) = object
+                && stream.dict.get(b"Filter").is_err()
+            {
+                let mut enc =
+                    flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(6));
+                if std::io::Write::write_all(&mut enc, &stream.content).is_ok()
+                    && let Ok(packed) = enc.finish()
+                    && packed.len() + 19 < stream.content.len()
+                {
+                    stream.dict.set("Filter", "FlateDecode");
+                    stream.set_content(packed);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        lo.save_to(&mut out)
+            .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
+        Ok(out)
     }
+}
+
+/// Recently made subsets: timesheets and badges of one site use nearly the same glyphs every time, and
+/// subsetting a 500 KB font is the most expensive step of a small document.
+type SubsetCache = Vec<((usize, Vec<u16>), Arc<(ParsedFont, BTreeMap<u16, u16>)>)>;
+const SUBSET_CACHE_SIZE: usize = 32;
+
+fn subset_font(key: usize, gids: Vec<u16>) -> Result<(ParsedFont, BTreeMap<u16, u16>)> {
+    static CACHE: OnceLock<Mutex<SubsetCache>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(Vec::new()));
+    let cache_key = (key, gids);
+    if let Ok(c) = cache.lock()
+        && let Some((_, hit)) = c.iter().find(|(k, _)| *k == cache_key)
+    {
+        return Ok((hit.0.clone(), hit.1.clone()));
+    }
+    let face = library()
+        .face(key)
+        .ok_or_else(|| Error::Font(format!("font {key} is unavailable")))?;
+    let mut remapper = subsetter::GlyphRemapper::new();
+    let mut remap = BTreeMap::new();
+    for &gid in &cache_key.1 {
+        remap.insert(gid, remapper.remap(gid));
+    }
+    let bytes = subsetter::subset(face.data, 0, &remapper)
+        .map_err(|e| Error::Font(format!("subsetting {}: {e:?}", face.name)))?;
+    let mut warnings = Vec::new();
+    let parsed = ParsedFont::from_bytes(&bytes, 0, &mut warnings)
+        .ok_or_else(|| Error::Font(format!("subset of {} does not parse", face.name)))?;
+    let entry = Arc::new((parsed, remap));
+    if let Ok(mut c) = cache.lock() {
+        if c.len() >= SUBSET_CACHE_SIZE {
+            c.remove(0);
+        }
+        c.push((cache_key, Arc::clone(&entry)));
+    }
+    Ok((entry.0.clone(), entry.1.clone()))
 }
 
 type FontSlots = [Option<(printpdf::FontId, BTreeMap<u16, u16>)>];

@@ -6,7 +6,7 @@
 use rustybuzz::{Direction, UnicodeBuffer};
 use unicode_bidi::BidiInfo;
 
-use crate::fonts::{FAST_LIMIT, FontKey, Weight, library};
+use crate::fonts::{FontKey, Weight, fast_index, library};
 
 /// One positioned glyph, in thousandths of an em.
 #[derive(Debug, Clone)]
@@ -143,7 +143,7 @@ fn shape_run(font: FontKey, text: &str, rtl: bool) -> GlyphRun {
     };
     let scale = 1000.0 / face.units_per_em;
     // Fast path: simple Latin left-to-right text needs no shaping engine (tables are mostly figures).
-    if !rtl && text.chars().all(|c| (c as usize) < FAST_LIMIT) {
+    if !rtl && text.chars().all(|c| fast_index(c).is_some()) {
         let fast: Option<Vec<Glyph>> = text
             .chars()
             .map(|c| {
