@@ -1,1 +1,51 @@
-pub fn run() {}
+//! The desktop shell: window, state and thin async commands over the core API. No behaviour lives
+//! here; each command takes typed arguments, calls one core method and maps the error.
+
+mod commands;
+mod state;
+
+use anyhow::Context;
+use tauri::Manager;
+
+/// Starts the window. The data directory comes from `FRONTDESK_DATA_DIR` or the OS app-data dir;
+/// `--demo` (or `FRONTDESK_DEMO=1`) fills an empty database with demo data.
+pub fn run() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("FRONTDESK_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let data_dir = frontdesk_core::paths::default_data_dir()
+        .context("no home directory to keep data in; set FRONTDESK_DATA_DIR")?;
+    let demo = std::env::args().any(|a| a == "--demo")
+        || std::env::var("FRONTDESK_DEMO").is_ok_and(|v| v == "1");
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    let state = runtime
+        .block_on(state::AppState::open(&data_dir, demo))
+        .with_context(|| format!("opening the database in {}", data_dir.display()))?;
+    tauri::async_runtime::set(runtime.handle().clone());
+    tauri::Builder::default()
+        .setup(move |app| {
+            app.manage(state);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_status,
+            commands::setup,
+            commands::login,
+            commands::logout,
+            commands::on_site,
+            commands::visits,
+            commands::sign_in_visitor,
+            commands::sign_out_visit,
+            commands::search_hosts,
+            commands::search_visitors,
+            commands::employees,
+            commands::import_employees,
+            commands::audit,
+        ])
+        .run(tauri::generate_context!())
+        .context("running the window")?;
+    Ok(())
+}

@@ -16,6 +16,7 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
     }
     export!(
         crate::ApiError,
+        crate::AppStatus,
         crate::Role,
         crate::sites::Site,
         crate::sites::InitRequest,

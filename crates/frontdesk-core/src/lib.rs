@@ -18,6 +18,7 @@ pub mod paths;
 pub mod settings;
 pub mod sites;
 pub mod staff;
+mod status;
 mod text;
 pub mod time;
 pub mod visitors;
@@ -31,6 +32,7 @@ use uuid::Uuid;
 pub use auth::{Actor, ActorKind, Permission, Role};
 pub use error::{ApiError, Error, ErrorCode, Result};
 pub use paths::DataDir;
+pub use status::AppStatus;
 
 /// The core API. Cheap to clone; all clones share one connection pool.
 #[derive(Clone)]

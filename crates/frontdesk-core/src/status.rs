@@ -1,0 +1,45 @@
+//! What a client needs to know at start-up: is the database set up, which site is this PC at.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::Frontdesk;
+use crate::error::Result;
+use crate::sites::Site;
+use crate::staff::StaffAccount;
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AppStatus {
+    pub initialised: bool,
+    pub site: Option<Site>,
+    /// True when the demo account exists with its published password (shown as a hint on the
+    /// login screen of a demo database only).
+    pub demo: bool,
+    /// The signed-in staff member, filled in by the client shell.
+    pub account: Option<StaffAccount>,
+}
+
+impl Frontdesk {
+    pub async fn status(&self) -> Result<AppStatus> {
+        if !self.is_initialised().await? {
+            return Ok(AppStatus {
+                initialised: false,
+                site: None,
+                demo: false,
+                account: None,
+            });
+        }
+        let kiosk = self.kiosk_actor().await?;
+        let site = self.home_site(&kiosk).await?;
+        let demo: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM organisations WHERE name = 'Demo Company'")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(AppStatus {
+            initialised: true,
+            site: Some(site),
+            demo: demo > 0,
+            account: None,
+        })
+    }
+}

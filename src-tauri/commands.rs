@@ -1,0 +1,101 @@
+//! IPC commands. All async (a sync command would run on the main thread and freeze the window).
+
+use frontdesk_core::audit::{AuditEntry, AuditQuery};
+use frontdesk_core::employees::{Employee, EmployeeQuery, HostSummary};
+use frontdesk_core::import::ImportReport;
+use frontdesk_core::onsite::OnSiteNow;
+use frontdesk_core::sites::InitRequest;
+use frontdesk_core::staff::StaffAccount;
+use frontdesk_core::visitors::VisitorSummary;
+use frontdesk_core::visits::{SignInRequest, SignOutMethod, Visit, VisitQuery};
+use frontdesk_core::{ApiError, AppStatus};
+use tauri::State;
+use uuid::Uuid;
+
+use crate::state::AppState;
+
+type Res<T> = Result<T, ApiError>;
+
+#[tauri::command]
+pub async fn app_status(state: State<'_, AppState>) -> Res<AppStatus> {
+    let mut status = state.api.status().await?;
+    status.account = state.account();
+    Ok(status)
+}
+
+#[tauri::command]
+pub async fn setup(state: State<'_, AppState>, req: InitRequest) -> Res<()> {
+    state.api.init(req).await?;
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn login(
+    state: State<'_, AppState>,
+    username: String,
+    password: String,
+) -> Res<StaffAccount> {
+    let session = state.api.login(&username, &password).await?;
+    state.set_session(Some((session.actor, session.account.clone())));
+    Ok(session.account)
+}
+
+#[tauri::command]
+pub async fn logout(state: State<'_, AppState>) -> Res<()> {
+    state.set_session(None);
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn on_site(state: State<'_, AppState>) -> Res<OnSiteNow> {
+    Ok(state.api.on_site(&state.actor()?, None).await?)
+}
+
+#[tauri::command]
+pub async fn visits(state: State<'_, AppState>, query: VisitQuery) -> Res<Vec<Visit>> {
+    Ok(state.api.visits(&state.actor()?, query).await?)
+}
+
+#[tauri::command]
+pub async fn sign_in_visitor(state: State<'_, AppState>, req: SignInRequest) -> Res<Visit> {
+    Ok(state.api.sign_in_visitor(&state.actor()?, req).await?)
+}
+
+#[tauri::command]
+pub async fn sign_out_visit(state: State<'_, AppState>, visit_id: Uuid) -> Res<Visit> {
+    Ok(state
+        .api
+        .sign_out_visit(&state.actor()?, visit_id, SignOutMethod::Desk)
+        .await?)
+}
+
+#[tauri::command]
+pub async fn search_hosts(state: State<'_, AppState>, query: String) -> Res<Vec<HostSummary>> {
+    Ok(state.api.search_hosts(&state.actor()?, &query).await?)
+}
+
+#[tauri::command]
+pub async fn search_visitors(
+    state: State<'_, AppState>,
+    query: String,
+) -> Res<Vec<VisitorSummary>> {
+    Ok(state.api.search_visitors(&state.actor()?, &query).await?)
+}
+
+#[tauri::command]
+pub async fn employees(state: State<'_, AppState>, query: EmployeeQuery) -> Res<Vec<Employee>> {
+    Ok(state.api.employees(&state.actor()?, query).await?)
+}
+
+#[tauri::command]
+pub async fn import_employees(state: State<'_, AppState>, csv: String) -> Res<ImportReport> {
+    Ok(state
+        .api
+        .import_employees_csv(&state.actor()?, csv.as_bytes())
+        .await?)
+}
+
+#[tauri::command]
+pub async fn audit(state: State<'_, AppState>, query: AuditQuery) -> Res<Vec<AuditEntry>> {
+    Ok(state.api.audit(&state.actor()?, query).await?)
+}

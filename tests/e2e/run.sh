@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# End-to-end test of the real desktop window: builds the app with its UI embedded, starts it on a
+# fresh demo database under Xvfb through tauri-driver + WebKitWebDriver, and drives it with
+# WebdriverIO. Screenshots land in tests/e2e/shots/.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/frontdesk/target}"
+tools="${FRONTDESK_TOOLS_DIR:-$HOME/.cache/frontdesk/tools}"
+
+ui/node_modules/.bin/tauri build --debug --no-bundle -- -p frontdesk-desktop >/dev/null
+app="$CARGO_TARGET_DIR/debug/frontdesk-desktop"
+
+work="$(mktemp -d)"
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+# The app, WebKit and GTK write only under this temporary home.
+export HOME="$work/home" XDG_DATA_HOME="$work/home/.local/share" XDG_CACHE_HOME="$work/home/.cache" \
+  XDG_CONFIG_HOME="$work/home/.config" XDG_RUNTIME_DIR="$work/run"
+mkdir -p "$HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+export FRONTDESK_DATA_DIR="$work/data" FRONTDESK_DEMO=1 FRONTDESK_APP="$app"
+export FRONTDESK_SHOTS="$root/tests/e2e/shots"
+mkdir -p "$FRONTDESK_SHOTS"
+
+# A free port, so a stray driver from another run cannot answer for us.
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+native_port=$((port + 1))
+export FRONTDESK_WEBDRIVER_PORT="$port"
+
+xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
+  "'"$tools"'/bin/tauri-driver" --port '"$port"' --native-port '"$native_port"' >"'"$work"'/driver.log" 2>&1 &
+  driver=$!
+  trap "kill $driver 2>/dev/null; pkill -P $driver 2>/dev/null" EXIT
+  for _ in $(seq 1 100); do curl -sf http://127.0.0.1:'"$port"'/status >/dev/null && break; sleep 0.1; done
+  cd "'"$root"'/tests/e2e" && node --test --test-reporter=spec window.test.mjs
+' || { echo "--- tauri-driver log"; cat "$work/driver.log" || true; exit 1; }

@@ -1,0 +1,42 @@
+// The only module that talks to the Rust side. Every command is typed with the generated bindings.
+import { invoke } from "@tauri-apps/api/core";
+import type { ApiError } from "./bindings/ApiError";
+import type { AppStatus } from "./bindings/AppStatus";
+import type { AuditEntry } from "./bindings/AuditEntry";
+import type { AuditQuery } from "./bindings/AuditQuery";
+import type { Employee } from "./bindings/Employee";
+import type { EmployeeQuery } from "./bindings/EmployeeQuery";
+import type { HostSummary } from "./bindings/HostSummary";
+import type { ImportReport } from "./bindings/ImportReport";
+import type { InitRequest } from "./bindings/InitRequest";
+import type { OnSiteNow } from "./bindings/OnSiteNow";
+import type { SignInRequest } from "./bindings/SignInRequest";
+import type { StaffAccount } from "./bindings/StaffAccount";
+import type { Visit } from "./bindings/Visit";
+import type { VisitorSummary } from "./bindings/VisitorSummary";
+import type { VisitQuery } from "./bindings/VisitQuery";
+import { asApiError } from "./errors";
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw asApiError(e) satisfies ApiError;
+  }
+}
+
+export const api = {
+  status: () => call<AppStatus>("app_status"),
+  setup: (req: InitRequest) => call<void>("setup", { req }),
+  login: (username: string, password: string) => call<StaffAccount>("login", { username, password }),
+  logout: () => call<void>("logout"),
+  onSite: () => call<OnSiteNow>("on_site"),
+  visits: (query: VisitQuery) => call<Visit[]>("visits", { query }),
+  signIn: (req: SignInRequest) => call<Visit>("sign_in_visitor", { req }),
+  signOut: (visitId: string) => call<Visit>("sign_out_visit", { visitId }),
+  searchHosts: (query: string) => call<HostSummary[]>("search_hosts", { query }),
+  searchVisitors: (query: string) => call<VisitorSummary[]>("search_visitors", { query }),
+  employees: (query: EmployeeQuery) => call<Employee[]>("employees", { query }),
+  importEmployees: (csv: string) => call<ImportReport>("import_employees", { csv }),
+  audit: (query: AuditQuery) => call<AuditEntry[]>("audit", { query }),
+};

@@ -1,0 +1,36 @@
+/** Local clock time (HH:MM) of an instant at the site's time zone. */
+export function clock(iso: string | null, timeZone: string): string {
+  if (!iso) return "–";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "–";
+  return new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", timeZone }).format(d);
+}
+
+/** How long someone has been on site, e.g. "5 min", "2 h 05 min". */
+export function duration(fromIso: string | null, now: Date): string {
+  if (!fromIso) return "–";
+  const from = new Date(fromIso).getTime();
+  if (Number.isNaN(from)) return "–";
+  const minutes = Math.max(0, Math.floor((now.getTime() - from) / 60000));
+  if (minutes < 60) return `${minutes} min`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return `${h} h ${String(m).padStart(2, "0")} min`;
+}
+
+/** Today's date (YYYY-MM-DD) at the site. */
+export function siteToday(timeZone: string, now: Date = new Date()): string {
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    timeZone,
+  }).format(now);
+  return parts;
+}
+
+/** Empty or whitespace-only form input becomes null, as the core expects for optional fields. */
+export function optional(s: string): string | null {
+  const t = s.trim();
+  return t === "" ? null : t;
+}
