@@ -10,6 +10,7 @@ mod auth;
 pub mod bindings;
 mod db;
 pub mod demo;
+pub mod documents;
 pub mod employees;
 mod error;
 pub mod import;

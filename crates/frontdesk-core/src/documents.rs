@@ -1,0 +1,419 @@
+//! Documents: badges, timesheets, visitor reports and the evacuation list. Core data, read through the
+//! facade's own queries (so roles apply), is handed to `frontdesk-docs`, which renders the bytes.
+//!
+//! Rendering is CPU work of a few milliseconds per page; exports of many employees run on a blocking
+//! thread so the async runtime (and the window) stays responsive. Printing is exposed as
+//! [`docs::print`]; the reprint guard's counts are for the caller to persist.
+
+use chrono::{Duration, NaiveDate, Utc};
+use serde::Deserialize;
+use uuid::Uuid;
+
+pub use frontdesk_docs as docs;
+pub use frontdesk_docs::badge::BadgeSize;
+pub use frontdesk_docs::{Rendered, Warning};
+
+use crate::employees::Employee;
+use crate::visits::{Visit, VisitQuery};
+use crate::{Actor, Error, Frontdesk, Permission, Result};
+
+fn docs_error(e: docs::Error) -> Error {
+    match e {
+        docs::Error::InvalidInput(m) => Error::validation("document", m),
+        docs::Error::Locked(m) => Error::Conflict(m),
+        other => Error::Internal(other.to_string()),
+    }
+}
+
+/// Timesheet export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimesheetFormat {
+    Pdf,
+    Csv,
+    Xlsx,
+}
+
+/// Visit log formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pdf,
+    Csv,
+}
+
+/// Band colours by visitor type; anything else is a neutral blue.
+fn band_colour(visitor_type: &str) -> docs::Colour {
+    match visitor_type.to_ascii_lowercase().as_str() {
+        "contractor" => docs::Colour {
+            r: 230,
+            g: 126,
+            b: 0,
+        },
+        "vip" => docs::Colour {
+            r: 120,
+            g: 40,
+            b: 160,
+        },
+        "delivery" => docs::Colour {
+            r: 0,
+            g: 140,
+            b: 90,
+        },
+        _ => docs::Colour {
+            r: 0,
+            g: 102,
+            b: 204,
+        },
+    }
+}
+
+fn visit_row(v: &Visit) -> Option<docs::VisitRow> {
+    Some(docs::VisitRow {
+        visitor_name: v.visitor_name.clone(),
+        company: v.company.clone(),
+        purpose: v.purpose.clone(),
+        host_name: v.host_name.clone(),
+        signed_in_at: v.checked_in_at?,
+        signed_out_at: v.checked_out_at,
+        badge_number: v.badge_number.clone(),
+    })
+}
+
+impl Frontdesk {
+    /// The badge of a visit as a one-page PDF on `size` stock. The QR code (`frontdesk:visit:<id>`)
+    /// signs the visitor out at the kiosk; the badge is valid until the end of the local day.
+    pub async fn badge_pdf(
+        &self,
+        actor: &Actor,
+        visit_id: Uuid,
+        size: BadgeSize,
+    ) -> Result<Rendered> {
+        let visit = self.visit(actor, visit_id).await?;
+        let site = self.site(actor, visit.site_id).await?;
+        let tz = crate::time::parse_tz("time_zone", &site.time_zone)?;
+        let from = visit
+            .checked_in_at
+            .or(visit.expected_at)
+            .unwrap_or_else(Utc::now);
+        let day = from.with_timezone(&tz).date_naive();
+        let until = day
+            .succ_opt()
+            .map(|next| crate::time::start_of_day(tz, next) - Duration::minutes(1))
+            .unwrap_or(from);
+        let data = docs::BadgeData {
+            visitor_name: visit.visitor_name.clone(),
+            company: visit.company.clone(),
+            host_name: visit.host_name.clone(),
+            photo: None,
+            valid_from: from,
+            valid_until: until.max(from),
+            tz,
+            site_name: site.name.clone(),
+            logo: None,
+            band_label: visit.visitor_type.clone(),
+            band_colour: band_colour(&visit.visitor_type),
+            qr_payload: format!("frontdesk:visit:{}", visit.id),
+            badge_number: visit.badge_number.clone(),
+            size,
+            labels: Default::default(),
+        };
+        docs::render_badge(&data).map_err(docs_error)
+    }
+
+    /// The daily visitor report of a site (default: this PC's site) for a local date.
+    pub async fn daily_report_pdf(
+        &self,
+        actor: &Actor,
+        site_id: Option<Uuid>,
+        date: NaiveDate,
+    ) -> Result<Rendered> {
+        let site = match site_id {
+            Some(id) => self.site(actor, id).await?,
+            None => self.home_site(actor).await?,
+        };
+        let tz = crate::time::parse_tz("time_zone", &site.time_zone)?;
+        let visits = self
+            .visits(
+                actor,
+                VisitQuery {
+                    site_id: Some(site.id),
+                    date,
+                    status: None,
+                },
+            )
+            .await?;
+        let data = docs::DailyReportData {
+            site_name: site.name,
+            tz,
+            date,
+            visits: visits.iter().filter_map(visit_row).collect(),
+        };
+        docs::render_daily_report(&data).map_err(docs_error)
+    }
+
+    /// The visit log for `from..=to` (at most 366 days) as PDF or CSV.
+    pub async fn visit_log(
+        &self,
+        actor: &Actor,
+        site_id: Option<Uuid>,
+        from: NaiveDate,
+        to: NaiveDate,
+        format: LogFormat,
+    ) -> Result<Rendered> {
+        let period = docs::timesheet::Period {
+            start: from,
+            end: to,
+        };
+        period.validate().map_err(docs_error)?;
+        let site = match site_id {
+            Some(id) => self.site(actor, id).await?,
+            None => self.home_site(actor).await?,
+        };
+        let tz = crate::time::parse_tz("time_zone", &site.time_zone)?;
+        let mut rows = Vec::new();
+        for date in from.iter_days().take_while(|d| *d <= to) {
+            let visits = self
+                .visits(
+                    actor,
+                    VisitQuery {
+                        site_id: Some(site.id),
+                        date,
+                        status: None,
+                    },
+                )
+                .await?;
+            rows.extend(visits.iter().filter_map(visit_row));
+        }
+        let data = docs::VisitLogData {
+            site_name: site.name,
+            tz,
+            period,
+            visits: rows,
+        };
+        match format {
+            LogFormat::Pdf => docs::render_visit_log_pdf(&data),
+            LogFormat::Csv => docs::render_visit_log_csv(&data),
+        }
+        .map_err(docs_error)
+    }
+
+    /// Everyone on site now, grouped by area, ready to print in one click.
+    pub async fn evacuation_list_pdf(
+        &self,
+        actor: &Actor,
+        site_id: Option<Uuid>,
+    ) -> Result<Rendered> {
+        let now = self.on_site(actor, site_id).await?;
+        let tz = crate::time::parse_tz("time_zone", &now.site.time_zone)?;
+        let mut people: Vec<docs::EvacuationPerson> = now
+            .visitors
+            .iter()
+            .map(|v| docs::EvacuationPerson {
+                name: v.visitor_name.clone(),
+                kind: if v.visitor_type.eq_ignore_ascii_case("contractor") {
+                    docs::PersonKind::Contractor
+                } else {
+                    docs::PersonKind::Visitor
+                },
+                organisation: v.company.clone(),
+                host_name: v.host_name.clone(),
+                phone: None,
+                area: None,
+                since: v.checked_in_at.unwrap_or_else(Utc::now),
+                photo: None,
+            })
+            .collect();
+        people.extend(now.employees.iter().map(|e| docs::EvacuationPerson {
+            name: e.name.clone(),
+            kind: docs::PersonKind::Employee,
+            organisation: e.department.clone(),
+            host_name: None,
+            phone: e.phone.clone(),
+            area: None,
+            since: e.since,
+            photo: None,
+        }));
+        let data = docs::EvacuationData {
+            site_name: now.site.name.clone(),
+            tz,
+            generated_at: Utc::now(),
+            people,
+        };
+        docs::render_evacuation_list(&data).map_err(docs_error)
+    }
+
+    /// An employee's computed timesheet for `from..=to` with the site's standard rules.
+    pub async fn timesheet(
+        &self,
+        actor: &Actor,
+        employee_id: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<docs::timesheet::EmployeeTimesheet> {
+        actor.require(Permission::ExportTimesheets)?;
+        let period = docs::timesheet::Period {
+            start: from,
+            end: to,
+        };
+        period.validate().map_err(docs_error)?;
+        let employee: Employee = self.employee(actor, employee_id).await?;
+        let site = match employee.site_id {
+            Some(id) => self.site(actor, id).await?,
+            None => self.home_site(actor).await?,
+        };
+        let tz = crate::time::parse_tz("time_zone", &site.time_zone)?;
+        // One day of margin each side: night shifts and zone offsets.
+        let start = crate::time::start_of_day(tz, from) - Duration::days(1);
+        let end = to
+            .succ_opt()
+            .map_or(start, |d| crate::time::start_of_day(tz, d))
+            + Duration::days(1);
+        let events: Vec<docs::timesheet::AttendanceEvent> = self
+            .attendance(actor, employee_id, start, end)
+            .await?
+            .into_iter()
+            .map(|e| docs::timesheet::AttendanceEvent {
+                id: e.id.to_string(),
+                at: e.at,
+                direction: match e.direction {
+                    crate::attendance::Direction::In => docs::timesheet::ClockDirection::In,
+                    crate::attendance::Direction::Out => docs::timesheet::ClockDirection::Out,
+                },
+            })
+            .collect();
+        let rules = docs::timesheet::Rules::standard(tz);
+        let ts = docs::timesheet::compute_timesheet(&events, &[], &rules, period, None, Utc::now())
+            .map_err(docs_error)?;
+        Ok(docs::timesheet::EmployeeTimesheet {
+            site_name: site.name,
+            employee_name: employee.name,
+            employee_code: Some(employee.code),
+            department: employee.department,
+            timesheet: ts,
+        })
+    }
+
+    /// Timesheets of several employees in one document (PDF: one employee per page run).
+    pub async fn timesheet_export(
+        &self,
+        actor: &Actor,
+        employee_ids: &[Uuid],
+        from: NaiveDate,
+        to: NaiveDate,
+        format: TimesheetFormat,
+    ) -> Result<Rendered> {
+        let mut sheets = Vec::with_capacity(employee_ids.len());
+        for id in employee_ids {
+            sheets.push(self.timesheet(actor, *id, from, to).await?);
+        }
+        tokio::task::spawn_blocking(move || match format {
+            TimesheetFormat::Pdf => docs::timesheet::render_timesheets_pdf(&sheets),
+            TimesheetFormat::Csv => docs::render_timesheet_csv(&sheets),
+            TimesheetFormat::Xlsx => docs::render_timesheet_xlsx(&sheets),
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("document task: {e}")))?
+        .map_err(docs_error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::employees::EmployeeQuery;
+
+    async fn demo() -> (tempfile::TempDir, Frontdesk, Actor) {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+        let api = Frontdesk::open(dir.path())
+            .await
+            .unwrap_or_else(|e| panic!("open: {e}"));
+        api.seed_demo()
+            .await
+            .unwrap_or_else(|e| panic!("demo: {e}"));
+        let actor = api
+            .login(crate::demo::DEMO_USERNAME, crate::demo::DEMO_PASSWORD)
+            .await
+            .unwrap_or_else(|e| panic!("login: {e}"))
+            .actor;
+        (dir, api, actor)
+    }
+
+    #[tokio::test]
+    async fn documents_render_from_demo_data() {
+        let (_dir, api, actor) = demo().await;
+        let on_site = api
+            .on_site(&actor, None)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let visit = on_site
+            .visitors
+            .first()
+            .unwrap_or_else(|| panic!("the demo has visitors on site"));
+        let badge = api
+            .badge_pdf(&actor, visit.id, BadgeSize::BrotherQl62x100)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(badge.bytes.starts_with(b"%PDF-"), "badge is a PDF");
+
+        let tz = crate::time::parse_tz("time_zone", &on_site.site.time_zone)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let today = crate::time::today_in(tz);
+        let report = api
+            .daily_report_pdf(&actor, None, today)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(report.bytes.starts_with(b"%PDF-"));
+        let log = api
+            .visit_log(&actor, None, today, today, LogFormat::Csv)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let csv = String::from_utf8_lossy(&log.bytes);
+        assert!(
+            csv.contains(&visit.visitor_name),
+            "the visit log lists the visitor on site"
+        );
+        let evac = api
+            .evacuation_list_pdf(&actor, None)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(evac.bytes.starts_with(b"%PDF-"));
+
+        let staff = api
+            .employees(
+                &actor,
+                EmployeeQuery {
+                    search: None,
+                    include_inactive: false,
+                    limit: Some(5),
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let ids: Vec<Uuid> = staff.iter().map(|e| e.id).collect();
+        let xlsx = api
+            .timesheet_export(
+                &actor,
+                &ids,
+                today - Duration::days(6),
+                today,
+                TimesheetFormat::Xlsx,
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(xlsx.bytes.starts_with(b"PK"), "XLSX is a zip");
+        let too_long = api
+            .visit_log(
+                &actor,
+                None,
+                today - Duration::days(400),
+                today,
+                LogFormat::Pdf,
+            )
+            .await;
+        assert!(
+            matches!(too_long, Err(Error::Validation { .. })),
+            "a 400-day log is refused"
+        );
+    }
+}
