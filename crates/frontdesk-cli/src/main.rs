@@ -3,6 +3,7 @@
 //! Staff commands sign in as `--user` (or `FRONTDESK_USER`) with the password from
 //! `FRONTDESK_PASSWORD` or, on a terminal, a prompt.
 
+mod documents;
 mod output;
 
 use std::path::PathBuf;
@@ -84,6 +85,11 @@ enum Command {
     Onsite,
     /// Search visitors by name, email or phone prefix.
     Visitors { query: String },
+    /// Documents: badges, timesheets, reports, the evacuation list; printing.
+    Docs {
+        #[command(subcommand)]
+        cmd: documents::DocsCommand,
+    },
     /// The audit log, newest first.
     Audit {
         /// Only actions starting with this, e.g. `visit.`.
@@ -304,6 +310,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let actor = login(&api, &cli.user).await?;
             let list = api.search_visitors(&actor, &query).await?;
             out.visitors(&list);
+        }
+        Command::Docs { cmd } => {
+            let actor = login(&api, &cli.user).await?;
+            documents::run(&api, &actor, cmd, &out).await?;
         }
         Command::Audit { action, limit } => {
             let actor = login(&api, &cli.user).await?;
