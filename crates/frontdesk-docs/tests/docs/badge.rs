@@ -323,3 +323,54 @@ fn band_colour_and_photo_are_drawn() {
         "photo area is inked"
     );
 }
+
+#[test]
+fn logo_and_custom_portrait_size() {
+    let logo = {
+        let img = image::RgbImage::from_fn(200, 80, |x, _| {
+            if x < 100 {
+                image::Rgb([220, 30, 30])
+            } else {
+                image::Rgb([30, 30, 220])
+            }
+        });
+        let mut out = std::io::Cursor::new(Vec::new());
+        image::DynamicImage::ImageRgb8(img)
+            .write_to(&mut out, image::ImageFormat::Png)
+            .unwrap_or_else(|e| panic!("{e}"));
+        out.into_inner()
+    };
+    let mut data = sample(
+        "Logo Check",
+        BadgeSize::Custom {
+            width_mm: 70.0,
+            height_mm: 110.0,
+        },
+    );
+    data.logo = Some(logo);
+    let rendered = render_badge(&data).unwrap_or_else(|e| panic!("{e}"));
+    assert!(rendered.warnings.is_empty(), "{:?}", rendered.warnings);
+    let path = check_pdf("badge_logo_custom", &rendered.bytes);
+    let (w, h) = pdf_page_size(&path);
+    assert!(
+        (w - 198.4).abs() < 1.0 && (h - 311.8).abs() < 1.0,
+        "custom 70×110 mm page, got {w}×{h}"
+    );
+    let png = render_png(&path, 100);
+    let img = image::open(&png[0])
+        .unwrap_or_else(|e| panic!("{e}"))
+        .to_rgb8();
+    // The logo sits at the top left, left of the site name: find its red half there.
+    let red = (0..img.width() / 3)
+        .flat_map(|x| (0..img.height() / 8).map(move |y| (x, y)))
+        .filter(|&(x, y)| {
+            let p = img.get_pixel(x, y).0;
+            p[0] > 180 && p[1] < 80 && p[2] < 80
+        })
+        .count();
+    assert!(red > 50, "logo drawn in the header ({red} red pixels)");
+    assert!(
+        pdf_text(&path).contains("Frontdesk HQ Berlin"),
+        "site name beside the logo"
+    );
+}
