@@ -435,7 +435,7 @@ pub fn render_badge(data: &BadgeData) -> Result<Rendered> {
         ctx.photo(data.photo.as_deref(), (m, top, pw, ph));
         let x0 = m + pw + m;
         let tw = w - m - x0;
-        let q = (body_h * 0.52).min(tw * 0.4);
+        let q = (body_h * 0.6).min(tw * 0.42);
         let mut y = top;
         y += ctx.text(
             "visitor_name",

@@ -105,6 +105,36 @@ fn every_preset_renders_a_valid_badge_with_its_page_size() {
     }
 }
 
+/// Decodes the QR code from a rendered page: the kiosk's scanner must read back the sign-out payload.
+fn decode_qr(png: &std::path::Path) -> Vec<String> {
+    let img = image::open(png)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(img);
+    prepared
+        .detect_grids()
+        .into_iter()
+        .filter_map(|g| g.decode().ok().map(|(_, content)| content))
+        .collect()
+}
+
+#[test]
+fn qr_code_decodes_to_the_sign_out_payload_on_every_preset() {
+    for size in BadgeSize::presets() {
+        let data = sample("QR Reader", size);
+        let rendered = render_badge(&data).unwrap_or_else(|e| panic!("{e}"));
+        let name = format!("badge_qr_{size:?}").to_lowercase();
+        let path = check_pdf(&name, &rendered.bytes);
+        // 300 dpi is what Brother QL and DYMO LabelWriter printers print at.
+        let png = render_png(&path, 300);
+        assert_eq!(
+            decode_qr(&png[0]),
+            vec![data.qr_payload.clone()],
+            "{name}: the QR code scans"
+        );
+    }
+}
+
 #[test]
 fn landscape_badge_text_snapshot_and_times_in_site_zone() {
     let rendered = render_badge(&sample("Zoë Müller", BadgeSize::BrotherQl62x100))
