@@ -95,6 +95,7 @@ fn every_preset_renders_a_valid_badge_with_its_page_size() {
             rendered.bytes.len()
         );
         render_png(&path, 150);
+        crate::util::visual_snapshot(&name, &path);
         // Nothing is drawn outside the page, and words stay inside it.
         for (x0, y0, x1, y1, word) in word_boxes(&path) {
             assert!(
@@ -151,6 +152,7 @@ fn landscape_badge_text_snapshot_and_times_in_site_zone() {
         "date in site time: {text}"
     );
     snapshot("badge_ql62x100", &text);
+    crate::util::visual_snapshot("badge_ql62x100", &path);
 }
 
 #[test]

@@ -97,6 +97,7 @@ fn daily_report_with_histogram() {
         "on-site count printed"
     );
     snapshot("daily_report", &text);
+    crate::util::visual_snapshot("daily_report", &path);
     let png = render_png(&path, 60);
     // The chart area (upper middle of the page) carries drawn bars, not only text.
     assert!(
@@ -257,6 +258,7 @@ fn evacuation_list_groups_by_area_with_photos() {
         r.warnings
     );
     let path = check_pdf("evacuation_list", &r.bytes);
+    crate::util::visual_snapshot("evacuation_list", &path);
     let text = pdf_text(&path);
     for needle in [
         "EVACUATION LIST",

@@ -179,6 +179,7 @@ fn monthly_timesheet_pdf_reads_back_with_totals_corrections_and_approval() {
         "period total is printed"
     );
     snapshot("timesheet_october", &text);
+    crate::util::visual_snapshot("timesheet_october", &path);
     for png in render_png(&path, 80) {
         assert!(png.exists());
     }

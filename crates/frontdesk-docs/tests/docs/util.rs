@@ -227,3 +227,67 @@ pub fn big_jpeg(mb: usize) -> Vec<u8> {
         .unwrap_or_else(|e| panic!("encoding big JPEG: {e}"));
     out.into_inner()
 }
+
+/// Visual snapshot: page 1 rendered at 40 dpi in greyscale, compared with the stored PNG by mean
+/// absolute pixel difference (tolerant of anti-aliasing differences between poppler versions, not of
+/// moved or missing blocks). `UPDATE_SNAPSHOTS=1` rewrites the stored image.
+pub fn visual_snapshot(name: &str, pdf: &Path) {
+    let p = pdf.to_string_lossy().into_owned();
+    let prefix = shots_dir().join(format!("{name}-visual"));
+    let prefix_s = prefix.to_string_lossy().into_owned();
+    run(
+        "pdftoppm",
+        "poppler-utils",
+        &[
+            "-png",
+            "-gray",
+            "-r",
+            "40",
+            "-singlefile",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            &p,
+            &prefix_s,
+        ],
+    );
+    let actual_path = prefix.with_extension("png");
+    let actual = image::open(&actual_path)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .to_luma8();
+    let stored = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/docs/snapshots")
+        .join(format!("{name}.png"));
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        actual
+            .save(&stored)
+            .unwrap_or_else(|e| panic!("writing {}: {e}", stored.display()));
+        return;
+    }
+    let expected = image::open(&stored)
+        .unwrap_or_else(|e| {
+            panic!(
+                "visual snapshot {} missing ({e}); run with UPDATE_SNAPSHOTS=1 and look at it",
+                stored.display()
+            )
+        })
+        .to_luma8();
+    assert_eq!(
+        actual.dimensions(),
+        expected.dimensions(),
+        "{name}: page size changed"
+    );
+    let total: u64 = actual
+        .pixels()
+        .zip(expected.pixels())
+        .map(|(a, b)| u64::from(a.0[0].abs_diff(b.0[0])))
+        .sum();
+    let mean = total as f64 / f64::from(actual.width() * actual.height());
+    assert!(
+        mean < 4.0,
+        "{name}: rendering differs from the snapshot (mean pixel difference {mean:.2}); compare {} with {}, rerun with UPDATE_SNAPSHOTS=1 if intended",
+        actual_path.display(),
+        stored.display()
+    );
+}
