@@ -163,6 +163,29 @@ fn main() {
         size / 1024
     );
 
+    // A phone-camera-sized photo (noise JPEG, does not compress) is decoded and downscaled per badge.
+    let big = {
+        let side = 4000u32;
+        let mut seed = 0x2545_F491u32;
+        let img = image::RgbImage::from_fn(side, side, |_, _| {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            image::Rgb([seed as u8, (seed >> 8) as u8, (seed >> 16) as u8])
+        });
+        let mut out = std::io::Cursor::new(Vec::new());
+        let _ = image::DynamicImage::ImageRgb8(img).write_to(&mut out, image::ImageFormat::Jpeg);
+        out.into_inner()
+    };
+    let t = Instant::now();
+    let r = render_badge(&badge(&big, 1));
+    println!(
+        "badge PDF with a {:.1} MB 4000x4000 photo: {:.0} ms, {} KiB",
+        big.len() as f64 / 1e6,
+        t.elapsed().as_secs_f64() * 1e3,
+        r.map(|r| r.bytes.len()).unwrap_or(0) / 1024
+    );
+
     // Timesheets: compute.
     let t = Instant::now();
     let staff = employees(500);

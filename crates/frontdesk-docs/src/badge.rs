@@ -546,7 +546,7 @@ pub fn render_badge(data: &BadgeData) -> Result<Rendered> {
             "badge_number",
             number,
             Weight::Regular,
-            (w * 0.75, h - band_h + (band_h - bh) / 2.0, w * 0.25 - m, bh),
+            (w * 0.8, h - band_h + (band_h - bh) / 2.0, w * 0.2 - m, bh),
             1,
             (pt(bh) * 0.7, 3.5),
             Align::Right,

@@ -406,3 +406,37 @@ fn logo_and_custom_portrait_size() {
         "site name beside the logo"
     );
 }
+
+#[test]
+fn any_custom_size_renders_inside_the_page() {
+    let sizes = [
+        (20.0, 20.0),
+        (20.0, 300.0),
+        (300.0, 20.0),
+        (54.0, 85.6),
+        (40.0, 40.0),
+        (39.0, 90.0),
+        (300.0, 300.0),
+        (62.0, 45.0),
+    ];
+    for (w, h) in sizes {
+        let name = format!("badge_custom_{w}x{h}");
+        let data = sample(
+            "Dr. Nguyễn Thị Ánh-Linh Papadopoulou",
+            BadgeSize::Custom {
+                width_mm: w,
+                height_mm: h,
+            },
+        );
+        let rendered = render_badge(&data).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let path = check_pdf(&name, &rendered.bytes);
+        let (pw, ph) = pdf_page_size(&path);
+        for (x0, y0, x1, y1, word) in word_boxes(&path) {
+            assert!(
+                x0 >= -0.5 && y0 >= -0.5 && x1 <= pw + 0.5 && y1 <= ph + 0.5,
+                "{name}: '{word}' leaves the page"
+            );
+        }
+        render_png(&path, 72);
+    }
+}
