@@ -343,16 +343,19 @@ async fn main() -> anyhow::Result<()> {
 
         let total_visits = days as usize * visits_per_day;
         let mut day_rng = Rng(SEED ^ 1);
-        bulk(&api, "visits (id, site_id, visitor_id, host_employee_id, purpose, visitor_type, checked_in_at, checked_out_at, starts_at, status, badge_number, source, created_at, updated_at)", total_visits, 800, |i, b| {
+        bulk(&api, "visits (id, site_id, visitor_id, visitor_name, visitor_company, host_employee_id, purpose, visitor_type, checked_in_at, checked_out_at, starts_at, status, badge_number, source, created_at, updated_at)", total_visits, 800, |i, b| {
             let day = (i / visits_per_day) as i64;
             let minute = 7 * 60 + day_rng.below(11 * 60) as i64;
             let t_in = start_ms + day * 86_400_000 + minute * 60_000;
             let t_out = t_in + (20 + day_rng.below(240) as i64) * 60_000;
             let (status, out) = if t_out > now_ms { ("checked_in", None) } else { ("checked_out", Some(t_out)) };
             let rid = id_at(t_in, &mut day_rng);
+            let who = day_rng.below(n_visitors as u64) as usize;
             b.push_bind(rid)
                 .push_bind(site)
-                .push_bind(visitors[day_rng.below(n_visitors as u64) as usize])
+                .push_bind(visitors[who])
+                .push_bind(vnames[who].0.clone())
+                .push_bind(COMPANIES[who % COMPANIES.len()])
                 .push_bind(employees[day_rng.below(n_employees as u64) as usize])
                 .push_bind("Meeting")
                 .push_bind("visitor")

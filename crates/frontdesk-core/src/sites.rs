@@ -195,13 +195,25 @@ impl Frontdesk {
         Ok(site)
     }
 
-    pub(crate) async fn site_tz(&self, site_id: Uuid) -> Result<chrono_tz::Tz> {
-        let name: String = sqlx::query_scalar("SELECT time_zone FROM sites WHERE id = ?")
-            .bind(site_id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(Error::NotFound { entity: "site" })?;
-        time::parse_tz("time_zone", &name)
+    /// The requested site (default: this PC's) with its time zone, in one query.
+    pub(crate) async fn site_and_tz(
+        &self,
+        actor: &Actor,
+        site_id: Option<Uuid>,
+    ) -> Result<(Uuid, chrono_tz::Tz)> {
+        let row = sqlx::query(
+            "SELECT id, time_zone FROM sites WHERE organisation_id = ?1
+               AND id = COALESCE(?2, (SELECT site_id FROM devices WHERE id = ?3),
+                                 (SELECT id FROM sites WHERE organisation_id = ?1 ORDER BY created_at LIMIT 1))",
+        )
+        .bind(actor.organisation_id)
+        .bind(site_id)
+        .bind(self.device_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(Error::NotFound { entity: "site" })?;
+        let tz: String = row.try_get("time_zone")?;
+        Ok((row.try_get("id")?, time::parse_tz("time_zone", &tz)?))
     }
 }
 

@@ -165,23 +165,26 @@ pub(crate) async fn upsert(
     };
     // Terms come from what is stored now: a returning visitor who left a field blank keeps the
     // email or phone they gave before.
-    let row = sqlx::query("SELECT name, company, email, phone FROM visitors WHERE id = ?")
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let stored = ValidVisitor {
-        name: row.try_get("name")?,
-        company: row.try_get("company")?,
-        email: row.try_get("email")?,
-        phone: row.try_get("phone")?,
-    };
-    for term in terms(&stored) {
-        sqlx::query("INSERT OR IGNORE INTO visitor_terms (term, visitor_id) VALUES (?, ?)")
-            .bind(term)
+    let stored = if existing.is_some() {
+        let row = sqlx::query("SELECT name, company, email, phone FROM visitors WHERE id = ?")
             .bind(id)
-            .execute(&mut *conn)
+            .fetch_one(&mut *conn)
             .await?;
-    }
+        ValidVisitor {
+            name: row.try_get("name")?,
+            company: row.try_get("company")?,
+            email: row.try_get("email")?,
+            phone: row.try_get("phone")?,
+        }
+    } else {
+        v.clone()
+    };
+    let mut insert: sqlx::QueryBuilder<sqlx::Sqlite> =
+        sqlx::QueryBuilder::new("INSERT OR IGNORE INTO visitor_terms (term, visitor_id) ");
+    insert.push_values(terms(&stored), |mut b, term| {
+        b.push_bind(term).push_bind(id);
+    });
+    insert.build().execute(&mut *conn).await?;
     Ok(id)
 }
 
@@ -233,9 +236,8 @@ impl Frontdesk {
             rest.remove(0)
         };
         let rows = sqlx::query(
-            "SELECT v.id, v.name, v.company, v.email, v.phone,
-                    (SELECT MAX(starts_at) FROM visits WHERE visitor_id = v.id) AS last_visit_at
-             FROM (SELECT DISTINCT visitor_id FROM visitor_terms WHERE term >= ?1 AND term < ?2 LIMIT 500) t
+            "SELECT v.id, v.name, v.company, v.email, v.phone, v.last_visit_at
+             FROM (SELECT DISTINCT visitor_id FROM visitor_terms WHERE term >= ?1 AND term < ?2 LIMIT 300) t
              JOIN visitors v ON v.id = t.visitor_id
              WHERE v.organisation_id = ?3 AND v.erased_at IS NULL",
         )

@@ -112,10 +112,11 @@ pub struct VisitQuery {
     pub status: Option<VisitStatus>,
 }
 
-pub(crate) const SELECT_VISIT: &str = "SELECT v.id, v.site_id, v.visitor_id, vi.name AS visitor_name, vi.company,
+pub(crate) const SELECT_VISIT: &str =
+    "SELECT v.id, v.site_id, v.visitor_id, v.visitor_name, v.visitor_company AS company,
         v.host_employee_id, e.name AS host_name, v.purpose, v.visitor_type, v.status, v.expected_at,
         v.checked_in_at, v.checked_out_at, v.badge_number, v.source
-    FROM visits v JOIN visitors vi ON vi.id = v.visitor_id LEFT JOIN employees e ON e.id = v.host_employee_id";
+    FROM visits v LEFT JOIN employees e ON e.id = v.host_employee_id";
 
 pub(crate) fn visit_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Visit> {
     let status: String = r.try_get("status")?;
@@ -167,11 +168,7 @@ impl Frontdesk {
         {
             return Err(Error::validation("signature_svg", "is too large"));
         }
-        let site_id = match req.site_id {
-            Some(id) => id,
-            None => self.home_site(actor).await?.id,
-        };
-        let tz = self.site_tz(site_id).await?;
+        let (site_id, tz) = self.site_and_tz(actor, req.site_id).await?;
         let source = if matches!(actor.kind, ActorKind::Kiosk) {
             "kiosk"
         } else {
@@ -220,26 +217,28 @@ impl Frontdesk {
                 details.name
             )));
         }
-        let (day_start, day_end) = day_range_ms(tz, from_ms(now).with_timezone(&tz).date_naive());
+        let day = from_ms(now).with_timezone(&tz).date_naive().to_string();
         let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM visits WHERE site_id = ? AND starts_at >= ? AND starts_at < ? AND badge_number IS NOT NULL",
+            "INSERT INTO badge_counters (site_id, day, last) VALUES (?, ?, 1)
+             ON CONFLICT (site_id, day) DO UPDATE SET last = last + 1 RETURNING last",
         )
         .bind(site_id)
-        .bind(day_start)
-        .bind(day_end)
+        .bind(day)
         .fetch_one(&mut *tx)
         .await?;
-        let badge = format!("V{:04}", n + 1);
+        let badge = format!("V{n:04}");
         let id = new_id();
         sqlx::query(
-            "INSERT INTO visits (id, site_id, visitor_id, host_employee_id, purpose, visitor_type, checked_in_at,
-                starts_at, status, badge_number, notes, agreement_version, agreement_signed_at, signature_svg,
-                source, device_id, created_by, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'checked_in', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO visits (id, site_id, visitor_id, visitor_name, visitor_company, host_employee_id, purpose,
+                visitor_type, checked_in_at, starts_at, status, badge_number, notes, agreement_version,
+                agreement_signed_at, signature_svg, source, device_id, created_by, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'checked_in', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(id)
         .bind(site_id)
         .bind(visitor_id)
+        .bind(&details.name)
+        .bind(&details.company)
         .bind(req.host_employee_id)
         .bind(&purpose)
         .bind(&kind)
@@ -257,6 +256,11 @@ impl Frontdesk {
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        sqlx::query("UPDATE visitors SET last_visit_at = ? WHERE id = ?")
+            .bind(now)
+            .bind(visitor_id)
+            .execute(&mut *tx)
+            .await?;
         audit::record(
             &mut tx,
             actor,
@@ -280,7 +284,7 @@ impl Frontdesk {
         let now = now_ms();
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let row = sqlx::query(
-            "SELECT v.status, v.checked_out_at, vi.name FROM visits v JOIN visitors vi ON vi.id = v.visitor_id
+            "SELECT v.status, v.checked_out_at, v.visitor_name AS name FROM visits v
              JOIN sites s ON s.id = v.site_id WHERE v.id = ? AND s.organisation_id = ?",
         )
         .bind(visit_id)
@@ -365,7 +369,7 @@ impl Frontdesk {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{SELECT_VISIT} WHERE v.site_id = ?1 AND v.starts_at >= ?2 AND v.starts_at < ?3
                AND (?4 IS NULL OR v.status = ?4)
-             ORDER BY v.starts_at, v.id"
+             ORDER BY v.starts_at"
         )))
         .bind(site.id)
         .bind(start)

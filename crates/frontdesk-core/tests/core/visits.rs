@@ -293,3 +293,48 @@ async fn returning_visitors_are_recognised_and_searchable() {
         .expect_err("already signed in");
     assert_eq!(err.code(), ErrorCode::Conflict);
 }
+
+#[tokio::test]
+async fn every_change_lands_in_the_sync_outbox() {
+    let env = env().await;
+    let a = &env.admin.actor;
+    let count = |entity: &'static str| {
+        let pool = env.api.pool().clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM change_log WHERE entity = ? AND synced_at IS NULL",
+            )
+            .bind(entity)
+            .fetch_one(&pool)
+            .await
+            .expect("count")
+        }
+    };
+    let visits_before = count("visit").await;
+    let v = env
+        .api
+        .sign_in_visitor(a, visitor("Outbox Olly"))
+        .await
+        .expect("in");
+    env.api
+        .sign_out_visit(a, v.id, SignOutMethod::Desk)
+        .await
+        .expect("out");
+    assert_eq!(
+        count("visit").await - visits_before,
+        2,
+        "insert and update of the visit"
+    );
+    assert!(count("visitor").await >= 1);
+    assert!(count("audit").await >= 3, "audit rows sync too");
+    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(env.api.pool())
+        .await
+        .expect("pragma");
+    assert_eq!(fk, 1, "foreign keys are enforced");
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(env.api.pool())
+        .await
+        .expect("pragma");
+    assert_eq!(mode, "wal");
+}
