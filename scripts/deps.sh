@@ -31,10 +31,12 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=600 "${missing[@]}" >/dev/null
 fi
 
-# UI and end-to-end test packages, from the committed lock files.
+# UI and end-to-end test packages, pinned by the committed lock files. `npm install` rather than
+# `npm ci`: the lock cannot list the Tauri CLI's prebuilt binaries for other platforms when the
+# registry mirror only serves this one, and `npm ci` refuses such a lock.
 for dir in ui tests/e2e; do
   if [ ! -d "$root/$dir/node_modules" ] || [ "$root/$dir/package-lock.json" -nt "$root/$dir/node_modules/.package-lock.json" ]; then
-    (cd "$root/$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    (cd "$root/$dir" && npm install --no-audit --no-fund --loglevel=error)
   fi
 done
 
