@@ -4,6 +4,7 @@
 //! `FRONTDESK_PASSWORD` or, on a terminal, a prompt.
 
 mod documents;
+mod faces;
 mod output;
 
 use std::path::PathBuf;
@@ -47,6 +48,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Face engine: evaluation on labelled photos, detection check, camera list.
+    Faces {
+        #[command(subcommand)]
+        cmd: faces::FacesCommand,
+    },
     /// Create the database with one site and the first admin account.
     Init {
         #[arg(long)]
@@ -187,6 +193,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         .with_context(|| format!("opening the database in {}", dir.display()))?;
     let out = output::Output { json: cli.json };
     match cli.command {
+        Command::Faces { cmd } => faces::run(cmd)?,
         Command::Init {
             organisation,
             site,

@@ -1,0 +1,51 @@
+//! Where the two ONNX models come from. Both ship inside the binary (nothing is downloaded at
+//! build or run time); a directory holding files of the same names can replace them, for
+//! example to try a re-exported model without rebuilding.
+//!
+//! Provenance, licences and checksums: `models/README.md` at the top of the repository.
+
+use std::path::{Path, PathBuf};
+
+use crate::{Error, Result};
+
+pub const DETECTOR_FILE: &str = "face_detection_yunet_2023mar.onnx";
+pub const EMBEDDER_FILE: &str = "dlib_face_recognition_resnet_v1.onnx";
+
+/// Identifies the descriptor model, for the `model id` column stored next to each embedding:
+/// vectors from different models must never be compared.
+pub const EMBEDDER_MODEL_ID: &str = "dlib_resnet_v1/yunet5-chip150-p025";
+
+static DETECTOR_BYTES: &[u8] = include_bytes!("../../../models/face_detection_yunet_2023mar.onnx");
+static EMBEDDER_BYTES: &[u8] =
+    include_bytes!("../../../models/dlib_face_recognition_resnet_v1.onnx");
+
+/// Where to load the models from.
+#[derive(Debug, Clone, Default)]
+pub enum ModelSource {
+    /// The copies compiled into this crate.
+    #[default]
+    Embedded,
+    /// A directory with [`DETECTOR_FILE`] and [`EMBEDDER_FILE`].
+    Dir(PathBuf),
+}
+
+impl ModelSource {
+    pub(crate) fn detector(&self) -> Result<(Vec<u8>, PathBuf)> {
+        self.read(DETECTOR_FILE, DETECTOR_BYTES)
+    }
+
+    pub(crate) fn embedder(&self) -> Result<(Vec<u8>, PathBuf)> {
+        self.read(EMBEDDER_FILE, EMBEDDER_BYTES)
+    }
+
+    fn read(&self, name: &str, embedded: &[u8]) -> Result<(Vec<u8>, PathBuf)> {
+        match self {
+            ModelSource::Embedded => Ok((embedded.to_vec(), Path::new("<embedded>").join(name))),
+            ModelSource::Dir(dir) => {
+                let path = dir.join(name);
+                let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+                Ok((bytes, path))
+            }
+        }
+    }
+}
