@@ -39,6 +39,14 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         crate::audit::AuditQuery,
         crate::audit::AuditEntry,
         crate::settings::SiteSettings,
+        crate::settings::AttendanceRules,
+        crate::badge_prints::BadgePrintRequest,
+        crate::badge_prints::BadgePrint,
+        crate::badge_prints::PrintOutcome,
+        crate::documents::SavedDocument,
+        crate::timesheets::CorrectionRequest,
+        crate::timesheets::TimesheetCorrection,
+        crate::timesheets::TimesheetApproval,
     );
     Ok(())
 }

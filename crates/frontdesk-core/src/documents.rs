@@ -6,7 +6,8 @@
 //! [`docs::print`]; the reprint guard's counts are for the caller to persist.
 
 use chrono::{Duration, NaiveDate, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use uuid::Uuid;
 
 pub use frontdesk_docs as docs;
@@ -65,6 +66,44 @@ fn band_colour(visitor_type: &str) -> docs::Colour {
             g: 102,
             b: 204,
         },
+    }
+}
+
+/// The badge stock named by a site's `badge_preset` setting.
+pub fn badge_size(preset: &str) -> Result<BadgeSize> {
+    Ok(match preset {
+        "brother_ql_62x100" => BadgeSize::BrotherQl62x100,
+        "brother_ql_62x29" => BadgeSize::BrotherQl62x29,
+        "dymo_54x101" => BadgeSize::Dymo54x101,
+        "cr80" => BadgeSize::Cr80,
+        "a6" => BadgeSize::A6,
+        _ => {
+            return Err(Error::validation(
+                "badge_preset",
+                "use brother_ql_62x100, brother_ql_62x29, dymo_54x101, cr80 or a6",
+            ));
+        }
+    })
+}
+
+/// A document written to the data directory's exports folder.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SavedDocument {
+    /// Full path of the file on this PC.
+    pub path: String,
+    pub bytes: u32,
+    /// What the document could not show as asked (e.g. characters no font covers).
+    pub warnings: Vec<String>,
+}
+
+fn warning_text(w: &Warning) -> String {
+    match w {
+        Warning::UncoveredCharacters { field, chars } => format!(
+            "{field}: no font has {}; printed as ?",
+            chars.iter().collect::<String>()
+        ),
+        Warning::Truncated { field } => format!("{field}: text cut to fit"),
+        Warning::PhotoUnusable { reason } => format!("photo not used: {reason}"),
     }
 }
 
@@ -243,7 +282,36 @@ impl Frontdesk {
         docs::render_evacuation_list(&data).map_err(docs_error)
     }
 
-    /// An employee's computed timesheet for `from..=to` with the site's standard rules.
+    /// The evacuation list saved as a PDF in the data directory's `exports` folder, named by the
+    /// site-local time (`evacuation-YYYY-MM-DD-HHMMSS.pdf`), for the window to open or print.
+    pub async fn save_evacuation_list(
+        &self,
+        actor: &Actor,
+        site_id: Option<Uuid>,
+    ) -> Result<SavedDocument> {
+        let (_, tz) = self.site_and_tz(actor, site_id).await?;
+        let rendered = self.evacuation_list_pdf(actor, site_id).await?;
+        let dir = self.data_dir.exports_dir();
+        let stamp = Utc::now().with_timezone(&tz).format("%Y-%m-%d-%H%M%S");
+        let path = dir.join(format!("evacuation-{stamp}.pdf"));
+        let bytes = rendered.bytes;
+        let target = path.clone();
+        tokio::task::spawn_blocking(move || {
+            std::fs::create_dir_all(&dir)?;
+            std::fs::write(&target, &bytes).map(|()| bytes.len())
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("saving task: {e}")))?
+        .map(|len| SavedDocument {
+            path: path.display().to_string(),
+            bytes: u32::try_from(len).unwrap_or(u32::MAX),
+            warnings: rendered.warnings.iter().map(warning_text).collect(),
+        })
+        .map_err(|e| Error::io(format!("writing {}", path.display()), e))
+    }
+
+    /// An employee's computed timesheet for `from..=to` with their site's attendance rules (settings),
+    /// the stored corrections applied and the approval that covers the period, if any.
     pub async fn timesheet(
         &self,
         actor: &Actor,
@@ -258,18 +326,14 @@ impl Frontdesk {
         };
         period.validate().map_err(docs_error)?;
         let employee: Employee = self.employee(actor, employee_id).await?;
-        let site = match employee.site_id {
-            Some(id) => self.site(actor, id).await?,
-            None => self.home_site(actor).await?,
-        };
-        let tz = crate::time::parse_tz("time_zone", &site.time_zone)?;
-        // One day of margin each side: night shifts and zone offsets.
-        let start = crate::time::start_of_day(tz, from) - Duration::days(1);
-        let end = to
-            .succ_opt()
-            .map_or(start, |d| crate::time::start_of_day(tz, d))
-            + Duration::days(1);
-        let events: Vec<docs::timesheet::AttendanceEvent> = self
+        let (site, tz) = self.employee_site(actor, employee.site_id).await?;
+        let rules = self
+            .settings(actor, site.id)
+            .await?
+            .attendance
+            .to_rules(tz)?;
+        let (start, end) = crate::timesheets::event_window(tz, from, to);
+        let mut events: Vec<docs::timesheet::AttendanceEvent> = self
             .attendance(actor, employee_id, start, end)
             .await?
             .into_iter()
@@ -282,9 +346,21 @@ impl Frontdesk {
                 },
             })
             .collect();
-        let rules = docs::timesheet::Rules::standard(tz);
-        let ts = docs::timesheet::compute_timesheet(&events, &[], &rules, period, None, Utc::now())
-            .map_err(docs_error)?;
+        let corrections = self
+            .corrections_for_timesheet(employee_id, start, end, &mut events)
+            .await?;
+        // Corrections to days outside an approved period may be newer than its approval (they are
+        // allowed); the lock itself is enforced when corrections are made.
+        let mut ts = docs::timesheet::compute_timesheet(
+            &events,
+            &corrections,
+            &rules,
+            period,
+            None,
+            Utc::now(),
+        )
+        .map_err(docs_error)?;
+        ts.approval = self.approval_covering(employee_id, from, to).await?;
         Ok(docs::timesheet::EmployeeTimesheet {
             site_name: site.name,
             employee_name: employee.name,

@@ -7,6 +7,7 @@
 pub mod attendance;
 pub mod audit;
 mod auth;
+pub mod badge_prints;
 pub mod bindings;
 mod db;
 pub mod demo;
@@ -16,16 +17,19 @@ mod error;
 pub mod import;
 pub mod onsite;
 pub mod paths;
+pub mod printing;
 pub mod settings;
 pub mod sites;
 pub mod staff;
 mod status;
 mod text;
 pub mod time;
+pub mod timesheets;
 pub mod visitors;
 pub mod visits;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use sqlx::SqlitePool;
 use uuid::Uuid;
@@ -41,6 +45,7 @@ pub struct Frontdesk {
     pool: SqlitePool,
     device_id: Uuid,
     data_dir: DataDir,
+    printers: Arc<dyn printing::PrintSystem>,
 }
 
 impl Frontdesk {
@@ -53,7 +58,15 @@ impl Frontdesk {
             pool,
             device_id,
             data_dir,
+            printers: Arc::from(printing::system()),
         })
+    }
+
+    /// The same API printing through `printers` instead of the OS print system (a
+    /// [`printing::FolderPrinter`], or a fake in tests).
+    pub fn with_print_system(mut self, printers: Arc<dyn printing::PrintSystem>) -> Self {
+        self.printers = printers;
+        self
     }
 
     pub fn data_dir(&self) -> &DataDir {

@@ -4,6 +4,7 @@ mod fixtures;
 
 mod access;
 mod attendance;
+mod documents;
 mod employees;
 mod import;
 mod visits;

@@ -1,0 +1,264 @@
+//! Printing visitor badges, with a print log per visit. The log makes the reprint guard hold across
+//! restarts: a badge printed before (any outcome but failed) is printed again only when staff confirm.
+//! Each print writes two audited rows: the attempt before the job is sent (so a crash mid-print still
+//! counts it) and its outcome once the print system reports one.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::auth::{Actor, Permission};
+use crate::error::{Error, Result};
+use crate::printing::{JobState, PrintOptions};
+use crate::time::from_ms;
+use crate::visits::VisitStatus;
+use crate::{Frontdesk, audit, documents, new_id, now_ms};
+
+/// How long a print waits for the print system to report an outcome.
+const PRINT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Where a badge print ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PrintOutcome {
+    /// Sent, but the print system had not finished it when we stopped waiting.
+    Pending,
+    Done,
+    Failed,
+    /// The printer is stopped or unreachable; the job waits in its queue.
+    Offline,
+}
+
+impl PrintOutcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            PrintOutcome::Pending => "pending",
+            PrintOutcome::Done => "done",
+            PrintOutcome::Failed => "failed",
+            PrintOutcome::Offline => "offline",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Self> {
+        Ok(match s {
+            "pending" => PrintOutcome::Pending,
+            "done" => PrintOutcome::Done,
+            "failed" => PrintOutcome::Failed,
+            "offline" => PrintOutcome::Offline,
+            other => return Err(Error::Internal(format!("unknown print outcome {other}"))),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+pub struct BadgePrintRequest {
+    pub visit_id: Uuid,
+    /// Defaults to the site's badge printer (settings).
+    pub printer: Option<String>,
+    /// Staff's answer to the reprint warning: print although this badge was printed before.
+    pub confirm_reprint: bool,
+}
+
+/// One entry of a visit's badge print log.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct BadgePrint {
+    pub id: Uuid,
+    pub visit_id: Uuid,
+    pub printed_at: DateTime<Utc>,
+    pub printer: String,
+    pub preset: String,
+    pub printed_by: String,
+    pub outcome: PrintOutcome,
+    /// What the print system said, for failed, offline or pending prints.
+    pub message: Option<String>,
+    /// Printed after staff confirmed the reprint warning.
+    pub reprint: bool,
+}
+
+fn print_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<BadgePrint> {
+    Ok(BadgePrint {
+        id: r.try_get("id")?,
+        visit_id: r.try_get("visit_id")?,
+        printed_at: from_ms(r.try_get("printed_at")?),
+        printer: r.try_get("printer")?,
+        preset: r.try_get("preset")?,
+        printed_by: r.try_get("actor_name")?,
+        outcome: PrintOutcome::parse(&r.try_get::<String, _>("outcome")?)?,
+        message: r.try_get("message")?,
+        reprint: r.try_get("reprint")?,
+    })
+}
+
+const SELECT_PRINT: &str =
+    "SELECT id, visit_id, printed_at, printer, preset, actor_name, outcome, message, reprint
+     FROM badge_prints";
+
+impl Frontdesk {
+    /// Prints a visit's badge on the site's badge stock and printer (or `req.printer`) and waits for
+    /// the outcome. A second print of the same badge is refused with a conflict unless
+    /// `req.confirm_reprint` is set. A print that fails is logged and returned, not an error.
+    pub async fn print_badge(&self, actor: &Actor, req: BadgePrintRequest) -> Result<BadgePrint> {
+        actor.require(Permission::SignVisitors)?;
+        let visit = self.visit(actor, req.visit_id).await?;
+        if matches!(
+            visit.status,
+            VisitStatus::CheckedOut | VisitStatus::Cancelled
+        ) {
+            return Err(Error::Conflict(format!(
+                "{} is no longer signed in; their badge cannot be printed",
+                visit.visitor_name
+            )));
+        }
+        let settings = self.settings(actor, visit.site_id).await?;
+        let size = documents::badge_size(&settings.badge_preset)?;
+        let printer = match req.printer.as_deref().map(str::trim) {
+            Some(p) if !p.is_empty() => p.to_string(),
+            _ => settings.badge_printer.clone().ok_or_else(|| {
+                Error::validation(
+                    "printer",
+                    "no badge printer is set for this site; choose one in settings",
+                )
+            })?,
+        };
+        let badge = self.badge_pdf(actor, visit.id, size).await?;
+
+        let id = new_id();
+        let now = now_ms();
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let previous: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM badge_prints WHERE visit_id = ? AND outcome <> 'failed'",
+        )
+        .bind(visit.id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let previous = u32::try_from(previous).unwrap_or(u32::MAX);
+        if let documents::docs::print::ReprintDecision::Warn { previous_prints } =
+            documents::docs::print::reprint_decision(previous, req.confirm_reprint)
+        {
+            let times = if previous_prints == 1 {
+                "once".to_string()
+            } else {
+                format!("{previous_prints} times")
+            };
+            return Err(Error::Conflict(format!(
+                "{}'s badge was already printed {times}; confirm to print another",
+                visit.visitor_name
+            )));
+        }
+        sqlx::query(
+            "INSERT INTO badge_prints (id, visit_id, printed_at, printer, preset, printed_by, actor_name, outcome,
+                reprint, device_id, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(visit.id)
+        .bind(now)
+        .bind(&printer)
+        .bind(&settings.badge_preset)
+        .bind(actor.staff_id())
+        .bind(&actor.name)
+        .bind(previous > 0)
+        .bind(self.device_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "badge.print",
+            "visit",
+            Some(visit.id),
+            serde_json::json!({
+                "print_id": id, "printer": printer, "preset": settings.badge_preset,
+                "previous_prints": previous, "reprint": previous > 0,
+            }),
+        )
+        .await?;
+        tx.commit().await?;
+
+        let sys = self.printers.clone();
+        let options = PrintOptions {
+            media: Some(size.cups_media()),
+            copies: 1,
+            title: format!("badge {}", visit.badge_number.as_deref().unwrap_or("")),
+        };
+        let queue = printer.clone();
+        let state = tokio::task::spawn_blocking(move || {
+            let job = sys.submit(&queue, &badge.bytes, &options)?;
+            documents::docs::print::wait_for_job(
+                sys.as_ref(),
+                &job,
+                PRINT_TIMEOUT,
+                Duration::from_millis(300),
+            )
+        })
+        .await;
+        let (outcome, message) = match state {
+            Ok(Ok(JobState::Done)) => (PrintOutcome::Done, None),
+            Ok(Ok(JobState::Failed(m))) => (PrintOutcome::Failed, Some(m)),
+            Ok(Ok(JobState::Offline(m))) => (PrintOutcome::Offline, Some(m)),
+            Ok(Ok(JobState::Pending | JobState::Printing)) => (
+                PrintOutcome::Pending,
+                Some(format!(
+                    "still printing after {} s",
+                    PRINT_TIMEOUT.as_secs()
+                )),
+            ),
+            Ok(Err(e)) => (PrintOutcome::Failed, Some(e.to_string())),
+            Err(e) => {
+                tracing::error!(error = %e, "print task");
+                (PrintOutcome::Failed, Some("the print task stopped".into()))
+            }
+        };
+
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE badge_prints SET outcome = ?, message = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(outcome.as_str())
+        .bind(&message)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "badge.print_outcome",
+            "visit",
+            Some(visit.id),
+            serde_json::json!({ "print_id": id, "outcome": outcome.as_str(), "message": message }),
+        )
+        .await?;
+        tx.commit().await?;
+        self.badge_print(id).await
+    }
+
+    async fn badge_print(&self, id: Uuid) -> Result<BadgePrint> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT_PRINT} WHERE id = ?")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(Error::NotFound {
+                entity: "badge print",
+            })?;
+        print_from_row(&row)
+    }
+
+    /// A visit's badge prints, oldest first.
+    pub async fn badge_prints(&self, actor: &Actor, visit_id: Uuid) -> Result<Vec<BadgePrint>> {
+        self.visit(actor, visit_id).await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SELECT_PRINT} WHERE visit_id = ? ORDER BY printed_at, id"
+        )))
+        .bind(visit_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(print_from_row).collect()
+    }
+}

@@ -1,0 +1,152 @@
+//! Which print system the API prints through: the OS one (CUPS, the Windows spooler) by default, or a
+//! [`FolderPrinter`] that writes each job as a PDF file into a folder, for PCs without a printer and
+//! for tests of everything above the OS spooler.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+pub use frontdesk_docs::print::{
+    JobId, JobState, PrintOptions, PrintSystem, PrinterInfo, PrinterState, system,
+};
+
+use frontdesk_docs::{Error as DocsError, Result as DocsResult};
+
+/// A "print system" whose printers are the sub-folders of one folder: printing to `labels` writes
+/// `labels/<n>.pdf`. A printer folder holding a file named `OFFLINE` behaves like an offline printer
+/// (the job is kept but not done); a printer without a folder does not exist, so the job fails.
+#[derive(Debug)]
+pub struct FolderPrinter {
+    root: PathBuf,
+    next: AtomicU32,
+}
+
+/// The marker file that makes a [`FolderPrinter`] queue offline.
+pub const OFFLINE_MARKER: &str = "OFFLINE";
+
+impl FolderPrinter {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self {
+            root: root.into(),
+            next: AtomicU32::new(1),
+        }
+    }
+
+    fn queue(&self, name: &str) -> DocsResult<PathBuf> {
+        let ok = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && !name.starts_with('.');
+        let dir = self.root.join(name);
+        if ok && dir.is_dir() {
+            Ok(dir)
+        } else {
+            Err(DocsError::Print(format!("no printer named {name:?}")))
+        }
+    }
+
+    fn offline(dir: &Path) -> bool {
+        dir.join(OFFLINE_MARKER).exists()
+    }
+}
+
+impl PrintSystem for FolderPrinter {
+    fn list_printers(&self) -> DocsResult<Vec<PrinterInfo>> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(&self.root)? {
+            let entry = entry?;
+            if !entry.file_type()?.is_dir() {
+                continue;
+            }
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let offline = Self::offline(&entry.path());
+            out.push(PrinterInfo {
+                description: format!("folder {}", entry.path().display()),
+                is_default: false,
+                state: if offline {
+                    PrinterState::Offline
+                } else {
+                    PrinterState::Idle
+                },
+                message: if offline {
+                    "offline".into()
+                } else {
+                    String::new()
+                },
+                name,
+            });
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    fn submit(&self, printer: &str, pdf: &[u8], _options: &PrintOptions) -> DocsResult<JobId> {
+        let dir = self.queue(printer)?;
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        // Never overwrite an earlier job (ids restart with the process).
+        let mut n = id;
+        let mut path = dir.join(format!("{n}.pdf"));
+        while path.exists() {
+            n += 1;
+            path = dir.join(format!("{n}.pdf"));
+        }
+        self.next.fetch_max(n + 1, Ordering::Relaxed);
+        std::fs::write(&path, pdf)?;
+        Ok(JobId {
+            printer: printer.to_string(),
+            id: n,
+        })
+    }
+
+    fn job_state(&self, job: &JobId) -> DocsResult<JobState> {
+        let dir = self.queue(&job.printer)?;
+        Ok(if Self::offline(&dir) {
+            JobState::Offline("the printer is offline".into())
+        } else if dir.join(format!("{}.pdf", job.id)).exists() {
+            JobState::Done
+        } else {
+            JobState::Failed("the job disappeared".into())
+        })
+    }
+
+    fn cancel(&self, _job: &JobId) -> DocsResult<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_printer_outcomes() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir(dir.path().join("desk")).unwrap_or_else(|e| panic!("{e}"));
+        let p = FolderPrinter::new(dir.path());
+        let job = p
+            .submit("desk", b"%PDF-1.7", &PrintOptions::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.job_state(&job).ok(), Some(JobState::Done));
+        assert!(
+            dir.path().join("desk/1.pdf").exists(),
+            "job written as file"
+        );
+        assert!(
+            p.submit("missing", b"x", &PrintOptions::default()).is_err(),
+            "an unknown queue fails"
+        );
+        assert!(
+            p.submit("../desk", b"x", &PrintOptions::default()).is_err(),
+            "names cannot leave the folder"
+        );
+        std::fs::write(dir.path().join("desk").join(OFFLINE_MARKER), "")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let job = p
+            .submit("desk", b"%PDF-1.7", &PrintOptions::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(p.job_state(&job), Ok(JobState::Offline(_))));
+        let list = p.list_printers().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].state, PrinterState::Offline);
+    }
+}

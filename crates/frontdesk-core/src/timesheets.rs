@@ -1,0 +1,587 @@
+//! Timesheet corrections and period approvals. A correction never rewrites a clock event: it is a row
+//! saying what changed (added, removed or moved event), why, who and when, and timesheets apply the
+//! corrections on top of the events. Approving an employee's period locks it: later corrections that
+//! touch one of its days are refused. Managers and admins correct and approve; both are audited.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use sqlx::{Row, SqliteConnection};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::attendance::Direction;
+use crate::auth::{Actor, Permission};
+use crate::error::{Error, Result};
+use crate::time::{from_ms, to_ms};
+use crate::{Frontdesk, audit, new_id, now_ms, text};
+use frontdesk_docs::timesheet as ts;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CorrectionKind {
+    /// Add a missing clock event (e.g. a forgotten clock-out).
+    Add,
+    /// Remove a wrong clock event (e.g. a false face match).
+    Remove,
+    /// Move a clock event to another time.
+    Move,
+}
+
+impl CorrectionKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            CorrectionKind::Add => "add",
+            CorrectionKind::Remove => "remove",
+            CorrectionKind::Move => "move",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Self> {
+        Ok(match s {
+            "add" => CorrectionKind::Add,
+            "remove" => CorrectionKind::Remove,
+            "move" => CorrectionKind::Move,
+            other => return Err(Error::Internal(format!("unknown correction kind {other}"))),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct CorrectionRequest {
+    pub employee_id: Uuid,
+    pub kind: CorrectionKind,
+    /// Remove, move: the clock event.
+    pub event_id: Option<Uuid>,
+    /// Add, move: the corrected time.
+    pub at: Option<DateTime<Utc>>,
+    /// Add: IN or OUT.
+    pub direction: Option<Direction>,
+    /// Why; required.
+    pub reason: String,
+}
+
+/// A stored correction: the original and the corrected values, the reason, who and when.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TimesheetCorrection {
+    pub id: Uuid,
+    pub employee_id: Uuid,
+    pub kind: CorrectionKind,
+    pub event_id: Option<Uuid>,
+    pub original_at: Option<DateTime<Utc>>,
+    pub original_direction: Option<Direction>,
+    pub corrected_at: Option<DateTime<Utc>>,
+    pub direction: Option<Direction>,
+    pub reason: String,
+    pub corrected_by: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An approved (locked) period of one employee's timesheet.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TimesheetApproval {
+    pub id: Uuid,
+    pub employee_id: Uuid,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub approver: String,
+    pub approved_at: DateTime<Utc>,
+    /// Totals as approved.
+    pub worked_minutes: i64,
+    pub overtime_minutes: i64,
+}
+
+fn direction(s: Option<String>) -> Result<Option<Direction>> {
+    match s.as_deref() {
+        None => Ok(None),
+        Some("IN") => Ok(Some(Direction::In)),
+        Some("OUT") => Ok(Some(Direction::Out)),
+        Some(other) => Err(Error::Internal(format!("unknown direction {other}"))),
+    }
+}
+
+fn correction_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<TimesheetCorrection> {
+    Ok(TimesheetCorrection {
+        id: r.try_get("id")?,
+        employee_id: r.try_get("employee_id")?,
+        kind: CorrectionKind::parse(&r.try_get::<String, _>("kind")?)?,
+        event_id: r.try_get("event_id")?,
+        original_at: r.try_get::<Option<i64>, _>("original_at")?.map(from_ms),
+        original_direction: direction(r.try_get("original_direction")?)?,
+        corrected_at: r.try_get::<Option<i64>, _>("corrected_at")?.map(from_ms),
+        direction: direction(r.try_get("direction")?)?,
+        reason: r.try_get("reason")?,
+        corrected_by: r.try_get("created_by_name")?,
+        created_at: from_ms(r.try_get("created_at")?),
+    })
+}
+
+fn approval_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<TimesheetApproval> {
+    let date = |col: &str| -> Result<NaiveDate> {
+        let s: String = r.try_get(col)?;
+        NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+            .map_err(|e| Error::Internal(format!("stored {col} {s:?}: {e}")))
+    };
+    Ok(TimesheetApproval {
+        id: r.try_get("id")?,
+        employee_id: r.try_get("employee_id")?,
+        period_start: date("period_start")?,
+        period_end: date("period_end")?,
+        approver: r.try_get("approver_name")?,
+        approved_at: from_ms(r.try_get("approved_at")?),
+        worked_minutes: r.try_get("worked_minutes")?,
+        overtime_minutes: r.try_get("overtime_minutes")?,
+    })
+}
+
+const SELECT_CORRECTION: &str =
+    "SELECT id, employee_id, kind, event_id, original_at, original_direction,
+        corrected_at, direction, reason, created_by_name, created_at
+     FROM timesheet_corrections";
+
+const SELECT_APPROVAL: &str =
+    "SELECT id, employee_id, period_start, period_end, approver_name, approved_at,
+        worked_minutes, overtime_minutes
+     FROM timesheet_approvals";
+
+fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn locked_message(a: &TimesheetApproval) -> String {
+    format!(
+        "the timesheet for {} to {} was approved by {} on {}; approved periods are locked",
+        a.period_start,
+        a.period_end,
+        a.approver,
+        a.approved_at.format("%Y-%m-%d %H:%M UTC")
+    )
+}
+
+/// The approval of `employee` covering local day `d`, if any.
+async fn approval_on(
+    conn: &mut SqliteConnection,
+    employee: Uuid,
+    d: NaiveDate,
+) -> Result<Option<TimesheetApproval>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT_APPROVAL} WHERE employee_id = ?1 AND period_start <= ?2 AND period_end >= ?2 LIMIT 1"
+    )))
+    .bind(employee)
+    .bind(day(d))
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(approval_from_row).transpose()
+}
+
+fn both_permissions(actor: &Actor) -> Result<()> {
+    actor.require(Permission::ExportTimesheets)?;
+    actor.require(Permission::CorrectAttendance)
+}
+
+impl Frontdesk {
+    /// The site (and its time zone) whose rules apply to an employee: theirs, else this PC's.
+    pub(crate) async fn employee_site(
+        &self,
+        actor: &Actor,
+        employee_site: Option<Uuid>,
+    ) -> Result<(crate::sites::Site, Tz)> {
+        let site = match employee_site {
+            Some(id) => self.site(actor, id).await?,
+            None => self.home_site(actor).await?,
+        };
+        let tz = crate::time::parse_tz("time_zone", &site.time_zone)?;
+        Ok((site, tz))
+    }
+
+    /// Records a correction of an employee's clock events. Refused when a day it touches (the event's
+    /// old or new local date) lies in an approved period.
+    pub async fn correct_timesheet(
+        &self,
+        actor: &Actor,
+        req: CorrectionRequest,
+    ) -> Result<TimesheetCorrection> {
+        both_permissions(actor)?;
+        let reason = text::required("reason", &req.reason, 500)?;
+        let employee = self.employee(actor, req.employee_id).await?;
+        let (_, tz) = self.employee_site(actor, employee.site_id).await?;
+        let now = now_ms();
+        let new_at = match (req.kind, req.at) {
+            (CorrectionKind::Remove, Some(_)) => {
+                return Err(Error::validation("at", "a removal takes no time"));
+            }
+            (CorrectionKind::Remove, None) => None,
+            (_, None) => return Err(Error::validation("at", "give the corrected time")),
+            (_, Some(t)) if to_ms(t) > now + 60_000 => {
+                return Err(Error::validation("at", "cannot be in the future"));
+            }
+            (_, Some(t)) => Some(to_ms(t)),
+        };
+        let add_direction = match (req.kind, req.direction) {
+            (CorrectionKind::Add, None) => {
+                return Err(Error::validation("direction", "give IN or OUT"));
+            }
+            (CorrectionKind::Add, Some(d)) => Some(d),
+            (_, Some(_)) => {
+                return Err(Error::validation(
+                    "direction",
+                    "only an added event takes a direction",
+                ));
+            }
+            (_, None) => None,
+        };
+        let event_id = match (req.kind, req.event_id) {
+            (CorrectionKind::Add, Some(_)) => {
+                return Err(Error::validation(
+                    "event_id",
+                    "an added event has no existing event",
+                ));
+            }
+            (CorrectionKind::Add, None) => None,
+            (_, None) => {
+                return Err(Error::validation(
+                    "event_id",
+                    "name the clock event to change",
+                ));
+            }
+            (_, Some(id)) => Some(id),
+        };
+
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        // Local days this correction touches, for the lock check.
+        let mut touched: Vec<i64> = new_at.into_iter().collect();
+        let mut original: Option<(i64, Direction)> = None;
+        if let Some(event_id) = event_id {
+            let row = sqlx::query(
+                "SELECT at, direction FROM attendance_events WHERE id = ? AND employee_id = ?",
+            )
+            .bind(event_id)
+            .bind(employee.id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(Error::NotFound {
+                entity: "clock event",
+            })?;
+            let at: i64 = row.try_get("at")?;
+            let dir = direction(row.try_get("direction")?)?
+                .ok_or_else(|| Error::Internal("clock event without direction".into()))?;
+            original = Some((at, dir));
+            touched.push(at);
+            let removed: Option<i64> = sqlx::query_scalar(
+                "SELECT created_at FROM timesheet_corrections WHERE event_id = ? AND kind = 'remove' LIMIT 1",
+            )
+            .bind(event_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if removed.is_some() {
+                return Err(Error::Conflict(
+                    "this clock event was already removed".into(),
+                ));
+            }
+            let moves: Vec<i64> = sqlx::query_scalar(
+                "SELECT corrected_at FROM timesheet_corrections WHERE event_id = ? AND kind = 'move'",
+            )
+            .bind(event_id)
+            .fetch_all(&mut *tx)
+            .await?;
+            touched.extend(moves);
+        }
+        for t in &touched {
+            let d = from_ms(*t).with_timezone(&tz).date_naive();
+            if let Some(a) = approval_on(&mut tx, employee.id, d).await? {
+                return Err(Error::Conflict(locked_message(&a)));
+            }
+        }
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO timesheet_corrections (id, employee_id, kind, event_id, original_at, original_direction,
+                corrected_at, direction, reason, created_by, created_by_name, created_at, device_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(employee.id)
+        .bind(req.kind.as_str())
+        .bind(event_id)
+        .bind(original.map(|(at, _)| at))
+        .bind(original.map(|(_, d)| d.as_str()))
+        .bind(new_at)
+        .bind(add_direction.map(Direction::as_str))
+        .bind(&reason)
+        .bind(actor.staff_id())
+        .bind(&actor.name)
+        .bind(now)
+        .bind(self.device_id)
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "timesheet.correct",
+            "employee",
+            Some(employee.id),
+            serde_json::json!({
+                "correction_id": id, "kind": req.kind.as_str(), "event_id": event_id,
+                "original_at": original.map(|(at, _)| at), "corrected_at": new_at,
+                "direction": add_direction.map(Direction::as_str), "reason": reason,
+            }),
+        )
+        .await?;
+        tx.commit().await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SELECT_CORRECTION} WHERE id = ?"
+        )))
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        correction_from_row(&row)
+    }
+
+    /// Approves (and so locks) an employee's timesheet for `from..=to`. Refused when the period
+    /// overlaps one already approved.
+    pub async fn approve_timesheet(
+        &self,
+        actor: &Actor,
+        employee_id: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<TimesheetApproval> {
+        both_permissions(actor)?;
+        let sheet = self.timesheet(actor, employee_id, from, to).await?;
+        let totals = &sheet.timesheet.totals;
+        let now = now_ms();
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let overlap = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SELECT_APPROVAL} WHERE employee_id = ? AND period_start <= ? AND period_end >= ? LIMIT 1"
+        )))
+        .bind(employee_id)
+        .bind(day(to))
+        .bind(day(from))
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(row) = overlap {
+            let a = approval_from_row(&row)?;
+            return Err(Error::Conflict(format!(
+                "{} to {} overlaps a period already approved: {}",
+                from,
+                to,
+                locked_message(&a)
+            )));
+        }
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO timesheet_approvals (id, employee_id, period_start, period_end, approved_by, approver_name,
+                approved_at, worked_minutes, overtime_minutes, device_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(employee_id)
+        .bind(day(from))
+        .bind(day(to))
+        .bind(actor.staff_id())
+        .bind(&actor.name)
+        .bind(now)
+        .bind(totals.worked_minutes)
+        .bind(totals.overtime_minutes)
+        .bind(self.device_id)
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "timesheet.approve",
+            "employee",
+            Some(employee_id),
+            serde_json::json!({
+                "approval_id": id, "from": day(from), "to": day(to),
+                "worked_minutes": totals.worked_minutes, "overtime_minutes": totals.overtime_minutes,
+            }),
+        )
+        .await?;
+        tx.commit().await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SELECT_APPROVAL} WHERE id = ?"
+        )))
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        approval_from_row(&row)
+    }
+
+    /// An employee's approved periods, oldest first.
+    pub async fn timesheet_approvals(
+        &self,
+        actor: &Actor,
+        employee_id: Uuid,
+    ) -> Result<Vec<TimesheetApproval>> {
+        actor.require(Permission::ExportTimesheets)?;
+        self.employee(actor, employee_id).await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SELECT_APPROVAL} WHERE employee_id = ? ORDER BY period_start"
+        )))
+        .bind(employee_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(approval_from_row).collect()
+    }
+
+    /// An employee's corrections whose old or new time lies in `from..=to` (site-local days),
+    /// oldest first.
+    pub async fn timesheet_corrections(
+        &self,
+        actor: &Actor,
+        employee_id: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<TimesheetCorrection>> {
+        actor.require(Permission::ExportTimesheets)?;
+        let employee = self.employee(actor, employee_id).await?;
+        let (_, tz) = self.employee_site(actor, employee.site_id).await?;
+        let start = crate::time::start_of_day(tz, from);
+        let end = to
+            .succ_opt()
+            .map_or(start, |d| crate::time::start_of_day(tz, d));
+        self.corrections_between(employee_id, start, end).await
+    }
+
+    async fn corrections_between(
+        &self,
+        employee_id: Uuid,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<Vec<TimesheetCorrection>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SELECT_CORRECTION} WHERE employee_id = ?1
+               AND ((original_at >= ?2 AND original_at < ?3) OR (corrected_at >= ?2 AND corrected_at < ?3))
+             ORDER BY created_at, id"
+        )))
+        .bind(employee_id)
+        .bind(to_ms(start))
+        .bind(to_ms(end))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(correction_from_row).collect()
+    }
+
+    /// The corrections (in the rules engine's form) that apply to `events` of an employee in
+    /// `[start, end)`. Events a correction moves into the window from outside are added to `events`,
+    /// with the other corrections of those events.
+    pub(crate) async fn corrections_for_timesheet(
+        &self,
+        employee_id: Uuid,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        events: &mut Vec<ts::AttendanceEvent>,
+    ) -> Result<Vec<ts::Correction>> {
+        let mut stored = self.corrections_between(employee_id, start, end).await?;
+        let missing: Vec<Uuid> = stored
+            .iter()
+            .filter_map(|c| c.event_id)
+            .filter(|id| {
+                let s = id.to_string();
+                !events.iter().any(|e| e.id == s)
+            })
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        for id in missing {
+            let row = sqlx::query("SELECT at, direction FROM attendance_events WHERE id = ?")
+                .bind(id)
+                .fetch_one(&self.pool)
+                .await?;
+            events.push(ts::AttendanceEvent {
+                id: id.to_string(),
+                at: from_ms(row.try_get("at")?),
+                direction: match direction(row.try_get("direction")?)? {
+                    Some(Direction::Out) => ts::ClockDirection::Out,
+                    _ => ts::ClockDirection::In,
+                },
+            });
+            let more = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "{SELECT_CORRECTION} WHERE event_id = ?"
+            )))
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+            for r in &more {
+                let c = correction_from_row(r)?;
+                if !stored.iter().any(|s| s.id == c.id) {
+                    stored.push(c);
+                }
+            }
+        }
+        stored.sort_by_key(|c| (c.created_at, c.id));
+        stored
+            .into_iter()
+            .map(|c| {
+                let action = match c.kind {
+                    CorrectionKind::Add => ts::CorrectionAction::Add {
+                        event: ts::AttendanceEvent {
+                            id: c.id.to_string(),
+                            at: c.corrected_at.ok_or_else(|| {
+                                Error::Internal("added event without a time".into())
+                            })?,
+                            direction: match c.direction {
+                                Some(Direction::Out) => ts::ClockDirection::Out,
+                                _ => ts::ClockDirection::In,
+                            },
+                        },
+                    },
+                    CorrectionKind::Remove => ts::CorrectionAction::Remove {
+                        event_id: c.event_id.map(|id| id.to_string()).unwrap_or_default(),
+                    },
+                    CorrectionKind::Move => ts::CorrectionAction::Move {
+                        event_id: c.event_id.map(|id| id.to_string()).unwrap_or_default(),
+                        to: c
+                            .corrected_at
+                            .ok_or_else(|| Error::Internal("moved event without a time".into()))?,
+                    },
+                };
+                Ok(ts::Correction {
+                    action,
+                    reason: c.reason,
+                    by: c.corrected_by,
+                    at: c.created_at,
+                })
+            })
+            .collect()
+    }
+
+    /// The approval whose period covers all of `from..=to`, in the rules engine's form.
+    pub(crate) async fn approval_covering(
+        &self,
+        employee_id: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Option<ts::Approval>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SELECT_APPROVAL} WHERE employee_id = ? AND period_start <= ? AND period_end >= ? LIMIT 1"
+        )))
+        .bind(employee_id)
+        .bind(day(from))
+        .bind(day(to))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row
+            .as_ref()
+            .map(approval_from_row)
+            .transpose()?
+            .map(|a| ts::Approval {
+                approver: a.approver,
+                at: a.approved_at,
+            }))
+    }
+}
+
+/// One day of margin each side of a period: night shifts and zone offsets.
+pub(crate) fn event_window(
+    tz: Tz,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start = crate::time::start_of_day(tz, from) - Duration::days(1);
+    let end = to
+        .succ_opt()
+        .map_or(start, |d| crate::time::start_of_day(tz, d))
+        + Duration::days(1);
+    (start, end)
+}
