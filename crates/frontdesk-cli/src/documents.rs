@@ -1,14 +1,19 @@
 //! `frontdesk docs …`: badges, timesheets, visitor reports, the evacuation list, and printing them.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, anyhow};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use clap::{Subcommand, ValueEnum};
+use frontdesk_core::attendance::Direction;
+use frontdesk_core::badge_prints::{BadgePrint, BadgePrintRequest, PrintOutcome};
 use frontdesk_core::documents::docs::print::{self, JobState, PrintOptions};
 use frontdesk_core::documents::{BadgeSize, LogFormat, Rendered, TimesheetFormat};
-use frontdesk_core::employees::EmployeeQuery;
+use frontdesk_core::employees::{Employee, EmployeeQuery};
+use frontdesk_core::printing::{FolderPrinter, PrintSystem};
+use frontdesk_core::timesheets::{CorrectionKind, CorrectionRequest};
 use frontdesk_core::{Actor, Frontdesk};
 
 use crate::output::Output;
@@ -36,6 +41,28 @@ impl Stock {
             Stock::A6 => BadgeSize::A6,
         }
     }
+
+    /// The site setting's name for this stock.
+    fn preset(self) -> &'static str {
+        match self {
+            Stock::Ql62x100 => "brother_ql_62x100",
+            Stock::Ql62x29 => "brother_ql_62x29",
+            Stock::Dymo54x101 => "dymo_54x101",
+            Stock::Cr80 => "cr80",
+            Stock::A6 => "a6",
+        }
+    }
+}
+
+/// Environment variable naming a folder whose sub-folders act as printers (each job becomes a PDF
+/// file there), instead of the OS print system: for PCs without a printer, and for tests.
+pub const PRINT_DIR_ENV: &str = "FRONTDESK_PRINT_DIR";
+
+fn print_system() -> Arc<dyn PrintSystem> {
+    match std::env::var_os(PRINT_DIR_ENV).filter(|d| !d.is_empty()) {
+        Some(dir) => Arc::new(FolderPrinter::new(PathBuf::from(dir))),
+        None => Arc::from(print::system()),
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -49,16 +76,29 @@ pub enum Format {
 pub enum DocsCommand {
     /// List the OS printers.
     Printers,
-    /// A visit's badge as PDF; `--print` sends it to a printer and waits for the outcome.
+    /// A visit's badge as PDF; `--print` prints it on the site's badge stock and waits for the outcome.
+    /// A badge printed before is printed again only with `--reprint`.
     Badge {
         visit_id: uuid::Uuid,
-        #[arg(long, value_enum, default_value = "ql62x100")]
-        stock: Stock,
+        /// Stock of the PDF written with --output (default: the site's badge preset).
+        #[arg(long, value_enum)]
+        stock: Option<Stock>,
         #[arg(long, short)]
         output: Option<PathBuf>,
-        /// Printer name (see `frontdesk docs printers`).
-        #[arg(long)]
+        /// Print it: on the site's badge printer, or on the printer named here (see `docs printers`).
+        #[arg(long, num_args = 0..=1, default_missing_value = "")]
         print: Option<String>,
+        /// Print although this badge was printed before.
+        #[arg(long, requires = "print")]
+        reprint: bool,
+    },
+    /// A visit's badge print log.
+    BadgePrints { visit_id: uuid::Uuid },
+    /// Choose this site's badge printer (and stock).
+    UsePrinter {
+        printer: String,
+        #[arg(long, value_enum)]
+        stock: Option<Stock>,
     },
     /// The daily visitor report (PDF).
     DailyReport {
@@ -115,6 +155,7 @@ fn save(out: &Output, rendered: &Rendered, path: &Path, what: &str) -> anyhow::R
 }
 
 async fn print_pdf(
+    sys: Arc<dyn PrintSystem>,
     out: &Output,
     printer: String,
     pdf: Vec<u8>,
@@ -122,7 +163,6 @@ async fn print_pdf(
     title: String,
 ) -> anyhow::Result<()> {
     let state = tokio::task::spawn_blocking(move || {
-        let sys = print::system();
         let job = sys.submit(
             &printer,
             &pdf,
@@ -150,15 +190,29 @@ async fn print_pdf(
     Ok(())
 }
 
+fn print_outcome(out: &Output, p: &BadgePrint) -> anyhow::Result<()> {
+    let why = p.message.as_deref().unwrap_or("no reason given");
+    match p.outcome {
+        PrintOutcome::Done => out.message(p, &format!("Printed on {}", p.printer)),
+        PrintOutcome::Pending => out.message(p, &format!("Sent to {}; {why}", p.printer)),
+        PrintOutcome::Failed => return Err(anyhow!("printing failed: {why}")),
+        PrintOutcome::Offline => return Err(anyhow!("printer offline: {why}")),
+    }
+    Ok(())
+}
+
 pub async fn run(
     api: &Frontdesk,
     actor: &Actor,
     cmd: DocsCommand,
     out: &Output,
 ) -> anyhow::Result<()> {
+    let sys = print_system();
+    let api = &api.clone().with_print_system(sys.clone());
     match cmd {
         DocsCommand::Printers => {
-            let printers = tokio::task::spawn_blocking(|| print::system().list_printers())
+            let lister = sys.clone();
+            let printers = tokio::task::spawn_blocking(move || lister.list_printers())
                 .await
                 .context("print task")??;
             let text = printers
@@ -188,28 +242,89 @@ pub async fn run(
             stock,
             output,
             print,
+            reprint,
         } => {
-            let size = stock.size();
-            let badge = api.badge_pdf(actor, visit_id, size).await?;
+            if output.is_none() && print.is_none() {
+                return Err(anyhow!("give --output FILE and/or --print [PRINTER]"));
+            }
             if let Some(path) = &output {
+                let size = match stock {
+                    Some(s) => s.size(),
+                    None => {
+                        let visit = api.visit(actor, visit_id).await?;
+                        let preset = api.settings(actor, visit.site_id).await?.badge_preset;
+                        frontdesk_core::documents::badge_size(&preset)?
+                    }
+                };
+                let badge = api.badge_pdf(actor, visit_id, size).await?;
                 save(out, &badge, path, "Badge")?;
             }
-            match print {
-                Some(printer) => {
-                    print_pdf(
-                        out,
-                        printer,
-                        badge.bytes,
-                        Some(size.cups_media()),
-                        format!("badge {visit_id}"),
+            if let Some(printer) = print {
+                let p = api
+                    .print_badge(
+                        actor,
+                        BadgePrintRequest {
+                            visit_id,
+                            printer: Some(printer).filter(|p| !p.trim().is_empty()),
+                            confirm_reprint: reprint,
+                        },
                     )
-                    .await?
-                }
-                None if output.is_none() => {
-                    return Err(anyhow!("give --output FILE and/or --print PRINTER"));
-                }
-                None => {}
+                    .await
+                    .map_err(|e| match e {
+                        frontdesk_core::Error::Conflict(m) if !reprint => {
+                            anyhow!("{m} (add --reprint)")
+                        }
+                        other => other.into(),
+                    })?;
+                print_outcome(out, &p)?;
             }
+        }
+        DocsCommand::BadgePrints { visit_id } => {
+            let log = api.badge_prints(actor, visit_id).await?;
+            let text = log
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{}  {}  {:?}  {}{}{}",
+                        p.printed_at.format("%Y-%m-%d %H:%M:%S UTC"),
+                        p.printer,
+                        p.outcome,
+                        p.printed_by,
+                        if p.reprint { "  (reprint)" } else { "" },
+                        p.message
+                            .as_deref()
+                            .map(|m| format!("  {m}"))
+                            .unwrap_or_default()
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            out.message(
+                &log,
+                if text.is_empty() {
+                    "Never printed"
+                } else {
+                    &text
+                },
+            );
+        }
+        DocsCommand::UsePrinter { printer, stock } => {
+            let site = api.home_site(actor).await?;
+            let mut settings = api.settings(actor, site.id).await?;
+            settings.badge_printer = Some(printer);
+            if let Some(s) = stock {
+                settings.badge_preset = s.preset().to_string();
+            }
+            let saved = api.update_settings(actor, site.id, settings).await?;
+            out.message(
+                &saved,
+                &format!(
+                    "Badges at {} print on {} ({})",
+                    site.name,
+                    saved.badge_printer.as_deref().unwrap_or("-"),
+                    saved.badge_preset
+                ),
+            );
         }
         DocsCommand::DailyReport { date, output } => {
             let site = api.home_site(actor).await?;
@@ -240,6 +355,7 @@ pub async fn run(
             match print {
                 Some(printer) => {
                     print_pdf(
+                        sys,
                         out,
                         printer,
                         r.bytes,
@@ -291,6 +407,257 @@ pub async fn run(
             };
             let r = api.timesheet_export(actor, &ids, from, to, format).await?;
             save(out, &r, &output, "Timesheets")?;
+        }
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Dir {
+    In,
+    Out,
+}
+
+#[derive(Subcommand)]
+pub enum TimesheetCommand {
+    /// An employee's clock events (with their ids, for corrections).
+    Events {
+        /// Employee code.
+        #[arg(long)]
+        employee: String,
+        #[arg(long)]
+        from: NaiveDate,
+        #[arg(long)]
+        to: NaiveDate,
+    },
+    /// Correct an employee's clock events: add a missing one, remove or move a wrong one. Times are
+    /// site-local `YYYY-MM-DD HH:MM` (or RFC 3339 with an offset).
+    #[command(group(clap::ArgGroup::new("change").required(true).args(["add", "remove", "move_event"])))]
+    Correct {
+        #[arg(long)]
+        employee: String,
+        /// Add a missing IN or OUT at --at.
+        #[arg(long, value_enum, requires = "at")]
+        add: Option<Dir>,
+        /// Remove this event (id from `timesheet events`).
+        #[arg(long)]
+        remove: Option<uuid::Uuid>,
+        /// Move this event to --at.
+        #[arg(long = "move", requires = "at")]
+        move_event: Option<uuid::Uuid>,
+        #[arg(long)]
+        at: Option<String>,
+        /// Why (required).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Corrections made to an employee's events in a period.
+    Corrections {
+        #[arg(long)]
+        employee: String,
+        #[arg(long)]
+        from: NaiveDate,
+        #[arg(long)]
+        to: NaiveDate,
+    },
+    /// Approve an employee's timesheet for a period; the period is then locked.
+    Approve {
+        #[arg(long)]
+        employee: String,
+        #[arg(long)]
+        from: NaiveDate,
+        #[arg(long)]
+        to: NaiveDate,
+    },
+    /// An employee's approved periods.
+    Approvals {
+        #[arg(long)]
+        employee: String,
+    },
+}
+
+/// An employee (active or not) by their exact code.
+async fn employee_by_code(api: &Frontdesk, actor: &Actor, code: &str) -> anyhow::Result<Employee> {
+    let found = api
+        .employees(
+            actor,
+            EmployeeQuery {
+                search: Some(code.into()),
+                include_inactive: true,
+                limit: Some(100),
+            },
+        )
+        .await?;
+    found
+        .into_iter()
+        .find(|e| e.code.eq_ignore_ascii_case(code))
+        .ok_or_else(|| anyhow!("no employee with code {code}"))
+}
+
+/// A time given as RFC 3339, or as `YYYY-MM-DD HH:MM` on the site's clock.
+fn parse_time(s: &str, tz: chrono_tz::Tz) -> anyhow::Result<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let local = NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%d %H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M"))
+        .map_err(|_| anyhow!("time {s:?}: use YYYY-MM-DD HH:MM (site time)"))?;
+    tz.from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| anyhow!("{s} does not exist on the site's clock (DST change)"))
+}
+
+pub async fn run_timesheet(
+    api: &Frontdesk,
+    actor: &Actor,
+    cmd: TimesheetCommand,
+    out: &Output,
+) -> anyhow::Result<()> {
+    let site = api.home_site(actor).await?;
+    let tz = frontdesk_core::time::parse_tz("time_zone", &site.time_zone)?;
+    let local = |t: DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
+    match cmd {
+        TimesheetCommand::Events { employee, from, to } => {
+            let e = employee_by_code(api, actor, &employee).await?;
+            let start = frontdesk_core::time::start_of_day(tz, from);
+            let end = frontdesk_core::time::start_of_day(tz, to.succ_opt().unwrap_or(to));
+            let events = api.attendance(actor, e.id, start, end).await?;
+            let text = events
+                .iter()
+                .map(|ev| {
+                    format!(
+                        "{}  {}  {:<3}  {:?}",
+                        ev.id,
+                        local(ev.at),
+                        ev.direction.as_str(),
+                        ev.source
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            out.message(
+                &events,
+                if text.is_empty() {
+                    "No clock events"
+                } else {
+                    &text
+                },
+            );
+        }
+        TimesheetCommand::Correct {
+            employee,
+            add,
+            remove,
+            move_event,
+            at,
+            reason,
+        } => {
+            let e = employee_by_code(api, actor, &employee).await?;
+            let at = at.as_deref().map(|s| parse_time(s, tz)).transpose()?;
+            let (kind, event_id, direction) = match (add, remove, move_event) {
+                (Some(d), None, None) => (
+                    CorrectionKind::Add,
+                    None,
+                    Some(match d {
+                        Dir::In => Direction::In,
+                        Dir::Out => Direction::Out,
+                    }),
+                ),
+                (None, Some(id), None) => (CorrectionKind::Remove, Some(id), None),
+                (None, None, Some(id)) => (CorrectionKind::Move, Some(id), None),
+                _ => return Err(anyhow!("give one of --add, --remove or --move")),
+            };
+            let c = api
+                .correct_timesheet(
+                    actor,
+                    CorrectionRequest {
+                        employee_id: e.id,
+                        kind,
+                        event_id,
+                        at: if kind == CorrectionKind::Remove {
+                            None
+                        } else {
+                            at
+                        },
+                        direction,
+                        reason,
+                    },
+                )
+                .await?;
+            out.message(
+                &c,
+                &format!("Corrected {}'s clock events ({:?})", e.name, c.kind),
+            );
+        }
+        TimesheetCommand::Corrections { employee, from, to } => {
+            let e = employee_by_code(api, actor, &employee).await?;
+            let list = api.timesheet_corrections(actor, e.id, from, to).await?;
+            let text = list
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{}  {:?}  {} -> {}  by {}: {}",
+                        local(c.created_at),
+                        c.kind,
+                        c.original_at.map(local).unwrap_or_else(|| "-".into()),
+                        c.corrected_at.map(local).unwrap_or_else(|| "-".into()),
+                        c.corrected_by,
+                        c.reason
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            out.message(
+                &list,
+                if text.is_empty() {
+                    "No corrections"
+                } else {
+                    &text
+                },
+            );
+        }
+        TimesheetCommand::Approve { employee, from, to } => {
+            let e = employee_by_code(api, actor, &employee).await?;
+            let a = api.approve_timesheet(actor, e.id, from, to).await?;
+            out.message(
+                &a,
+                &format!(
+                    "Approved {}'s timesheet for {} to {}: {}:{:02} worked, {}:{:02} overtime",
+                    e.name,
+                    a.period_start,
+                    a.period_end,
+                    a.worked_minutes / 60,
+                    a.worked_minutes % 60,
+                    a.overtime_minutes / 60,
+                    a.overtime_minutes % 60
+                ),
+            );
+        }
+        TimesheetCommand::Approvals { employee } => {
+            let e = employee_by_code(api, actor, &employee).await?;
+            let list = api.timesheet_approvals(actor, e.id).await?;
+            let text = list
+                .iter()
+                .map(|a| {
+                    format!(
+                        "{} to {}  approved by {} at {}",
+                        a.period_start,
+                        a.period_end,
+                        a.approver,
+                        local(a.approved_at)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            out.message(
+                &list,
+                if text.is_empty() {
+                    "No approved periods"
+                } else {
+                    &text
+                },
+            );
         }
     }
     Ok(())

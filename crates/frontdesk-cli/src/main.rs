@@ -96,6 +96,11 @@ enum Command {
         #[command(subcommand)]
         cmd: documents::DocsCommand,
     },
+    /// Timesheet corrections and approvals (managers and admins).
+    Timesheet {
+        #[command(subcommand)]
+        cmd: documents::TimesheetCommand,
+    },
     /// The audit log, newest first.
     Audit {
         /// Only actions starting with this, e.g. `visit.`.
@@ -321,6 +326,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Docs { cmd } => {
             let actor = login(&api, &cli.user).await?;
             documents::run(&api, &actor, cmd, &out).await?;
+        }
+        Command::Timesheet { cmd } => {
+            let actor = login(&api, &cli.user).await?;
+            documents::run_timesheet(&api, &actor, cmd, &out).await?;
         }
         Command::Audit { action, limit } => {
             let actor = login(&api, &cli.user).await?;

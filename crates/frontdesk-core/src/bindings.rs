@@ -47,6 +47,7 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         crate::timesheets::CorrectionRequest,
         crate::timesheets::TimesheetCorrection,
         crate::timesheets::TimesheetApproval,
+        crate::timesheets::ApprovalRequest,
     );
     Ok(())
 }

@@ -61,6 +61,14 @@ pub struct CorrectionRequest {
     pub reason: String,
 }
 
+/// A period of one employee's timesheet to approve (site-local days, inclusive).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ApprovalRequest {
+    pub employee_id: Uuid,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
 /// A stored correction: the original and the corrected values, the reason, who and when.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct TimesheetCorrection {

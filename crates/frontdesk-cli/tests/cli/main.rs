@@ -203,3 +203,184 @@ fn demo_database_has_people_on_site() {
 fn frontdesk_core_demo_password() -> &'static str {
     "frontdesk-demo"
 }
+
+/// `docs` commands printing into a folder printer under the env's data dir (`print/<queue>`).
+fn printing(env: &Env) -> (std::path::PathBuf, impl Fn() -> Command + '_) {
+    let root = env.dir.path().join("print");
+    std::fs::create_dir_all(root.join("desk")).expect("queue dir");
+    let r = root.clone();
+    (root, move || {
+        let mut c = env.cmd();
+        c.env("FRONTDESK_PRINT_DIR", &r);
+        c
+    })
+}
+
+#[test]
+fn badge_print_is_logged_and_a_reprint_needs_the_flag() {
+    let env = Env::new();
+    let (root, cmd) = printing(&env);
+    let visit = env.json(&["visit", "sign-in", "--name", "Vic Visitor"]);
+    let id = visit["id"].as_str().expect("id").to_string();
+
+    cmd()
+        .args(["docs", "badge", &id, "--print"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no badge printer is set"));
+    cmd()
+        .args(["docs", "use-printer", "desk", "--stock", "dymo54x101"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("print on desk (dymo_54x101)"));
+    cmd()
+        .args(["docs", "badge", &id, "--print"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Printed on desk"));
+    assert!(
+        root.join("desk/1.pdf").exists(),
+        "the job reached the queue"
+    );
+    cmd()
+        .args(["docs", "badge", &id, "--print"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("already printed once"))
+        .stderr(predicate::str::contains("--reprint"));
+    assert!(!root.join("desk/2.pdf").exists(), "nothing printed twice");
+    cmd()
+        .args(["docs", "badge", &id, "--print", "--reprint"])
+        .assert()
+        .success();
+    assert!(
+        root.join("desk/2.pdf").exists(),
+        "confirmed reprint printed"
+    );
+
+    let out = cmd()
+        .args(["--json", "docs", "badge-prints", &id])
+        .output()
+        .expect("run");
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(log.as_array().map(Vec::len), Some(2));
+    assert_eq!(log[0]["preset"], "dymo_54x101", "the site's stock");
+    assert_eq!(log[1]["reprint"], true);
+
+    std::fs::write(root.join("desk/OFFLINE"), "").expect("offline marker");
+    let other = env.json(&["visit", "sign-in", "--name", "Olga Other"]);
+    let other = other["id"].as_str().expect("id").to_string();
+    cmd()
+        .args(["docs", "badge", &other, "--print"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("printer offline"));
+    cmd()
+        .args([
+            "docs",
+            "badge",
+            &other,
+            "--print",
+            "missing-queue",
+            "--reprint",
+        ])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("printing failed"));
+
+    let audit = env.json(&["audit", "--action", "badge.print"]);
+    assert_eq!(
+        audit.as_array().map(Vec::len),
+        Some(8),
+        "four prints, each with its attempt and outcome audited"
+    );
+}
+
+#[test]
+fn timesheet_corrections_then_approval_locks_the_period() {
+    let env = Env::new();
+    let csv = env.dir.path().join("staff.csv");
+    std::fs::write(&csv, "code,name\nE1,Eve Employee\n").expect("write csv");
+    env.cmd()
+        .args(["employees", "import"])
+        .arg(&csv)
+        .assert()
+        .success();
+    let correct = |dir: &str, at: &str| {
+        let mut c = env.cmd();
+        c.args([
+            "timesheet",
+            "correct",
+            "--employee",
+            "E1",
+            "--add",
+            dir,
+            "--at",
+            at,
+            "--reason",
+            "forgot to clock",
+        ]);
+        c
+    };
+    env.cmd()
+        .args([
+            "timesheet",
+            "correct",
+            "--employee",
+            "E1",
+            "--add",
+            "in",
+            "--at",
+            "2026-11-10 09:00",
+        ])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--reason"));
+    correct("in", "2026-11-10 09:00").assert().success();
+    correct("out", "2026-11-10 17:00").assert().success();
+    correct("out", "10/11/2026 17:00")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("YYYY-MM-DD HH:MM"));
+
+    let approval = env.json(&[
+        "timesheet",
+        "approve",
+        "--employee",
+        "E1",
+        "--from",
+        "2026-11-10",
+        "--to",
+        "2026-11-10",
+    ]);
+    assert_eq!(
+        approval["worked_minutes"], 450,
+        "09:00-17:00 Paris time less the 30 min break"
+    );
+    correct("in", "2026-11-10 18:00")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("approved periods are locked"));
+    correct("in", "2026-11-11 09:00").assert().success();
+
+    let list = env.json(&[
+        "timesheet",
+        "corrections",
+        "--employee",
+        "E1",
+        "--from",
+        "2026-11-10",
+        "--to",
+        "2026-11-11",
+    ]);
+    assert_eq!(list.as_array().map(Vec::len), Some(3));
+    assert_eq!(list[0]["reason"], "forgot to clock");
+    let approvals = env.json(&["timesheet", "approvals", "--employee", "E1"]);
+    assert_eq!(approvals[0]["period_start"], "2026-11-10");
+    let audit = env.json(&["audit", "--action", "timesheet."]);
+    assert_eq!(
+        audit.as_array().map(Vec::len),
+        Some(4),
+        "three corrections and one approval"
+    );
+}
