@@ -12,10 +12,10 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::embed::Embedding;
+use crate::image_io;
 use crate::index::{EmbeddingId, FaceIndex, Match};
 use crate::pipeline::{FaceEngine, FaceObservation, FrameAnalysis};
 use crate::quality::Rejection;
-use crate::{IDENTIFY_THRESHOLD, image_io};
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct EnrolmentPolicy {
@@ -38,7 +38,8 @@ impl Default for EnrolmentPolicy {
             min_images: 3,
             max_images: 5,
             near_duplicate: 0.12,
-            duplicate_identity: IDENTIFY_THRESHOLD,
+            // Looser than identification: a warning for an operator to look at, not a decision.
+            duplicate_identity: 0.5,
         }
     }
 }

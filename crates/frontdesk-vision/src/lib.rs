@@ -37,7 +37,11 @@ pub use quality::{QualityConfig, QualityReport, Rejection};
 pub const VERIFY_THRESHOLD: f32 = 0.6;
 
 /// The threshold shipped for 1:N identification at the clock-in camera. Searching a gallery
-/// takes the minimum over many people, so a stranger's best distance is lower than in a 1:1
-/// comparison; the stricter value keeps false accepts of never-enrolled people at or below
-/// 0.1 % on the development set while losing few enrolled people (see the crate's README).
-pub const IDENTIFY_THRESHOLD: f32 = 0.5;
+/// takes the minimum distance over everyone enrolled, so a stranger's best distance is much
+/// lower than in a 1:1 comparison. On the development set (69 people enrolled with 3 photos,
+/// 1,417 never-enrolled people probing) 0.45 is the largest threshold that keeps false accepts
+/// at or below 0.1 % (1 of 1,417); 0.50 already lets 12 through. The price is that an enrolled
+/// person's photo from another day and camera is answered `Unknown` about a third of the time
+/// (the nearest face is still theirs in all 95 queries): at the desk, the next frames and a
+/// re-enrolment with the kiosk's own camera narrow that gap. See the crate README for the sweep.
+pub const IDENTIFY_THRESHOLD: f32 = 0.45;

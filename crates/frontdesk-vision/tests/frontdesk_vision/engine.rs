@@ -6,7 +6,8 @@ use frontdesk_vision::enrol::{
 use frontdesk_vision::pipeline::FrameAnalysis;
 use frontdesk_vision::source::{FrameSource, ReplaySource};
 use frontdesk_vision::{
-    FaceIndex, Identification, IndexConfig, Rejection, VERIFY_THRESHOLD, image_io,
+    FaceIndex, IDENTIFY_THRESHOLD, Identification, IndexConfig, Rejection, VERIFY_THRESHOLD,
+    image_io,
 };
 use image::RgbImage;
 use uuid::Uuid;
@@ -67,7 +68,12 @@ fn enrol_identify_and_erase_with_real_photos() {
     let someone = photos(&dev, "lfw/Abdullatif_Sener");
     assert!(clooney.len() >= 6, "George Clooney has 9 LFW photos");
     let (c_id, s_id) = (Uuid::from_u128(1), Uuid::from_u128(2));
-    let mut index = FaceIndex::new(IndexConfig::default());
+    // Mechanics first, with dlib's 1:1 rule; the shipped 1:N threshold is checked below and
+    // tuned by the evaluation CLI on the whole development set.
+    let mut index = FaceIndex::new(IndexConfig {
+        threshold: VERIFY_THRESHOLD,
+        ..Default::default()
+    });
     // Someone else enrolled first.
     let out = enrol::enrol(
         engine(),
@@ -136,6 +142,11 @@ fn enrol_identify_and_erase_with_real_photos() {
         assert_eq!(who.person(), Some(c_id), "{}: {who:?}", p.display());
     }
     let stranger = embed(&dev.join("lfw/Adel_Al-Jubeir/Adel_Al-Jubeir_0001.jpg"));
+    index.set_threshold(IDENTIFY_THRESHOLD);
+    let nearest = index
+        .nearest(&embed(&clooney[5]))
+        .expect("gallery is not empty");
+    assert_eq!(nearest.person, c_id, "the nearest face is still Clooney's");
     assert!(
         matches!(index.identify(&stranger), Identification::Unknown { .. }),
         "never-enrolled person"
@@ -174,7 +185,13 @@ fn replay_source_runs_the_whole_pipeline() {
             )
         })
         .collect();
-    let index = FaceIndex::build(gallery, IndexConfig::default());
+    let index = FaceIndex::build(
+        gallery,
+        IndexConfig {
+            threshold: VERIFY_THRESHOLD,
+            ..Default::default()
+        },
+    );
     let mut source = ReplaySource::open(dir.path()).expect("replay folder");
     let first = source.next_frame().expect("frame 1").expect("frame");
     match engine().identify(&first.image, &index).expect("pipeline") {
