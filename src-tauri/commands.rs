@@ -1,11 +1,16 @@
 //! IPC commands. All async (a sync command would run on the main thread and freeze the window).
 
 use frontdesk_core::audit::{AuditEntry, AuditQuery};
+use frontdesk_core::badge_prints::{BadgePrint, BadgePrintRequest};
+use frontdesk_core::documents::SavedDocument;
 use frontdesk_core::employees::{Employee, EmployeeQuery, HostSummary};
 use frontdesk_core::import::ImportReport;
 use frontdesk_core::onsite::OnSiteNow;
 use frontdesk_core::sites::InitRequest;
 use frontdesk_core::staff::StaffAccount;
+use frontdesk_core::timesheets::{
+    ApprovalRequest, CorrectionRequest, TimesheetApproval, TimesheetCorrection,
+};
 use frontdesk_core::visitors::VisitorSummary;
 use frontdesk_core::visits::{SignInRequest, SignOutMethod, Visit, VisitQuery};
 use frontdesk_core::{ApiError, AppStatus};
@@ -98,4 +103,36 @@ pub async fn import_employees(state: State<'_, AppState>, csv: String) -> Res<Im
 #[tauri::command]
 pub async fn audit(state: State<'_, AppState>, query: AuditQuery) -> Res<Vec<AuditEntry>> {
     Ok(state.api.audit(&state.actor()?, query).await?)
+}
+
+#[tauri::command]
+pub async fn print_badge(state: State<'_, AppState>, req: BadgePrintRequest) -> Res<BadgePrint> {
+    Ok(state.api.print_badge(&state.actor()?, req).await?)
+}
+
+#[tauri::command]
+pub async fn save_evacuation_list(state: State<'_, AppState>) -> Res<SavedDocument> {
+    Ok(state
+        .api
+        .save_evacuation_list(&state.actor()?, None)
+        .await?)
+}
+
+#[tauri::command]
+pub async fn correct_timesheet(
+    state: State<'_, AppState>,
+    req: CorrectionRequest,
+) -> Res<TimesheetCorrection> {
+    Ok(state.api.correct_timesheet(&state.actor()?, req).await?)
+}
+
+#[tauri::command]
+pub async fn approve_timesheet(
+    state: State<'_, AppState>,
+    req: ApprovalRequest,
+) -> Res<TimesheetApproval> {
+    Ok(state
+        .api
+        .approve_timesheet(&state.actor()?, req.employee_id, req.from, req.to)
+        .await?)
 }

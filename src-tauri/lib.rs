@@ -44,6 +44,10 @@ pub fn run() -> anyhow::Result<()> {
             commands::employees,
             commands::import_employees,
             commands::audit,
+            commands::print_badge,
+            commands::save_evacuation_list,
+            commands::correct_timesheet,
+            commands::approve_timesheet,
         ])
         .run(tauri::generate_context!())
         .context("running the window")?;

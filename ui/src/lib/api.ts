@@ -4,14 +4,21 @@ import type { ApiError } from "./bindings/ApiError";
 import type { AppStatus } from "./bindings/AppStatus";
 import type { AuditEntry } from "./bindings/AuditEntry";
 import type { AuditQuery } from "./bindings/AuditQuery";
+import type { ApprovalRequest } from "./bindings/ApprovalRequest";
+import type { BadgePrint } from "./bindings/BadgePrint";
+import type { BadgePrintRequest } from "./bindings/BadgePrintRequest";
+import type { CorrectionRequest } from "./bindings/CorrectionRequest";
 import type { Employee } from "./bindings/Employee";
 import type { EmployeeQuery } from "./bindings/EmployeeQuery";
 import type { HostSummary } from "./bindings/HostSummary";
 import type { ImportReport } from "./bindings/ImportReport";
 import type { InitRequest } from "./bindings/InitRequest";
 import type { OnSiteNow } from "./bindings/OnSiteNow";
+import type { SavedDocument } from "./bindings/SavedDocument";
 import type { SignInRequest } from "./bindings/SignInRequest";
 import type { StaffAccount } from "./bindings/StaffAccount";
+import type { TimesheetApproval } from "./bindings/TimesheetApproval";
+import type { TimesheetCorrection } from "./bindings/TimesheetCorrection";
 import type { Visit } from "./bindings/Visit";
 import type { VisitorSummary } from "./bindings/VisitorSummary";
 import type { VisitQuery } from "./bindings/VisitQuery";
@@ -39,4 +46,8 @@ export const api = {
   employees: (query: EmployeeQuery) => call<Employee[]>("employees", { query }),
   importEmployees: (csv: string) => call<ImportReport>("import_employees", { csv }),
   audit: (query: AuditQuery) => call<AuditEntry[]>("audit", { query }),
+  printBadge: (req: BadgePrintRequest) => call<BadgePrint>("print_badge", { req }),
+  saveEvacuationList: () => call<SavedDocument>("save_evacuation_list"),
+  correctTimesheet: (req: CorrectionRequest) => call<TimesheetCorrection>("correct_timesheet", { req }),
+  approveTimesheet: (req: ApprovalRequest) => call<TimesheetApproval>("approve_timesheet", { req }),
 };
