@@ -2,8 +2,9 @@
 //! facade's own queries (so roles apply), is handed to `frontdesk-docs`, which renders the bytes.
 //!
 //! Rendering is CPU work of a few milliseconds per page; exports of many employees run on a blocking
-//! thread so the async runtime (and the window) stays responsive. Printing is exposed as
-//! [`docs::print`]; the reprint guard's counts are for the caller to persist.
+//! thread so the async runtime (and the window) stays responsive. Badge printing with its persisted
+//! print log and reprint guard is in [`crate::badge_prints`]; corrections and approvals that
+//! timesheets apply are in [`crate::timesheets`]; the rules come from the site's settings.
 
 use chrono::{Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
