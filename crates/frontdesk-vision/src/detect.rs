@@ -179,7 +179,11 @@ pub fn preprocess(image: &RgbImage, scale: f32, h: usize, w: usize) -> Result<Te
     let src = if scale < 1.0 {
         let sw = ((image.width() as f32 * scale).round() as u32).clamp(1, w as u32);
         let sh = ((image.height() as f32 * scale).round() as u32).clamp(1, h as u32);
-        scaled = image::imageops::resize(image, sw, sh, FilterType::Triangle);
+        scaled = if image.width() == 2 * sw && image.height() == 2 * sh {
+            halve(image)
+        } else {
+            image::imageops::resize(image, sw, sh, FilterType::Triangle)
+        };
         &scaled
     } else {
         image
@@ -198,6 +202,30 @@ pub fn preprocess(image: &RgbImage, scale: f32, h: usize, w: usize) -> Result<Te
         }
     }
     Tensor::from_shape(&[1, 3, h, w], &data).map_err(|e| Error::Inference(e.to_string()))
+}
+
+/// Exact 2x2 box downscale (the 640x480 -> 320x240 case): several times cheaper than a general
+/// resampling filter and just as good for an exact halving.
+pub fn halve(image: &RgbImage) -> RgbImage {
+    let (w, h) = (image.width() / 2, image.height() / 2);
+    let src = image.as_raw();
+    let stride = image.width() as usize * 3;
+    let mut out = vec![0u8; w as usize * h as usize * 3];
+    for y in 0..h as usize {
+        let r0 = &src[2 * y * stride..(2 * y + 1) * stride];
+        let r1 = &src[(2 * y + 1) * stride..(2 * y + 2) * stride];
+        let dst = &mut out[y * w as usize * 3..(y + 1) * w as usize * 3];
+        for x in 0..w as usize {
+            for c in 0..3 {
+                let sum = u16::from(r0[6 * x + c])
+                    + u16::from(r0[6 * x + 3 + c])
+                    + u16::from(r1[6 * x + c])
+                    + u16::from(r1[6 * x + 3 + c]);
+                dst[3 * x + c] = ((sum + 2) / 4) as u8;
+            }
+        }
+    }
+    RgbImage::from_raw(w, h, out).unwrap_or_else(|| RgbImage::new(w, h))
 }
 
 /// Decodes YuNet's 12 outputs for an `h` x `w` input into candidate faces (network pixels),
@@ -307,6 +335,19 @@ mod tests {
         assert!((f.bbox.x - 16.0).abs() < 1e-5 && (f.bbox.y - 2.0).abs() < 1e-5);
         assert!((f.bbox.width - 8.0).abs() < 1e-5 && (f.bbox.height - 16.0).abs() < 1e-4);
         assert!((f.landmarks[0].x - 20.0).abs() < 1e-5 && (f.landmarks[0].y - 12.0).abs() < 1e-5);
+    }
+
+    #[test]
+    fn halving_averages_two_by_two_blocks() {
+        let img = RgbImage::from_fn(4, 2, |x, _| image::Rgb([(x * 10) as u8, 100, 255]));
+        let half = halve(&img);
+        assert_eq!(half.dimensions(), (2, 1));
+        assert_eq!(
+            half.get_pixel(0, 0).0,
+            [5, 100, 255],
+            "mean of 0 and 10, rounded"
+        );
+        assert_eq!(half.get_pixel(1, 0).0, [25, 100, 255]);
     }
 
     #[test]
