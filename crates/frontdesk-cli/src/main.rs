@@ -101,6 +101,16 @@ enum Command {
         #[command(subcommand)]
         cmd: documents::TimesheetCommand,
     },
+    /// Enrol an employee's face from 3-5 photos (re-enrolment replaces; needs their consent).
+    Enrol {
+        /// Employee code.
+        #[arg(long)]
+        employee: String,
+        #[arg(required = true)]
+        photos: Vec<PathBuf>,
+    },
+    /// Clock in or out by face: identify the person in a photo or camera frame and record IN/OUT.
+    Clock { photo: PathBuf },
     /// The audit log, newest first.
     Audit {
         /// Only actions starting with this, e.g. `visit.`.
@@ -331,6 +341,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let actor = login(&api, &cli.user).await?;
             documents::run_timesheet(&api, &actor, cmd, &out).await?;
         }
+        Command::Enrol { employee, photos } => {
+            let actor = login(&api, &cli.user).await?;
+            let id = resolve_employee(&api, &actor, &employee).await?;
+            let mut images = Vec::new();
+            for p in &photos {
+                images.push(std::fs::read(p).with_context(|| format!("reading {}", p.display()))?);
+            }
+            let report = api.enrol_employee_faces(&actor, id, images).await?;
+            out.enrolment(&report, &photos);
+            if !report.stored {
+                anyhow::bail!("not enrolled: too few usable photos");
+            }
+        }
+        Command::Clock { photo } => {
+            let actor = api.kiosk_actor().await?;
+            let bytes =
+                std::fs::read(&photo).with_context(|| format!("reading {}", photo.display()))?;
+            let (result, event) = api.clock_by_face(&actor, bytes).await?;
+            out.clock(&result, event.as_ref());
+        }
         Command::Audit { action, limit } => {
             let actor = login(&api, &cli.user).await?;
             let entries = api
@@ -348,6 +378,29 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
     api.close().await;
     Ok(())
+}
+
+/// An employee by exact code.
+async fn resolve_employee(
+    api: &Frontdesk,
+    actor: &Actor,
+    code: &str,
+) -> anyhow::Result<uuid::Uuid> {
+    let found = api
+        .employees(
+            actor,
+            EmployeeQuery {
+                search: Some(code.into()),
+                include_inactive: true,
+                limit: Some(50),
+            },
+        )
+        .await?;
+    found
+        .iter()
+        .find(|e| e.code == code)
+        .map(|e| e.id)
+        .ok_or_else(|| anyhow!("no employee has code {code:?}"))
 }
 
 /// An employee code, else a unique name prefix.

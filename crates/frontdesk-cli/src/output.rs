@@ -221,4 +221,51 @@ impl Output {
                 .collect(),
         );
     }
+
+    pub fn enrolment(
+        &self,
+        r: &frontdesk_core::faces::EnrolmentReport,
+        photos: &[std::path::PathBuf],
+    ) {
+        if self.json(r) {
+            return;
+        }
+        if r.stored {
+            println!("Enrolled with {} photo(s)", r.accepted);
+        }
+        for p in &r.rejected {
+            let name = photos
+                .get(p.image as usize)
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            println!("skipped {}: {}", safe(&name), safe(&p.reason));
+        }
+        for w in &r.warnings {
+            println!("warning: {}", safe(w));
+        }
+    }
+
+    pub fn clock(
+        &self,
+        result: &frontdesk_core::faces::FaceResult,
+        event: Option<&frontdesk_core::attendance::AttendanceEvent>,
+    ) {
+        use frontdesk_core::faces::FaceResult;
+        if self.json(&serde_json::json!({ "result": result, "event": event })) {
+            return;
+        }
+        match (result, event) {
+            (FaceResult::Match { name, .. }, Some(e)) => {
+                println!(
+                    "{} {} at {}",
+                    safe(name),
+                    e.direction.as_str(),
+                    e.at.format("%H:%M UTC")
+                )
+            }
+            (FaceResult::Match { name, .. }, None) => println!("{}", safe(name)),
+            (FaceResult::Unknown, _) => println!("Unknown face: not clocked (sent for review)"),
+            (FaceResult::Rejected { reason }, _) => println!("No usable face: {}", safe(reason)),
+        }
+    }
 }

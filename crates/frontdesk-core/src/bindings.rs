@@ -39,6 +39,8 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         crate::audit::AuditQuery,
         crate::audit::AuditEntry,
         crate::settings::SiteSettings,
+        crate::faces::EnrolmentReport,
+        crate::faces::FaceResult,
         crate::settings::AttendanceRules,
         crate::badge_prints::BadgePrintRequest,
         crate::badge_prints::BadgePrint,

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod documents;
 pub mod employees;
 mod error;
+pub mod faces;
 pub mod import;
 pub mod onsite;
 pub mod paths;
@@ -46,6 +47,8 @@ pub struct Frontdesk {
     device_id: Uuid,
     data_dir: DataDir,
     printers: Arc<dyn printing::PrintSystem>,
+    /// Face models and gallery, loaded the first time a face is enrolled or identified.
+    faces: Arc<tokio::sync::OnceCell<Arc<faces::FaceService>>>,
 }
 
 impl Frontdesk {
@@ -59,6 +62,7 @@ impl Frontdesk {
             device_id,
             data_dir,
             printers: Arc::from(printing::system()),
+            faces: Arc::default(),
         })
     }
 

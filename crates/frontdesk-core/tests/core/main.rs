@@ -6,5 +6,6 @@ mod access;
 mod attendance;
 mod documents;
 mod employees;
+mod faces;
 mod import;
 mod visits;

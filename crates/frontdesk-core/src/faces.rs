@@ -1,0 +1,442 @@
+//! Face enrolment and identification for the clock-in camera. The face engine (models, quality
+//! gates, matching) lives in `frontdesk-vision`; here its results meet the database: embeddings
+//! are stored in SQLite with the employee's consent, and the search index is a cache rebuilt
+//! (or reloaded) from them the first time a face is needed.
+
+use std::sync::{Arc, RwLock};
+
+use frontdesk_vision::enrol::{EnrolmentInput, EnrolmentMode, ImageRejection};
+use frontdesk_vision::{
+    EMBEDDER_MODEL_ID, EnrolmentPolicy, EnrolmentWarning, FaceEngine, FaceIndex, FrameAnalysis,
+    Identification, IndexConfig, VERIFY_THRESHOLD,
+};
+use serde::Serialize;
+use sqlx::Row;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::attendance::{AttendanceEvent, AttendanceRequest, AttendanceSource};
+use crate::auth::{Actor, Permission};
+use crate::error::{Error, Result};
+use crate::{Frontdesk, audit, new_id, now_ms};
+
+/// Most images one enrolment request may carry, and the largest of them.
+const MAX_IMAGES: usize = 10;
+const MAX_IMAGE_BYTES: usize = 25 * 1024 * 1024;
+
+/// The loaded models and the gallery of enrolled employees.
+pub struct FaceService {
+    engine: FaceEngine,
+    index: RwLock<FaceIndex>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct EnrolmentReport {
+    /// False when too few good images were given: nothing was stored.
+    pub stored: bool,
+    pub accepted: u32,
+    pub rejected: Vec<ImageProblem>,
+    /// E.g. "image 2 looks like Ann Smith, who is already enrolled".
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ImageProblem {
+    /// 0-based position of the image in the request.
+    pub image: u32,
+    pub reason: String,
+}
+
+/// The answer at the clock-in camera. Never the nearest person by force.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FaceResult {
+    Match {
+        employee_id: Uuid,
+        name: String,
+        distance: f32,
+    },
+    Unknown,
+    /// No usable face: the instruction to show ("move closer", "too dark", ...).
+    Rejected {
+        reason: String,
+    },
+}
+
+fn sniff_mime(bytes: &[u8]) -> &'static str {
+    match bytes {
+        [0xFF, 0xD8, ..] => "image/jpeg",
+        [0x89, b'P', b'N', b'G', ..] => "image/png",
+        [
+            b'R',
+            b'I',
+            b'F',
+            b'F',
+            _,
+            _,
+            _,
+            _,
+            b'W',
+            b'E',
+            b'B',
+            b'P',
+            ..,
+        ] => "image/webp",
+        [b'B', b'M', ..] => "image/bmp",
+        _ => "application/octet-stream",
+    }
+}
+
+fn rejection_text(r: &ImageRejection) -> String {
+    match r {
+        ImageRejection::Unreadable(m) => format!("unreadable image: {m}"),
+        ImageRejection::Quality(q) => q.message().to_string(),
+        ImageRejection::NearDuplicate { .. } => "almost the same as another image".into(),
+        ImageRejection::Surplus => "not needed: enough better images".into(),
+    }
+}
+
+fn blocking_error(e: tokio::task::JoinError) -> Error {
+    Error::Internal(format!("face engine task failed: {e}"))
+}
+
+impl Frontdesk {
+    /// The face engine and gallery, loaded on first use (models from the binary, embeddings
+    /// from SQLite, the HNSW graph from the cache folder when it is still valid).
+    pub async fn face_service(&self) -> Result<Arc<FaceService>> {
+        self.faces
+            .get_or_try_init(|| async {
+                let rows = sqlx::query(
+                    "SELECT rowid, owner_id, vector FROM face_embeddings
+                     WHERE owner_kind = 'employee' AND model_id = ?",
+                )
+                .bind(EMBEDDER_MODEL_ID)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut entries = Vec::with_capacity(rows.len());
+                for r in rows {
+                    let vector: Vec<u8> = r.try_get("vector")?;
+                    match frontdesk_vision::Embedding::from_le_bytes(&vector) {
+                        Ok(e) => {
+                            entries.push((r.try_get::<i64, _>("rowid")?, r.try_get("owner_id")?, e))
+                        }
+                        Err(e) => tracing::warn!("skipping unreadable stored embedding: {e}"),
+                    }
+                }
+                let cache = self.data_dir.cache_dir().join("face-index");
+                let service = tokio::task::spawn_blocking(move || -> Result<FaceService> {
+                    let engine = FaceEngine::with_defaults()
+                        .map_err(|e| Error::Internal(format!("loading face models: {e}")))?;
+                    let (index, _) = FaceIndex::open(entries, IndexConfig::default(), &cache)
+                        .map_err(|e| Error::Internal(format!("opening the face index: {e}")))?;
+                    Ok(FaceService {
+                        engine,
+                        index: RwLock::new(index),
+                    })
+                })
+                .await
+                .map_err(blocking_error)??;
+                Ok(Arc::new(service))
+            })
+            .await
+            .cloned()
+    }
+
+    /// Enrols (or re-enrols, replacing the old images) an employee's face from 3–5 good photos
+    /// or camera frames. Requires the employee's recorded consent.
+    pub async fn enrol_employee_faces(
+        &self,
+        actor: &Actor,
+        employee_id: Uuid,
+        images: Vec<Vec<u8>>,
+    ) -> Result<EnrolmentReport> {
+        actor.require(Permission::ManageEmployees)?;
+        if images.is_empty() || images.len() > MAX_IMAGES {
+            return Err(Error::validation(
+                "images",
+                format!("give 3 to {MAX_IMAGES} images"),
+            ));
+        }
+        if let Some(i) = images.iter().position(|b| b.len() > MAX_IMAGE_BYTES) {
+            return Err(Error::validation(
+                "images",
+                format!("image {i} is larger than 25 MB"),
+            ));
+        }
+        let row = sqlx::query(
+            "SELECT name, active, face_consent FROM employees WHERE id = ? AND organisation_id = ?",
+        )
+        .bind(employee_id)
+        .bind(actor.organisation_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(Error::NotFound { entity: "employee" })?;
+        let name: String = row.try_get("name")?;
+        if !row.try_get::<bool, _>("face_consent")? {
+            return Err(Error::Conflict(format!(
+                "{name} has not consented to face recognition; record their consent first"
+            )));
+        }
+        if !row.try_get::<bool, _>("active")? {
+            return Err(Error::Conflict(format!("{name} is no longer active")));
+        }
+        let service = self.face_service().await?;
+        let inputs: Vec<EnrolmentInput> =
+            images.iter().cloned().map(EnrolmentInput::Bytes).collect();
+        let svc = service.clone();
+        let outcome = tokio::task::spawn_blocking(move || {
+            let index = svc
+                .index
+                .read()
+                .map_err(|_| Error::Internal("face index lock poisoned".into()))?;
+            Ok::<_, Error>(frontdesk_vision::enrol::enrol(
+                &svc.engine,
+                employee_id,
+                &inputs,
+                &index,
+                EnrolmentMode::Replace,
+                &EnrolmentPolicy::default(),
+            ))
+        })
+        .await
+        .map_err(blocking_error)??;
+
+        let mut warnings = Vec::new();
+        for w in &outcome.warnings {
+            match w {
+                EnrolmentWarning::DuplicateIdentity {
+                    image,
+                    other_person,
+                    distance,
+                } => {
+                    let other: Option<String> =
+                        sqlx::query_scalar("SELECT name FROM employees WHERE id = ?")
+                            .bind(other_person)
+                            .fetch_optional(&self.pool)
+                            .await?;
+                    warnings.push(format!(
+                        "image {image} looks like {}, who is already enrolled (distance {distance:.2}); check before relying on it",
+                        other.unwrap_or_else(|| "another person".into())
+                    ));
+                }
+                EnrolmentWarning::NotEnoughImages { accepted, required } => warnings.push(format!(
+                    "only {accepted} usable image(s); at least {required} are needed"
+                )),
+            }
+        }
+        let rejected: Vec<ImageProblem> = outcome
+            .rejected
+            .iter()
+            .map(|(i, r)| ImageProblem {
+                image: *i as u32,
+                reason: rejection_text(r),
+            })
+            .collect();
+        if !outcome.is_complete() {
+            return Ok(EnrolmentReport {
+                stored: false,
+                accepted: 0,
+                rejected,
+                warnings,
+            });
+        }
+
+        let now = now_ms();
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query("DELETE FROM face_embeddings WHERE owner_kind = 'employee' AND owner_id = ?")
+            .bind(employee_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM face_images WHERE owner_kind = 'employee' AND owner_id = ?")
+            .bind(employee_id)
+            .execute(&mut *tx)
+            .await?;
+        let mut entries = Vec::new();
+        for a in &outcome.accepted {
+            let bytes = images.get(a.image).cloned().unwrap_or_default();
+            let image_id = new_id();
+            sqlx::query(
+                "INSERT INTO face_images (id, owner_kind, owner_id, mime, bytes, quality, created_by, created_at)
+                 VALUES (?, 'employee', ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(image_id)
+            .bind(employee_id)
+            .bind(sniff_mime(&bytes))
+            .bind(&bytes)
+            .bind(a.observation.quality.score)
+            .bind(actor.staff_id())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            let e = &a.observation.embedding;
+            let rowid: i64 = sqlx::query_scalar(
+                "INSERT INTO face_embeddings (id, owner_kind, owner_id, face_image_id, model_id, dims, vector, quality, created_at)
+                 VALUES (?, 'employee', ?, ?, ?, ?, ?, ?, ?) RETURNING rowid",
+            )
+            .bind(new_id())
+            .bind(employee_id)
+            .bind(image_id)
+            .bind(EMBEDDER_MODEL_ID)
+            .bind(e.as_slice().len() as i64)
+            .bind(e.to_le_bytes())
+            .bind(a.observation.quality.score)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            entries.push((rowid, e.clone()));
+        }
+        audit::record(
+            &mut tx,
+            actor,
+            "face.enrol",
+            "employee",
+            Some(employee_id),
+            serde_json::json!({ "images": entries.len(), "rejected": rejected.len(), "warnings": warnings.len() }),
+        )
+        .await?;
+        tx.commit().await?;
+        if let Ok(mut index) = service.index.write() {
+            index.replace_person(employee_id, &entries);
+        }
+        Ok(EnrolmentReport {
+            stored: true,
+            accepted: entries.len() as u32,
+            rejected,
+            warnings,
+        })
+    }
+
+    /// Removes an employee's face images, embeddings and index entries (consent withdrawn or
+    /// erasure request). Takes effect at once.
+    pub async fn erase_employee_faces(&self, actor: &Actor, employee_id: Uuid) -> Result<u32> {
+        actor.require(Permission::EraseData)?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let removed = sqlx::query(
+            "DELETE FROM face_embeddings WHERE owner_kind = 'employee' AND owner_id = ?",
+        )
+        .bind(employee_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        sqlx::query("DELETE FROM face_images WHERE owner_kind = 'employee' AND owner_id = ?")
+            .bind(employee_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE employees SET face_consent = 0, face_consent_at = NULL, updated_at = ? WHERE id = ?")
+            .bind(now_ms())
+            .bind(employee_id)
+            .execute(&mut *tx)
+            .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "face.erase",
+            "employee",
+            Some(employee_id),
+            serde_json::json!({ "embeddings": removed }),
+        )
+        .await?;
+        tx.commit().await?;
+        if let Some(service) = self.faces.get()
+            && let Ok(mut index) = service.index.write()
+        {
+            index.remove_person(employee_id);
+        }
+        Ok(removed as u32)
+    }
+
+    /// Who is in this camera frame or photo? Unknown faces open a review event.
+    pub async fn identify_face(&self, actor: &Actor, image: Vec<u8>) -> Result<FaceResult> {
+        actor.require(Permission::RecordAttendance)?;
+        let service = self.face_service().await?;
+        let answer =
+            tokio::task::spawn_blocking(move || -> Result<Result<Identification, String>> {
+                let frame = match frontdesk_vision::image_io::decode(&image) {
+                    Ok(f) => f,
+                    Err(e) => return Ok(Err(format!("unreadable image: {e}"))),
+                };
+                match service.engine.observe(&frame) {
+                    Ok(FrameAnalysis::Accepted(obs)) => {
+                        let index = service
+                            .index
+                            .read()
+                            .map_err(|_| Error::Internal("face index lock poisoned".into()))?;
+                        Ok(Ok(index.identify(&obs.embedding)))
+                    }
+                    Ok(FrameAnalysis::Rejected { reason, .. }) => {
+                        Ok(Err(reason.message().to_string()))
+                    }
+                    Err(e) => Ok(Err(format!("unreadable image: {e}"))),
+                }
+            })
+            .await
+            .map_err(blocking_error)??;
+        match answer {
+            Err(reason) => Ok(FaceResult::Rejected { reason }),
+            Ok(Identification::Match(m)) => {
+                let name: Option<String> = sqlx::query_scalar(
+                    "SELECT name FROM employees WHERE id = ? AND organisation_id = ? AND active = 1",
+                )
+                .bind(m.person)
+                .bind(actor.organisation_id)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(match name {
+                    Some(name) => FaceResult::Match {
+                        employee_id: m.person,
+                        name,
+                        distance: m.distance,
+                    },
+                    None => FaceResult::Unknown,
+                })
+            }
+            Ok(Identification::Unknown { nearest }) => {
+                let site = self.site_and_tz(actor, None).await?.0;
+                sqlx::query(
+                    "INSERT INTO review_events (id, site_id, kind, distance, device_id, created_at)
+                     VALUES (?, ?, 'unknown_face', ?, ?, ?)",
+                )
+                .bind(new_id())
+                .bind(site)
+                .bind(nearest.map(|n| n.distance))
+                .bind(self.device_id)
+                .bind(now_ms())
+                .execute(&self.pool)
+                .await?;
+                Ok(FaceResult::Unknown)
+            }
+        }
+    }
+
+    /// Clock-in camera: identify the face and record IN/OUT (toggle) for the match.
+    pub async fn clock_by_face(
+        &self,
+        actor: &Actor,
+        image: Vec<u8>,
+    ) -> Result<(FaceResult, Option<AttendanceEvent>)> {
+        let result = self.identify_face(actor, image).await?;
+        let FaceResult::Match {
+            employee_id,
+            distance,
+            ..
+        } = &result
+        else {
+            return Ok((result, None));
+        };
+        let confidence = (1.0 - distance / VERIFY_THRESHOLD).clamp(0.0, 1.0);
+        let event = self
+            .record_attendance(
+                actor,
+                AttendanceRequest {
+                    employee_id: *employee_id,
+                    direction: None,
+                    source: AttendanceSource::Face,
+                    confidence: Some(confidence),
+                    at: None,
+                    note: None,
+                },
+            )
+            .await?;
+        Ok((result, Some(event)))
+    }
+}

@@ -1,0 +1,172 @@
+//! Face enrolment and identification through the core API, on real photos with the real models.
+//! Needs the shared development photos (`../shared` beside the repository, or FRONTDESK_SHARED);
+//! skips with a note without them.
+
+use std::path::PathBuf;
+
+use frontdesk_core::employees::EmployeeInput;
+use frontdesk_core::faces::FaceResult;
+use frontdesk_core::{ErrorCode, Role};
+
+use crate::fixtures::env;
+
+fn faces_dev() -> Option<PathBuf> {
+    let root = std::env::var_os("FRONTDESK_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
+    let dir = root.join("datasets/faces-dev/lfw");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipping: no shared face photos at {}", dir.display());
+        None
+    }
+}
+
+fn photo(dir: &std::path::Path, person: &str, n: u32) -> Vec<u8> {
+    std::fs::read(dir.join(person).join(format!("{person}_{n:04}.jpg"))).expect("photo")
+}
+
+#[tokio::test]
+async fn enrol_identify_clock_and_erase() {
+    let Some(lfw) = faces_dev() else { return };
+    let env = env().await;
+    let a = &env.admin.actor;
+    let george = env
+        .api
+        .create_employee(
+            a,
+            EmployeeInput {
+                code: "GC".into(),
+                name: "George Clooney".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("employee");
+    let images: Vec<Vec<u8>> = (1..=4).map(|n| photo(&lfw, "George_Clooney", n)).collect();
+
+    let err = env
+        .api
+        .enrol_employee_faces(a, george.id, images.clone())
+        .await
+        .expect_err("no consent yet");
+    assert_eq!(err.code(), ErrorCode::Conflict);
+    assert!(err.to_string().contains("consent"), "{err}");
+
+    env.api
+        .update_employee(
+            a,
+            george.id,
+            EmployeeInput {
+                code: "GC".into(),
+                name: "George Clooney".into(),
+                face_consent: Some(true),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("consent");
+    let mut with_junk = images.clone();
+    with_junk.push(b"not an image".to_vec());
+    let report = env
+        .api
+        .enrol_employee_faces(a, george.id, with_junk)
+        .await
+        .expect("enrol");
+    assert!(report.stored, "{report:?}");
+    assert!(report.accepted >= 3, "{report:?}");
+    assert!(
+        report
+            .rejected
+            .iter()
+            .any(|r| r.image == 4 && r.reason.contains("unreadable")),
+        "{report:?}"
+    );
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM face_embeddings WHERE owner_id = ?")
+        .bind(george.id)
+        .fetch_one(env.api.pool())
+        .await
+        .expect("count");
+    assert_eq!(
+        stored,
+        i64::from(report.accepted),
+        "embeddings live in SQLite"
+    );
+
+    // An enrolled photo is George; a stranger is Unknown (never the nearest person by force).
+    let kiosk = env.api.kiosk_actor().await.expect("kiosk");
+    match env
+        .api
+        .identify_face(&kiosk, images[0].clone())
+        .await
+        .expect("identify")
+    {
+        FaceResult::Match {
+            employee_id,
+            distance,
+            ..
+        } => {
+            assert_eq!(employee_id, george.id);
+            assert!(distance < 0.1, "same photo: {distance}");
+        }
+        other => panic!("expected George, got {other:?}"),
+    }
+    let stranger = std::fs::read(lfw.join("AJ_Cook/AJ_Cook_0001.jpg")).expect("photo");
+    assert!(matches!(
+        env.api
+            .identify_face(&kiosk, stranger)
+            .await
+            .expect("identify"),
+        FaceResult::Unknown
+    ));
+    let reviews: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM review_events WHERE kind = 'unknown_face'")
+            .fetch_one(env.api.pool())
+            .await
+            .expect("count");
+    assert_eq!(reviews, 1, "unknown faces go to the review queue");
+    assert!(matches!(
+        env.api
+            .identify_face(&kiosk, b"garbage".to_vec())
+            .await
+            .expect("no panic"),
+        FaceResult::Rejected { .. }
+    ));
+
+    let (result, event) = env
+        .api
+        .clock_by_face(&kiosk, images[0].clone())
+        .await
+        .expect("clock");
+    assert!(matches!(result, FaceResult::Match { .. }), "{result:?}");
+    let event = event.expect("clocked");
+    assert_eq!(event.employee_id, george.id);
+    assert!(event.confidence.is_some_and(|c| c > 0.0));
+
+    let desk = env.staff("desk", Role::FrontDesk).await;
+    assert_eq!(
+        env.api
+            .erase_employee_faces(&desk, george.id)
+            .await
+            .expect_err("admin only")
+            .code(),
+        ErrorCode::Forbidden
+    );
+    let removed = env
+        .api
+        .erase_employee_faces(a, george.id)
+        .await
+        .expect("erase");
+    assert_eq!(i64::from(removed), stored);
+    assert!(
+        matches!(
+            env.api
+                .identify_face(&kiosk, images[0].clone())
+                .await
+                .expect("identify"),
+            FaceResult::Unknown
+        ),
+        "erasure takes effect at once"
+    );
+}
