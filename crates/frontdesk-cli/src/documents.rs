@@ -477,7 +477,11 @@ pub enum TimesheetCommand {
 }
 
 /// An employee (active or not) by their exact code.
-async fn employee_by_code(api: &Frontdesk, actor: &Actor, code: &str) -> anyhow::Result<Employee> {
+pub(crate) async fn employee_by_code(
+    api: &Frontdesk,
+    actor: &Actor,
+    code: &str,
+) -> anyhow::Result<Employee> {
     let found = api
         .employees(
             actor,

@@ -343,7 +343,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Enrol { employee, photos } => {
             let actor = login(&api, &cli.user).await?;
-            let id = resolve_employee(&api, &actor, &employee).await?;
+            let id = documents::employee_by_code(&api, &actor, &employee)
+                .await?
+                .id;
             let mut images = Vec::new();
             for p in &photos {
                 images.push(std::fs::read(p).with_context(|| format!("reading {}", p.display()))?);
@@ -378,29 +380,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
     api.close().await;
     Ok(())
-}
-
-/// An employee by exact code.
-async fn resolve_employee(
-    api: &Frontdesk,
-    actor: &Actor,
-    code: &str,
-) -> anyhow::Result<uuid::Uuid> {
-    let found = api
-        .employees(
-            actor,
-            EmployeeQuery {
-                search: Some(code.into()),
-                include_inactive: true,
-                limit: Some(50),
-            },
-        )
-        .await?;
-    found
-        .iter()
-        .find(|e| e.code == code)
-        .map(|e| e.id)
-        .ok_or_else(|| anyhow!("no employee has code {code:?}"))
 }
 
 /// An employee code, else a unique name prefix.
