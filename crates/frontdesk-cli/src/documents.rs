@@ -228,14 +228,7 @@ pub async fn run(
                 })
                 .collect::<Vec<_>>()
                 .join("\n");
-            out.message(
-                &printers,
-                if text.is_empty() {
-                    "No printers"
-                } else {
-                    &text
-                },
-            );
+            out.list(&printers, &text, "No printers");
         }
         DocsCommand::Badge {
             visit_id,
@@ -299,14 +292,7 @@ pub async fn run(
                 })
                 .collect::<Vec<_>>()
                 .join("\n");
-            out.message(
-                &log,
-                if text.is_empty() {
-                    "Never printed"
-                } else {
-                    &text
-                },
-            );
+            out.list(&log, &text, "Never printed");
         }
         DocsCommand::UsePrinter { printer, stock } => {
             let site = api.home_site(actor).await?;
@@ -540,14 +526,7 @@ pub async fn run_timesheet(
                 })
                 .collect::<Vec<_>>()
                 .join("\n");
-            out.message(
-                &events,
-                if text.is_empty() {
-                    "No clock events"
-                } else {
-                    &text
-                },
-            );
+            out.list(&events, &text, "No clock events");
         }
         TimesheetCommand::Correct {
             employee,
@@ -612,14 +591,7 @@ pub async fn run_timesheet(
                 })
                 .collect::<Vec<_>>()
                 .join("\n");
-            out.message(
-                &list,
-                if text.is_empty() {
-                    "No corrections"
-                } else {
-                    &text
-                },
-            );
+            out.list(&list, &text, "No corrections");
         }
         TimesheetCommand::Approve { employee, from, to } => {
             let e = employee_by_code(api, actor, &employee).await?;
@@ -654,14 +626,7 @@ pub async fn run_timesheet(
                 })
                 .collect::<Vec<_>>()
                 .join("\n");
-            out.message(
-                &list,
-                if text.is_empty() {
-                    "No approved periods"
-                } else {
-                    &text
-                },
-            );
+            out.list(&list, &text, "No approved periods");
         }
     }
     Ok(())

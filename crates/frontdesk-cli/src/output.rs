@@ -67,6 +67,11 @@ impl Output {
         }
     }
 
+    /// One text line per item, or `empty` when there are none.
+    pub fn list<T: Serialize>(&self, value: &T, lines: &str, empty: &str) {
+        self.message(value, if lines.is_empty() { empty } else { lines });
+    }
+
     pub fn import_report(&self, r: &ImportReport) {
         if self.json(r) {
             return;
