@@ -81,7 +81,7 @@ impl Permission {
             ActorKind::Staff(Role::Admin) => true,
             ActorKind::Staff(Role::FrontDesk) => matches!(
                 self,
-                ManageEmployees | SignVisitors | ViewVisits | RecordAttendance | CorrectAttendance
+                ManageEmployees | SignVisitors | ViewVisits | RecordAttendance
             ),
             ActorKind::Staff(Role::Manager) => {
                 matches!(self, ViewVisits | ExportTimesheets | CorrectAttendance)

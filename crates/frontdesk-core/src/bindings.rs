@@ -50,6 +50,11 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         crate::timesheets::TimesheetCorrection,
         crate::timesheets::TimesheetApproval,
         crate::timesheets::ApprovalRequest,
+        crate::exports::ExportRequest,
+        crate::exports::ExportSchedule,
+        crate::exports::ScheduleSpec,
+        crate::exports::ExportRun,
+        crate::printing::Printer,
     );
     Ok(())
 }

@@ -97,7 +97,7 @@ pub struct SavedDocument {
     pub warnings: Vec<String>,
 }
 
-fn warning_text(w: &Warning) -> String {
+pub(crate) fn warning_text(w: &Warning) -> String {
     match w {
         Warning::UncoveredCharacters { field, chars } => format!(
             "{field}: no font has {}; printed as ?",

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod documents;
 pub mod employees;
 mod error;
+pub mod exports;
 pub mod faces;
 pub mod import;
 pub mod onsite;

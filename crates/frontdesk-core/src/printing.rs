@@ -11,6 +11,42 @@ pub use frontdesk_docs::print::{
 
 use frontdesk_docs::{Error as DocsError, Result as DocsResult};
 
+/// A print queue as the window lists it.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct Printer {
+    pub name: String,
+    pub description: String,
+    pub is_default: bool,
+    /// Stopped, paused, disconnected or refusing jobs.
+    pub offline: bool,
+    /// What the print system says about the queue.
+    pub message: String,
+}
+
+impl crate::Frontdesk {
+    /// The print queues the OS knows (for choosing the badge printer).
+    pub async fn printers(&self, actor: &crate::Actor) -> crate::Result<Vec<Printer>> {
+        if !actor.can(crate::Permission::ManageSettings) {
+            actor.require(crate::Permission::SignVisitors)?;
+        }
+        let sys = self.printers.clone();
+        let list = tokio::task::spawn_blocking(move || sys.list_printers())
+            .await
+            .map_err(|e| crate::Error::Internal(format!("printer task: {e}")))?
+            .map_err(|e| crate::Error::Conflict(format!("cannot list printers: {e}")))?;
+        Ok(list
+            .into_iter()
+            .map(|p| Printer {
+                offline: p.state == PrinterState::Offline,
+                name: p.name,
+                description: p.description,
+                is_default: p.is_default,
+                message: p.message,
+            })
+            .collect())
+    }
+}
+
 /// A "print system" whose printers are the sub-folders of one folder: printing to `labels` writes
 /// `labels/<n>.pdf`. A printer folder holding a file named `OFFLINE` behaves like an offline printer
 /// (the job is kept but not done); a printer without a folder does not exist, so the job fails.

@@ -6,6 +6,7 @@ mod access;
 mod attendance;
 mod documents;
 mod employees;
+mod exports;
 mod faces;
 mod import;
 mod visits;

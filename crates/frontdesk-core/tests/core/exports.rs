@@ -1,0 +1,393 @@
+//! Exports saved to folders: on demand and on a schedule (catch-up, retries, roles, audit).
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono_tz::Europe::London;
+use frontdesk_core::attendance::{AttendanceRequest, AttendanceSource, Direction};
+use frontdesk_core::audit::AuditQuery;
+use frontdesk_core::employees::{Employee, EmployeeInput};
+use frontdesk_core::exports::{
+    Every, ExportFormat, ExportKind, ExportRequest, PeriodChoice, RunStatus, ScheduleSpec,
+};
+use frontdesk_core::{Error, ErrorCode, Role};
+
+use crate::fixtures::{Env, env};
+
+fn local(d: NaiveDate, h: u32, m: u32) -> DateTime<Utc> {
+    London
+        .from_local_datetime(&d.and_hms_opt(h, m, 0).expect("time"))
+        .earliest()
+        .expect("local time")
+        .with_timezone(&Utc)
+}
+
+async fn employee(env: &Env, code: &str, name: &str, department: &str) -> Employee {
+    env.api
+        .create_employee(
+            &env.admin.actor,
+            EmployeeInput {
+                code: code.into(),
+                name: name.into(),
+                department: Some(department.into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("employee")
+}
+
+async fn clock(env: &Env, e: &Employee, at: DateTime<Utc>, direction: Direction) {
+    env.api
+        .record_attendance(
+            &env.admin.actor,
+            AttendanceRequest {
+                employee_id: e.id,
+                direction: Some(direction),
+                source: AttendanceSource::Manual,
+                confidence: None,
+                at: Some(at),
+                note: Some("test data".into()),
+            },
+        )
+        .await
+        .expect("clock");
+}
+
+fn yesterday() -> NaiveDate {
+    frontdesk_core::time::today_in(London)
+        .pred_opt()
+        .expect("date")
+}
+
+fn weekly_payroll(folder: &std::path::Path) -> ScheduleSpec {
+    ScheduleSpec {
+        name: "Payroll <b>CSV</b>".into(),
+        site_id: None,
+        kind: ExportKind::Timesheets,
+        format: ExportFormat::Csv,
+        department: None,
+        every: Every::Daily,
+        weekday: None,
+        month_day: None,
+        at: "06:00".into(),
+        period: PeriodChoice::LastDays,
+        days: Some(7),
+        folder: Some(folder.display().to_string()),
+        enabled: true,
+    }
+}
+
+fn files(dir: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|r| {
+            r.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[tokio::test]
+async fn on_demand_exports_are_saved_audited_and_role_checked() {
+    let env = env().await;
+    let manager = env.staff("mia", Role::Manager).await;
+    let desk = env.staff("desk", Role::FrontDesk).await;
+    let eve = employee(&env, "E1", "Eve Zoë Employee", "Sales").await;
+    employee(&env, "E2", "Bob Builder", "Workshop").await;
+    clock(&env, &eve, local(yesterday(), 9, 0), Direction::In).await;
+    clock(&env, &eve, local(yesterday(), 17, 0), Direction::Out).await;
+
+    let req = ExportRequest {
+        kind: ExportKind::Timesheets,
+        format: ExportFormat::Csv,
+        site_id: None,
+        from: yesterday(),
+        to: yesterday(),
+        department: Some("sales".into()),
+        employee_ids: Vec::new(),
+    };
+    let saved = env
+        .api
+        .save_export(&manager, req.clone())
+        .await
+        .expect("export");
+    let csv = std::fs::read_to_string(&saved.path).expect("file written");
+    assert!(csv.contains("Eve Zoë Employee"), "{csv}");
+    assert!(
+        !csv.contains("Bob Builder"),
+        "the department filter keeps Workshop out"
+    );
+    assert!(
+        saved.path.ends_with(&format!(
+            "timesheets_{0}_{0}_London-HQ-sales.csv",
+            yesterday()
+        )),
+        "{}",
+        saved.path
+    );
+    let again = env
+        .api
+        .save_export(&manager, req.clone())
+        .await
+        .expect("export again");
+    assert_ne!(again.path, saved.path, "a second export never overwrites");
+    assert!(std::path::Path::new(&saved.path).exists());
+
+    let pdf = env
+        .api
+        .save_export(
+            &manager,
+            ExportRequest {
+                format: ExportFormat::Pdf,
+                department: None,
+                ..req.clone()
+            },
+        )
+        .await
+        .expect("pdf");
+    assert!(
+        std::fs::read(&pdf.path)
+            .expect("pdf file")
+            .starts_with(b"%PDF-")
+    );
+
+    let err = env
+        .api
+        .save_export(&desk, req.clone())
+        .await
+        .expect_err("front desk cannot export timesheets");
+    assert_eq!(err.code(), ErrorCode::Forbidden);
+    let log = env
+        .api
+        .save_export(
+            &desk,
+            ExportRequest {
+                kind: ExportKind::VisitLog,
+                department: None,
+                ..req.clone()
+            },
+        )
+        .await
+        .expect("front desk can export the visit log");
+    assert!(log.path.contains("visit-log_"));
+    let err = env
+        .api
+        .save_export(
+            &desk,
+            ExportRequest {
+                kind: ExportKind::VisitLog,
+                format: ExportFormat::Xlsx,
+                ..req.clone()
+            },
+        )
+        .await
+        .expect_err("no xlsx visit log");
+    assert!(matches!(err, Error::Validation { ref field, .. } if field == "format"));
+    let err = env
+        .api
+        .save_export(
+            &manager,
+            ExportRequest {
+                department: Some("Nobody here".into()),
+                ..req
+            },
+        )
+        .await
+        .expect_err("empty department");
+    assert!(matches!(err, Error::Validation { ref field, .. } if field == "department"));
+
+    let audit = env
+        .api
+        .audit(
+            &env.admin.actor,
+            AuditQuery {
+                action_prefix: Some("export.save".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("audit");
+    assert_eq!(audit.len(), 4, "every saved export is audited");
+}
+
+#[tokio::test]
+async fn schedules_catch_up_once_and_retry_failures_without_skipping() {
+    let env = env().await;
+    let manager = env.staff("mia", Role::Manager).await;
+    let eve = employee(&env, "E1", "Eve Employee", "Sales").await;
+    clock(&env, &eve, local(yesterday(), 9, 0), Direction::In).await;
+    clock(&env, &eve, local(yesterday(), 17, 30), Direction::Out).await;
+    let out = tempfile::tempdir().expect("out dir");
+    let folder = out.path().join("payroll");
+
+    let schedule = env
+        .api
+        .save_export_schedule(&manager, None, weekly_payroll(&folder))
+        .await
+        .expect("save schedule");
+    assert!(folder.is_dir(), "the folder is created and checked on save");
+    assert_eq!(schedule.owner_name, "mia user");
+    let first = schedule.next_run_at.expect("next run");
+    assert!(first > Utc::now() && first <= Utc::now() + Duration::days(1));
+
+    // Nothing is due yet.
+    let none = env.api.run_due_exports(Utc::now()).await.expect("run");
+    assert!(none.is_empty());
+
+    // The PC was off for three days: every missed run is made, oldest first.
+    let later = Utc::now() + Duration::days(3);
+    let runs = env.api.run_due_exports(later).await.expect("run");
+    assert!((3..=4).contains(&runs.len()), "{runs:?}");
+    assert!(runs.iter().all(|r| r.status == RunStatus::Done), "{runs:?}");
+    for pair in runs.windows(2) {
+        assert_eq!(
+            pair[1].period_start,
+            pair[0].period_start + Duration::days(1),
+            "consecutive periods"
+        );
+    }
+    let written = files(&folder);
+    assert_eq!(written.len(), runs.len(), "{written:?}");
+    let csv = std::fs::read_to_string(runs[0].path.as_deref().expect("path")).expect("csv");
+    assert!(csv.contains("Eve Employee"), "{csv}");
+    assert!(
+        env.api
+            .run_due_exports(later)
+            .await
+            .expect("run again")
+            .is_empty(),
+        "each due run is made once"
+    );
+
+    // The folder goes away (a share offline): the run fails, waits, and is retried, not skipped.
+    std::fs::remove_dir_all(&folder).expect("remove folder");
+    std::fs::write(&folder, b"not a folder").expect("block the path");
+    let later = later + Duration::days(1);
+    let failed = env.api.run_due_exports(later).await.expect("run");
+    assert_eq!(failed.len(), 1, "later runs wait behind the failed one");
+    assert_eq!(failed[0].status, RunStatus::Failed);
+    assert!(
+        failed[0]
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("payroll")),
+        "{:?}",
+        failed[0].message
+    );
+    assert!(failed[0].next_attempt_at.is_some_and(|t| t > later));
+    assert!(
+        env.api
+            .run_due_exports(later)
+            .await
+            .expect("run")
+            .is_empty(),
+        "no retry before the delay"
+    );
+    let listed = env.api.export_schedules(&manager).await.expect("schedules");
+    assert_eq!(
+        listed[0].last_run.as_ref().map(|r| r.status),
+        Some(RunStatus::Failed),
+        "the window shows the failure"
+    );
+
+    std::fs::remove_file(&folder).expect("unblock");
+    std::fs::create_dir(&folder).expect("folder back");
+    let retried = env
+        .api
+        .run_due_exports(later + Duration::hours(2))
+        .await
+        .expect("retry");
+    assert!(!retried.is_empty());
+    assert_eq!(retried[0].due_at, failed[0].due_at, "the failed run first");
+    assert_eq!(retried[0].attempts, 2);
+    assert!(retried.iter().all(|r| r.status == RunStatus::Done));
+
+    let audit = env
+        .api
+        .audit(
+            &env.admin.actor,
+            AuditQuery {
+                action_prefix: Some("export.scheduled".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("audit");
+    assert_eq!(audit.len(), runs.len() + 1 + retried.len());
+}
+
+#[tokio::test]
+async fn schedules_follow_roles_and_refuse_bad_folders() {
+    let env = env().await;
+    let desk = env.staff("desk", Role::FrontDesk).await;
+    let manager = env.staff("mia", Role::Manager).await;
+    let out = tempfile::tempdir().expect("out dir");
+    let spec = weekly_payroll(&out.path().join("x"));
+
+    let err = env
+        .api
+        .save_export_schedule(&desk, None, spec.clone())
+        .await
+        .expect_err("front desk cannot schedule timesheets");
+    assert_eq!(err.code(), ErrorCode::Forbidden);
+    let visit_log = ScheduleSpec {
+        name: "Visits".into(),
+        kind: ExportKind::VisitLog,
+        format: ExportFormat::Pdf,
+        ..spec.clone()
+    };
+    env.api
+        .save_export_schedule(&desk, None, visit_log)
+        .await
+        .expect("front desk can schedule the visit log");
+    let payroll = env
+        .api
+        .save_export_schedule(&manager, None, spec.clone())
+        .await
+        .expect("manager schedules timesheets");
+    let seen: Vec<String> = env
+        .api
+        .export_schedules(&desk)
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|s| s.spec.name)
+        .collect();
+    assert_eq!(seen, vec!["Visits".to_string()], "timesheets stay hidden");
+
+    let blocked = out.path().join("file");
+    std::fs::write(&blocked, b"x").expect("file");
+    let err = env
+        .api
+        .save_export_schedule(
+            &manager,
+            Some(payroll.id),
+            ScheduleSpec {
+                folder: Some(blocked.join("sub").display().to_string()),
+                ..spec
+            },
+        )
+        .await
+        .expect_err("unwritable folder");
+    assert!(matches!(err, Error::Validation { ref field, .. } if field == "folder"));
+
+    let err = env
+        .api
+        .delete_export_schedule(&desk, payroll.id)
+        .await
+        .expect_err("front desk cannot delete timesheet schedules");
+    assert_eq!(err.code(), ErrorCode::Forbidden);
+    env.api
+        .delete_export_schedule(&manager, payroll.id)
+        .await
+        .expect("delete");
+    assert_eq!(
+        env.api
+            .export_schedules(&manager)
+            .await
+            .expect("list")
+            .len(),
+        1
+    );
+}
