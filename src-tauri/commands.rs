@@ -4,8 +4,11 @@ use frontdesk_core::audit::{AuditEntry, AuditQuery};
 use frontdesk_core::badge_prints::{BadgePrint, BadgePrintRequest};
 use frontdesk_core::documents::SavedDocument;
 use frontdesk_core::employees::{Employee, EmployeeQuery, HostSummary};
+use frontdesk_core::exports::{ExportRequest, ExportRun, ExportSchedule, ScheduleSpec};
 use frontdesk_core::import::ImportReport;
 use frontdesk_core::onsite::OnSiteNow;
+use frontdesk_core::printing::Printer;
+use frontdesk_core::settings::SiteSettings;
 use frontdesk_core::sites::InitRequest;
 use frontdesk_core::staff::StaffAccount;
 use frontdesk_core::timesheets::{
@@ -135,4 +138,61 @@ pub async fn approve_timesheet(
         .api
         .approve_timesheet(&state.actor()?, req.employee_id, req.from, req.to)
         .await?)
+}
+
+#[tauri::command]
+pub async fn save_export(state: State<'_, AppState>, req: ExportRequest) -> Res<SavedDocument> {
+    Ok(state.api.save_export(&state.actor()?, req).await?)
+}
+
+#[tauri::command]
+pub async fn export_schedules(state: State<'_, AppState>) -> Res<Vec<ExportSchedule>> {
+    Ok(state.api.export_schedules(&state.actor()?).await?)
+}
+
+#[tauri::command]
+pub async fn save_export_schedule(
+    state: State<'_, AppState>,
+    id: Option<Uuid>,
+    spec: ScheduleSpec,
+) -> Res<ExportSchedule> {
+    Ok(state
+        .api
+        .save_export_schedule(&state.actor()?, id, spec)
+        .await?)
+}
+
+#[tauri::command]
+pub async fn delete_export_schedule(state: State<'_, AppState>, id: Uuid) -> Res<()> {
+    Ok(state
+        .api
+        .delete_export_schedule(&state.actor()?, id)
+        .await?)
+}
+
+#[tauri::command]
+pub async fn export_runs(state: State<'_, AppState>, id: Uuid) -> Res<Vec<ExportRun>> {
+    Ok(state.api.export_runs(&state.actor()?, id).await?)
+}
+
+#[tauri::command]
+pub async fn printers(state: State<'_, AppState>) -> Res<Vec<Printer>> {
+    Ok(state.api.printers(&state.actor()?).await?)
+}
+
+#[tauri::command]
+pub async fn site_settings(state: State<'_, AppState>) -> Res<SiteSettings> {
+    let actor = state.actor()?;
+    let site = state.api.home_site(&actor).await?;
+    Ok(state.api.settings(&actor, site.id).await?)
+}
+
+#[tauri::command]
+pub async fn update_site_settings(
+    state: State<'_, AppState>,
+    settings: SiteSettings,
+) -> Res<SiteSettings> {
+    let actor = state.actor()?;
+    let site = state.api.home_site(&actor).await?;
+    Ok(state.api.update_settings(&actor, site.id, settings).await?)
 }

@@ -7,6 +7,26 @@ mod state;
 use anyhow::Context;
 use tauri::Manager;
 
+/// Makes due scheduled exports shortly after start and then every minute while the window runs.
+async fn scheduled_exports(api: frontdesk_core::Frontdesk) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+    loop {
+        tick.tick().await;
+        if !api.is_initialised().await.unwrap_or(false) {
+            continue;
+        }
+        match api.run_due_exports(chrono::Utc::now()).await {
+            Ok(runs) => {
+                for r in runs {
+                    tracing::info!(schedule = %r.schedule_name, status = ?r.status, "scheduled export");
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "scheduled exports"),
+        }
+    }
+}
+
 /// Starts the window. The data directory comes from `FRONTDESK_DATA_DIR` or the OS app-data dir;
 /// `--demo` (or `FRONTDESK_DEMO=1`) fills an empty database with demo data.
 pub fn run() -> anyhow::Result<()> {
@@ -27,6 +47,7 @@ pub fn run() -> anyhow::Result<()> {
     tauri::async_runtime::set(runtime.handle().clone());
     tauri::Builder::default()
         .setup(move |app| {
+            tauri::async_runtime::spawn(scheduled_exports(state.api.clone()));
             app.manage(state);
             Ok(())
         })
@@ -48,6 +69,14 @@ pub fn run() -> anyhow::Result<()> {
             commands::save_evacuation_list,
             commands::correct_timesheet,
             commands::approve_timesheet,
+            commands::save_export,
+            commands::export_schedules,
+            commands::save_export_schedule,
+            commands::delete_export_schedule,
+            commands::export_runs,
+            commands::printers,
+            commands::site_settings,
+            commands::update_site_settings,
         ])
         .run(tauri::generate_context!())
         .context("running the window")?;

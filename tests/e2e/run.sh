@@ -18,6 +18,9 @@ export HOME="$work/home" XDG_DATA_HOME="$work/home/.local/share" XDG_CACHE_HOME=
   XDG_CONFIG_HOME="$work/home/.config" XDG_RUNTIME_DIR="$work/run"
 mkdir -p "$HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 export FRONTDESK_DATA_DIR="$work/data" FRONTDESK_DEMO=1 FRONTDESK_APP="$app"
+# A folder print system with one queue, "badges": each job becomes a PDF the test can check.
+export FRONTDESK_PRINT_DIR="$work/printers"
+mkdir -p "$FRONTDESK_PRINT_DIR/badges"
 export FRONTDESK_SHOTS="$root/tests/e2e/shots"
 mkdir -p "$FRONTDESK_SHOTS"
 

@@ -12,7 +12,7 @@ use frontdesk_core::badge_prints::{BadgePrint, BadgePrintRequest, PrintOutcome};
 use frontdesk_core::documents::docs::print::{self, JobState, PrintOptions};
 use frontdesk_core::documents::{BadgeSize, LogFormat, Rendered, TimesheetFormat};
 use frontdesk_core::employees::{Employee, EmployeeQuery};
-use frontdesk_core::printing::{FolderPrinter, PrintSystem};
+use frontdesk_core::printing::PrintSystem;
 use frontdesk_core::timesheets::{CorrectionKind, CorrectionRequest};
 use frontdesk_core::{Actor, Frontdesk};
 
@@ -51,17 +51,6 @@ impl Stock {
             Stock::Cr80 => "cr80",
             Stock::A6 => "a6",
         }
-    }
-}
-
-/// Environment variable naming a folder whose sub-folders act as printers (each job becomes a PDF
-/// file there), instead of the OS print system: for PCs without a printer, and for tests.
-pub const PRINT_DIR_ENV: &str = "FRONTDESK_PRINT_DIR";
-
-fn print_system() -> Arc<dyn PrintSystem> {
-    match std::env::var_os(PRINT_DIR_ENV).filter(|d| !d.is_empty()) {
-        Some(dir) => Arc::new(FolderPrinter::new(PathBuf::from(dir))),
-        None => Arc::from(print::system()),
     }
 }
 
@@ -207,8 +196,7 @@ pub async fn run(
     cmd: DocsCommand,
     out: &Output,
 ) -> anyhow::Result<()> {
-    let sys = print_system();
-    let api = &api.clone().with_print_system(sys.clone());
+    let sys = frontdesk_core::printing::configured();
     match cmd {
         DocsCommand::Printers => {
             let lister = sys.clone();

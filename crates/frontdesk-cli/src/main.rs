@@ -4,6 +4,7 @@
 //! `FRONTDESK_PASSWORD` or, on a terminal, a prompt.
 
 mod documents;
+mod exports;
 mod faces;
 mod output;
 
@@ -96,6 +97,15 @@ enum Command {
         #[command(subcommand)]
         cmd: documents::DocsCommand,
     },
+    /// Scheduled exports (e.g. every Monday, last week's timesheets into a folder).
+    Exports {
+        #[command(subcommand)]
+        cmd: exports::ExportsCommand,
+    },
+    /// Make the scheduled exports that are due (for a system timer on PCs where the window is not
+    /// kept open; the window does this every minute itself). No sign-in: runs use each schedule's
+    /// owner's permissions.
+    RunDueExports,
     /// Timesheet corrections and approvals (managers and admins).
     Timesheet {
         #[command(subcommand)]
@@ -337,6 +347,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let actor = login(&api, &cli.user).await?;
             documents::run(&api, &actor, cmd, &out).await?;
         }
+        Command::Exports { cmd } => {
+            let actor = login(&api, &cli.user).await?;
+            exports::run(&api, &actor, cmd, &out).await?;
+        }
+        Command::RunDueExports => exports::run_due(&api, &out).await?,
         Command::Timesheet { cmd } => {
             let actor = login(&api, &cli.user).await?;
             documents::run_timesheet(&api, &actor, cmd, &out).await?;

@@ -62,7 +62,7 @@ impl Frontdesk {
             pool,
             device_id,
             data_dir,
-            printers: Arc::from(printing::system()),
+            printers: printing::configured(),
             faces: Arc::default(),
         })
     }

@@ -11,6 +11,19 @@ pub use frontdesk_docs::print::{
 
 use frontdesk_docs::{Error as DocsError, Result as DocsResult};
 
+/// Environment variable naming a folder whose sub-folders act as printers (each job becomes a PDF
+/// file there), instead of the OS print system: for PCs without a printer, and for tests.
+pub const PRINT_DIR_ENV: &str = "FRONTDESK_PRINT_DIR";
+
+/// The print system this process uses: a [`FolderPrinter`] when [`PRINT_DIR_ENV`] is set, else the
+/// OS one.
+pub fn configured() -> std::sync::Arc<dyn PrintSystem> {
+    match std::env::var_os(PRINT_DIR_ENV).filter(|d| !d.is_empty()) {
+        Some(dir) => std::sync::Arc::new(FolderPrinter::new(PathBuf::from(dir))),
+        None => std::sync::Arc::from(system()),
+    }
+}
+
 /// A print queue as the window lists it.
 #[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
 pub struct Printer {

@@ -10,12 +10,18 @@ import type { BadgePrintRequest } from "./bindings/BadgePrintRequest";
 import type { CorrectionRequest } from "./bindings/CorrectionRequest";
 import type { Employee } from "./bindings/Employee";
 import type { EmployeeQuery } from "./bindings/EmployeeQuery";
+import type { ExportRequest } from "./bindings/ExportRequest";
+import type { ExportRun } from "./bindings/ExportRun";
+import type { ExportSchedule } from "./bindings/ExportSchedule";
 import type { HostSummary } from "./bindings/HostSummary";
 import type { ImportReport } from "./bindings/ImportReport";
 import type { InitRequest } from "./bindings/InitRequest";
 import type { OnSiteNow } from "./bindings/OnSiteNow";
+import type { Printer } from "./bindings/Printer";
 import type { SavedDocument } from "./bindings/SavedDocument";
+import type { ScheduleSpec } from "./bindings/ScheduleSpec";
 import type { SignInRequest } from "./bindings/SignInRequest";
+import type { SiteSettings } from "./bindings/SiteSettings";
 import type { StaffAccount } from "./bindings/StaffAccount";
 import type { TimesheetApproval } from "./bindings/TimesheetApproval";
 import type { TimesheetCorrection } from "./bindings/TimesheetCorrection";
@@ -50,4 +56,12 @@ export const api = {
   saveEvacuationList: () => call<SavedDocument>("save_evacuation_list"),
   correctTimesheet: (req: CorrectionRequest) => call<TimesheetCorrection>("correct_timesheet", { req }),
   approveTimesheet: (req: ApprovalRequest) => call<TimesheetApproval>("approve_timesheet", { req }),
+  saveExport: (req: ExportRequest) => call<SavedDocument>("save_export", { req }),
+  exportSchedules: () => call<ExportSchedule[]>("export_schedules"),
+  saveExportSchedule: (id: string | null, spec: ScheduleSpec) => call<ExportSchedule>("save_export_schedule", { id, spec }),
+  deleteExportSchedule: (id: string) => call<void>("delete_export_schedule", { id }),
+  exportRuns: (id: string) => call<ExportRun[]>("export_runs", { id }),
+  printers: () => call<Printer[]>("printers"),
+  siteSettings: () => call<SiteSettings>("site_settings"),
+  updateSiteSettings: (settings: SiteSettings) => call<SiteSettings>("update_site_settings", { settings }),
 };

@@ -384,3 +384,69 @@ fn timesheet_corrections_then_approval_locks_the_period() {
         "three corrections and one approval"
     );
 }
+
+#[test]
+fn export_schedules_are_added_listed_and_run_when_due() {
+    let env = Env::new();
+    let folder = env.dir.path().join("payroll");
+    let folder_arg = folder.display().to_string();
+    let added = env.json(&[
+        "exports",
+        "add",
+        "--name",
+        "Payroll",
+        "--kind",
+        "timesheets",
+        "--format",
+        "xlsx",
+        "--every",
+        "weekly",
+        "--weekday",
+        "1",
+        "--period",
+        "previous-week",
+        "--folder",
+        &folder_arg,
+    ]);
+    assert_eq!(added["spec"]["name"], "Payroll");
+    assert!(added["next_run_at"].is_string(), "{added}");
+    assert!(folder.is_dir(), "the folder is checked by writing to it");
+
+    env.cmd()
+        .args(["exports", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Payroll").and(predicate::str::contains("never")));
+    env.cmd()
+        .args([
+            "exports",
+            "add",
+            "--name",
+            "Bad",
+            "--kind",
+            "visit-log",
+            "--format",
+            "xlsx",
+            "--every",
+            "daily",
+            "--period",
+            "previous-day",
+        ])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("PDF or CSV"));
+    // Nothing is due minutes after creating a weekly schedule; no sign-in needed to check.
+    env.cmd()
+        .env_remove("FRONTDESK_PASSWORD")
+        .arg("run-due-exports")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("No exports due"));
+    let id = added["id"].as_str().expect("id");
+    env.cmd().args(["exports", "remove", id]).assert().success();
+    env.cmd()
+        .args(["exports", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("No export schedules"));
+}

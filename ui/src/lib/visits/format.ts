@@ -18,15 +18,19 @@ export function duration(fromIso: string | null, now: Date): string {
   return `${h} h ${String(m).padStart(2, "0")} min`;
 }
 
-/** Today's date (YYYY-MM-DD) at the site. */
+/**
+ * Today's date (YYYY-MM-DD) at the site. Built from the formatter's parts: how a locale joins them
+ * differs between engines (WebKit's en-CA gives "11/21/2026" where V8 gives "2026-11-21").
+ */
 export function siteToday(timeZone: string, now: Date = new Date()): string {
-  const parts = new Intl.DateTimeFormat("en-CA", {
+  const parts = new Intl.DateTimeFormat("en-US", {
     year: "numeric",
     month: "2-digit",
     day: "2-digit",
     timeZone,
-  }).format(now);
-  return parts;
+  }).formatToParts(now);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("year").padStart(4, "0")}-${part("month")}-${part("day")}`;
 }
 
 /** Empty or whitespace-only form input becomes null, as the core expects for optional fields. */
