@@ -227,7 +227,7 @@ impl Canvas {
     }
 
     /// Serialises the document, embedding font subsets.
-    pub fn finish(self) -> Result<Vec<u8>> {
+    pub fn finish(mut self) -> Result<Vec<u8>> {
         // Which glyphs each font needs, and what text each glyph stands for.
         let mut used: Vec<BTreeMap<u16, String>> = vec![BTreeMap::new(); FONT_COUNT];
         for page in &self.pages {
@@ -271,8 +271,11 @@ impl Canvas {
             };
             image_ids.push((doc.add_image(&raw), pic.width, pic.height));
         }
-        let mut pages = Vec::with_capacity(self.pages.len());
-        for page in &self.pages {
+        // Each page's items are dropped as soon as they are converted, so a long document does not
+        // hold both representations at once.
+        let source = std::mem::take(&mut self.pages);
+        let mut pages = Vec::with_capacity(source.len());
+        for page in source {
             let h_pt = pt(page.h);
             let mut ops = Vec::with_capacity(page.items.len() * 4);
             for item in &page.items {
