@@ -17,6 +17,7 @@ use clap::{Parser, Subcommand};
 use frontdesk_core::audit::AuditQuery;
 use frontdesk_core::employees::EmployeeQuery;
 use frontdesk_core::sites::InitRequest;
+use frontdesk_core::visitor_faces::VisitorFaceResult;
 use frontdesk_core::visitors::VisitorDetails;
 use frontdesk_core::visits::{SignInRequest, SignOutMethod, VisitQuery, VisitStatus};
 use frontdesk_core::{Actor, Frontdesk, paths};
@@ -121,6 +122,11 @@ enum Command {
     },
     /// Clock in or out by face: identify the person in a photo or camera frame and record IN/OUT.
     Clock { photo: PathBuf },
+    /// Returning visitors by face, as the kiosk does it (only with the visitor's consent).
+    VisitorFace {
+        #[command(subcommand)]
+        cmd: VisitorFaceCommand,
+    },
     /// The audit log, newest first.
     Audit {
         /// Only actions starting with this, e.g. `visit.`.
@@ -129,6 +135,22 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },
+}
+
+#[derive(Subcommand)]
+enum VisitorFaceCommand {
+    /// Remember a visitor's face from a photo or frame (stores the descriptor, not the photo).
+    Remember {
+        visitor_id: uuid::Uuid,
+        photo: PathBuf,
+        /// The visitor agreed to be recognised next time (required).
+        #[arg(long)]
+        visitor_consents: bool,
+    },
+    /// Is the face in this photo a returning visitor?
+    Recognise { photo: PathBuf },
+    /// Forget a visitor's face and consent.
+    Forget { visitor_id: uuid::Uuid },
 }
 
 #[derive(Subcommand)]
@@ -377,6 +399,48 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 std::fs::read(&photo).with_context(|| format!("reading {}", photo.display()))?;
             let (result, event) = api.clock_by_face(&actor, bytes).await?;
             out.clock(&result, event.as_ref());
+        }
+        Command::VisitorFace { cmd } => {
+            let actor = api.kiosk_actor().await?;
+            let read =
+                |p: &PathBuf| std::fs::read(p).with_context(|| format!("reading {}", p.display()));
+            match cmd {
+                VisitorFaceCommand::Remember {
+                    visitor_id,
+                    photo,
+                    visitor_consents,
+                } => {
+                    api.remember_visitor_face(&actor, visitor_id, read(&photo)?, visitor_consents)
+                        .await?;
+                    out.message(
+                        &serde_json::json!({ "remembered": visitor_id }),
+                        "Face remembered",
+                    );
+                }
+                VisitorFaceCommand::Recognise { photo } => {
+                    let r = api.recognise_visitor(&actor, read(&photo)?).await?;
+                    let text = match &r {
+                        VisitorFaceResult::Match { visitor, distance } => format!(
+                            "Welcome back {} ({}) distance {distance:.3} visitor {}",
+                            visitor.name,
+                            visitor.company.as_deref().unwrap_or("-"),
+                            visitor.id
+                        ),
+                        VisitorFaceResult::Unknown => "Unknown".into(),
+                        VisitorFaceResult::Rejected { reason } => {
+                            format!("No usable face: {reason}")
+                        }
+                    };
+                    out.message(&r, &text);
+                }
+                VisitorFaceCommand::Forget { visitor_id } => {
+                    let n = api.forget_visitor_face(&actor, visitor_id).await?;
+                    out.message(
+                        &serde_json::json!({ "removed": n }),
+                        &format!("Forgotten ({n} face descriptors removed)"),
+                    );
+                }
+            }
         }
         Command::Audit { action, limit } => {
             let actor = login(&api, &cli.user).await?;

@@ -41,6 +41,7 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         crate::settings::SiteSettings,
         crate::faces::EnrolmentReport,
         crate::faces::FaceResult,
+        crate::visitor_faces::VisitorFaceResult,
         crate::settings::AttendanceRules,
         crate::badge_prints::BadgePrintRequest,
         crate::badge_prints::BadgePrint,

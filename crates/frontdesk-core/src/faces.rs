@@ -22,12 +22,14 @@ use crate::{Frontdesk, audit, new_id, now_ms};
 
 /// Most images one enrolment request may carry, and the largest of them.
 const MAX_IMAGES: usize = 10;
-const MAX_IMAGE_BYTES: usize = 25 * 1024 * 1024;
+pub(crate) const MAX_IMAGE_BYTES: usize = 25 * 1024 * 1024;
 
-/// The loaded models and the gallery of enrolled employees.
+/// The loaded models, the gallery of enrolled employees and, apart from it, the faces of visitors
+/// who asked to be recognised on return (see [`crate::visitor_faces`]).
 pub struct FaceService {
-    engine: FaceEngine,
+    pub(crate) engine: FaceEngine,
     index: RwLock<FaceIndex>,
+    pub(crate) visitors: RwLock<FaceIndex>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -96,7 +98,7 @@ fn rejection_text(r: &ImageRejection) -> String {
     }
 }
 
-fn blocking_error(e: tokio::task::JoinError) -> Error {
+pub(crate) fn blocking_error(e: tokio::task::JoinError) -> Error {
     Error::Internal(format!("face engine task failed: {e}"))
 }
 
@@ -106,6 +108,7 @@ impl Frontdesk {
     pub async fn face_service(&self) -> Result<Arc<FaceService>> {
         self.faces
             .get_or_try_init(|| async {
+                let visitors = self.visitor_face_entries().await?;
                 let rows = sqlx::query(
                     "SELECT rowid, owner_id, vector FROM face_embeddings
                      WHERE owner_kind = 'employee' AND model_id = ?",
@@ -132,6 +135,7 @@ impl Frontdesk {
                     Ok(FaceService {
                         engine,
                         index: RwLock::new(index),
+                        visitors: RwLock::new(FaceIndex::build(visitors, IndexConfig::default())),
                     })
                 })
                 .await

@@ -27,6 +27,7 @@ mod status;
 mod text;
 pub mod time;
 pub mod timesheets;
+pub mod visitor_faces;
 pub mod visitors;
 pub mod visits;
 

@@ -170,3 +170,146 @@ async fn enrol_identify_clock_and_erase() {
         "erasure takes effect at once"
     );
 }
+
+#[tokio::test]
+async fn returning_visitors_are_recognised_only_with_consent_and_forgotten_at_once() {
+    use frontdesk_core::visitor_faces::VisitorFaceResult;
+    use frontdesk_core::visitors::VisitorDetails;
+    use frontdesk_core::visits::SignInRequest;
+
+    let Some(lfw) = faces_dev() else { return };
+    let env = env().await;
+    let kiosk = env.api.kiosk_actor().await.expect("kiosk");
+    let visit = env
+        .api
+        .sign_in_visitor(
+            &kiosk,
+            SignInRequest {
+                visitor: VisitorDetails {
+                    name: "George Visitor".into(),
+                    company: Some("Globex".into()),
+                    email: Some("george@example.com".into()),
+                    phone: None,
+                },
+                remember_me: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("sign in");
+    let george = visit.visitor_id;
+
+    let err = env
+        .api
+        .remember_visitor_face(&kiosk, george, photo(&lfw, "George_Clooney", 1), false)
+        .await
+        .expect_err("no consent, nothing stored");
+    assert_eq!(err.code(), ErrorCode::Validation);
+    assert!(matches!(
+        env.api
+            .recognise_visitor(&kiosk, photo(&lfw, "George_Clooney", 1))
+            .await
+            .expect("recognise"),
+        VisitorFaceResult::Unknown
+    ));
+    let err = env
+        .api
+        .remember_visitor_face(&kiosk, george, b"not an image".to_vec(), true)
+        .await
+        .expect_err("unreadable image");
+    assert_eq!(err.code(), ErrorCode::Validation);
+
+    // A face too small for the kiosk gates is refused with the instruction to show.
+    let err = env
+        .api
+        .remember_visitor_face(&kiosk, george, photo(&lfw, "George_Clooney", 2), true)
+        .await
+        .expect_err("too small");
+    assert!(err.to_string().contains("Move closer"), "{err}");
+
+    for n in [1, 4, 5, 6] {
+        env.api
+            .remember_visitor_face(&kiosk, george, photo(&lfw, "George_Clooney", n), true)
+            .await
+            .expect("remember");
+    }
+    let kept: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM face_embeddings WHERE owner_kind = 'visitor' AND owner_id = ?",
+    )
+    .bind(george)
+    .fetch_one(env.api.pool())
+    .await
+    .expect("count");
+    assert_eq!(kept, 3, "the newest three descriptors are kept");
+    let images: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM face_images")
+        .fetch_one(env.api.pool())
+        .await
+        .expect("count");
+    assert_eq!(images, 0, "visitor photos are never stored for recognition");
+
+    // The face is recognised; only name and company come back to the lobby screen.
+    match env
+        .api
+        .recognise_visitor(&kiosk, photo(&lfw, "George_Clooney", 6))
+        .await
+        .expect("recognise")
+    {
+        VisitorFaceResult::Match { visitor, distance } => {
+            assert_eq!(visitor.id, george);
+            assert_eq!(visitor.name, "George Visitor");
+            assert_eq!(visitor.company.as_deref(), Some("Globex"));
+            assert!(distance < 0.1, "{distance}");
+        }
+        other => panic!("expected George, got {other:?}"),
+    }
+    // Photo 1 is no longer stored (the three newer ones replaced it), yet it is still George.
+    match env
+        .api
+        .recognise_visitor(&kiosk, photo(&lfw, "George_Clooney", 1))
+        .await
+        .expect("recognise")
+    {
+        VisitorFaceResult::Match { visitor, distance } => {
+            assert_eq!(visitor.id, george);
+            assert!(distance > 0.1 && distance < 0.45, "{distance}");
+        }
+        other => panic!("expected George from another photo, got {other:?}"),
+    }
+    let stranger = std::fs::read(lfw.join("AJ_Cook/AJ_Cook_0001.jpg")).expect("photo");
+    assert!(matches!(
+        env.api
+            .recognise_visitor(&kiosk, stranger)
+            .await
+            .expect("recognise"),
+        VisitorFaceResult::Unknown
+    ));
+    // Visitors' faces are a separate gallery: a visitor never clocks in as an employee.
+    assert!(matches!(
+        env.api
+            .identify_face(&kiosk, photo(&lfw, "George_Clooney", 3))
+            .await
+            .expect("identify"),
+        FaceResult::Unknown
+    ));
+
+    let removed = env
+        .api
+        .forget_visitor_face(&kiosk, george)
+        .await
+        .expect("forget");
+    assert_eq!(removed, 3);
+    assert!(matches!(
+        env.api
+            .recognise_visitor(&kiosk, photo(&lfw, "George_Clooney", 6))
+            .await
+            .expect("recognise"),
+        VisitorFaceResult::Unknown
+    ));
+    let consent: Option<i64> =
+        sqlx::query_scalar("SELECT face_consent_at FROM visitors WHERE id = ?")
+            .bind(george)
+            .fetch_one(env.api.pool())
+            .await
+            .expect("visitor");
+    assert_eq!(consent, None, "consent withdrawn with the faces");
+}
