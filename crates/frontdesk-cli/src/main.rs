@@ -230,6 +230,11 @@ async fn login(api: &Frontdesk, user: &str) -> anyhow::Result<Actor> {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    // The face engine's evaluation works on files alone: no database is opened or created.
+    let command = match cli.command {
+        Command::Faces { cmd } => return faces::run(cmd),
+        other => other,
+    };
     let dir = match cli.data_dir {
         Some(d) => d,
         None => paths::default_data_dir()
@@ -239,8 +244,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("opening the database in {}", dir.display()))?;
     let out = output::Output { json: cli.json };
-    match cli.command {
-        Command::Faces { cmd } => faces::run(cmd)?,
+    match command {
+        Command::Faces { .. } => {}
         Command::Init {
             organisation,
             site,

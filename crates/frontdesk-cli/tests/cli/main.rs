@@ -450,3 +450,21 @@ fn export_schedules_are_added_listed_and_run_when_due() {
         .success()
         .stdout(predicate::str::contains("No export schedules"));
 }
+
+#[test]
+fn face_evaluation_needs_no_database() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("never-created");
+    let photo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../frontdesk-vision/tests/fixtures/exif6_clooney.jpg");
+    Command::cargo_bin("frontdesk")
+        .expect("binary")
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["faces", "detect"])
+        .arg(&photo)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("usable"));
+    assert!(!data.exists(), "no data directory or database was created");
+}
