@@ -190,12 +190,35 @@ async fn on_demand_exports_are_saved_audited_and_role_checked() {
             &manager,
             ExportRequest {
                 department: Some("Nobody here".into()),
-                ..req
+                ..req.clone()
             },
         )
         .await
         .expect_err("empty department");
     assert!(matches!(err, Error::Validation { ref field, .. } if field == "department"));
+
+    for (from, to) in [
+        (yesterday(), yesterday() - Duration::days(1)),
+        (yesterday() - Duration::days(400), yesterday()),
+    ] {
+        let err = env
+            .api
+            .save_export(
+                &manager,
+                ExportRequest {
+                    from,
+                    to,
+                    department: None,
+                    ..req.clone()
+                },
+            )
+            .await
+            .expect_err("bad period");
+        assert!(
+            matches!(err, Error::Validation { ref field, .. } if field == "to"),
+            "{err}"
+        );
+    }
 
     let audit = env
         .api
