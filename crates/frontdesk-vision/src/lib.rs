@@ -21,6 +21,7 @@ pub mod models;
 pub mod pipeline;
 pub mod quality;
 pub mod source;
+pub mod synthetic;
 
 pub use align::Alignment;
 pub use detect::{Detector, DetectorConfig, Face};
