@@ -5,7 +5,10 @@
 //! Environment: `FRONTDESK_BENCH_RUNS` (default 60), `FRONTDESK_BENCH_MAX_N` (largest gallery,
 //! default 1000000), `FRONTDESK_BENCH_HNSW_MAX` (largest gallery given an HNSW graph, default
 //! 100000: hnsw_rs builds take minutes), `FRONTDESK_BENCH_CACHE` (where HNSW graphs are saved
-//! between runs; default a folder under the target directory).
+//! between runs; default a folder under the target directory). Index part only:
+//! `FRONTDESK_BENCH_SETS` (`gaussian,clustered`), `FRONTDESK_BENCH_SIZES`
+//! (`1000,10000,100000,1000000`), `FRONTDESK_BENCH_HNSW_M` (16), `FRONTDESK_BENCH_HNSW_EFC` (64),
+//! `FRONTDESK_BENCH_EF` (`16,32,64,128`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -17,6 +20,7 @@ use frontdesk_vision::index::{
     CacheOutcome, FaceIndex, IndexConfig, SearchPath, SplitMix, synthetic_embeddings,
 };
 use frontdesk_vision::pipeline::{EngineConfig, FaceEngine};
+use frontdesk_vision::synthetic::ClusteredGallery;
 use frontdesk_vision::{Embedding, ModelSource, align, image_io};
 use image::RgbImage;
 use uuid::Uuid;
@@ -311,116 +315,204 @@ fn pipelined(engine: &FaceEngine, frame: &RgbImage, gallery: &FaceIndex, n: usiz
     started.elapsed().as_secs_f64() * 1e3 / n as f64
 }
 
+fn env_list(name: &str, default: &str) -> Vec<String> {
+    std::env::var(name)
+        .unwrap_or_else(|_| default.to_string())
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// One synthetic data set at one size: the gallery and the queries.
+struct IndexData {
+    entries: Vec<(i64, Uuid, Embedding)>,
+    queries: Vec<Embedding>,
+}
+
+fn index_data(set: &str, n: usize, queries_n: usize, seed: u64) -> IndexData {
+    if set == "clustered" {
+        // People with 3-5 samples; half the queries are new samples of enrolled people, half
+        // are people never enrolled.
+        let g = ClusteredGallery::generate(n, queries_n / 2, queries_n - queries_n / 2, seed);
+        let mut queries: Vec<Embedding> = g.known.into_iter().map(|(_, e)| e).collect();
+        queries.extend(g.strangers);
+        return IndexData {
+            entries: g.entries,
+            queries,
+        };
+    }
+    let vectors = synthetic_embeddings(n, seed);
+    let mut rng = SplitMix(seed ^ n as u64);
+    let queries = (0..queries_n)
+        .filter_map(|_| {
+            let target = &vectors[(rng.next_u64() % n as u64) as usize];
+            Embedding::new(
+                target
+                    .as_slice()
+                    .iter()
+                    .map(|v| v + rng.gauss() * 0.03)
+                    .collect(),
+            )
+            .ok()
+        })
+        .collect();
+    let entries = vectors
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| (i as i64, Uuid::from_u128(i as u128 / 4), e))
+        .collect();
+    IndexData { entries, queries }
+}
+
 fn index(runs: usize) {
     let max_n = env_usize("FRONTDESK_BENCH_MAX_N", 1_000_000);
     let hnsw_max = env_usize("FRONTDESK_BENCH_HNSW_MAX", 100_000);
+    let m = env_usize("FRONTDESK_BENCH_HNSW_M", 16);
+    let ef_c = env_usize("FRONTDESK_BENCH_HNSW_EFC", 64);
+    let efs: Vec<usize> = env_list("FRONTDESK_BENCH_EF", "16,32,64,128")
+        .iter()
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    let sizes: Vec<usize> = env_list("FRONTDESK_BENCH_SIZES", "1000,10000,100000,1000000")
+        .iter()
+        .filter_map(|s| s.parse().ok())
+        .filter(|&n| n <= max_n)
+        .collect();
     let cache_root = std::env::var_os("FRONTDESK_BENCH_CACHE")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
             Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/frontdesk-bench-cache")
         });
     let seed = 20261121u64;
-    println!(
-        "identify: synthetic dlib-like vectors, seed {seed}; queries are enrolled vectors plus noise (same person, new photo)"
-    );
     let queries_n = runs.max(200);
-    for &n in &[1_000usize, 10_000, 100_000, 1_000_000] {
-        if n > max_n {
-            continue;
-        }
-        let vectors = synthetic_embeddings(n, seed);
-        let mut rng = SplitMix(seed ^ n as u64);
-        let queries: Vec<Embedding> = (0..queries_n)
-            .filter_map(|_| {
-                let target = &vectors[(rng.next_u64() % n as u64) as usize];
-                Embedding::new(
-                    target
-                        .as_slice()
-                        .iter()
-                        .map(|v| v + rng.gauss() * 0.03)
-                        .collect(),
-                )
-                .ok()
-            })
-            .collect();
-        let entries = || {
-            vectors
-                .iter()
-                .enumerate()
-                .map(|(i, e)| (i as i64, Uuid::from_u128(i as u128 / 4), e.clone()))
-        };
-        let exact = FaceIndex::build(
-            entries(),
-            IndexConfig {
-                hnsw_min: usize::MAX,
-                ..Default::default()
-            },
-        );
-        let truth: Vec<Option<i64>> = queries
-            .iter()
-            .map(|q| exact.nearest_exact(q, None).map(|m| m.embedding))
-            .collect();
-        let mut qi = 0;
-        let ex = time(queries.len(), || {
-            qi = (qi + 1) % queries.len();
-            exact.identify(&queries[qi])
-        });
-        println!(
-            "N = {n:>8}: exact scan     p50 {:>8.3} ms  p99 {:>8.3} ms  recall@1 1.000",
-            ex.p50, ex.p99
-        );
-        if n > hnsw_max {
-            println!(
-                "N = {n:>8}: HNSW not built (FRONTDESK_BENCH_HNSW_MAX = {hnsw_max}; hnsw_rs builds ~1 h at 1M here)"
+    println!(
+        "identify: synthetic 128-d vectors, seed {seed}, {queries_n} queries per size; recall@1 = same nearest embedding as the f32 scan, agree = same identify answer"
+    );
+    for set in env_list("FRONTDESK_BENCH_SETS", "gaussian,clustered") {
+        for &n in &sizes {
+            let data = index_data(&set, n, queries_n, seed);
+            let t = Instant::now();
+            let mut index = FaceIndex::build(
+                data.entries.iter().cloned(),
+                IndexConfig {
+                    hnsw_min: usize::MAX,
+                    ..Default::default()
+                },
             );
-            continue;
-        }
-        let cfg = IndexConfig {
-            hnsw_min: 0,
-            ..Default::default()
-        };
-        let dir = cache_root.join(format!("n{n}-s{seed}"));
-        let t = Instant::now();
-        let (index, outcome) = match FaceIndex::open(entries(), cfg, &dir) {
-            Ok(x) => x,
-            Err(e) => {
-                println!("N = {n:>8}: HNSW failed: {e}");
+            let open_s = t.elapsed().as_secs_f64();
+            let qs = &data.queries;
+            let truth: Vec<Option<i64>> = qs
+                .iter()
+                .map(|q| index.nearest_exact(q, None).map(|m| m.embedding))
+                .collect();
+            let threshold = index.config().threshold;
+            let answer = |m: Option<frontdesk_vision::Match>| {
+                m.filter(|m| m.distance <= threshold).map(|m| m.person)
+            };
+            let truth_answer: Vec<Option<Uuid>> = qs
+                .iter()
+                .map(|q| answer(index.nearest_exact(q, None)))
+                .collect();
+            let accepted = truth_answer.iter().filter(|a| a.is_some()).count();
+            let report =
+                |method: &str,
+                 st: Stats,
+                 found: &dyn Fn(&Embedding) -> Option<frontdesk_vision::Match>| {
+                    let (mut hits, mut agree) = (0, 0);
+                    for (i, q) in qs.iter().enumerate() {
+                        let m = found(q);
+                        hits += usize::from(m.map(|m| m.embedding) == truth[i]);
+                        agree += usize::from(answer(m) == truth_answer[i]);
+                    }
+                    println!(
+                        "{set:<9} N = {n:>8}: {method:<26} p50 {:>8.3} ms  p99 {:>8.3} ms  recall@1 {:.3}  agree {:.3}",
+                        st.p50,
+                        st.p99,
+                        hits as f64 / qs.len() as f64,
+                        agree as f64 / qs.len() as f64
+                    );
+                };
+            println!(
+                "{set:<9} N = {n:>8}: {accepted} of {} queries within the threshold; index built in {open_s:.2} s (no graph)",
+                qs.len()
+            );
+            let mut qi = 0;
+            let st = time(qs.len(), || {
+                qi = (qi + 1) % qs.len();
+                index.nearest_exact(&qs[qi], None)
+            });
+            report("f32 scan", st, &|q| index.nearest_exact(q, None));
+            let mut qi = 0;
+            index.set_parallel_scan_min(usize::MAX);
+            let st = time(qs.len(), || {
+                qi = (qi + 1) % qs.len();
+                index.nearest_quantised(&qs[qi], None)
+            });
+            report("i8 scan + f32 re-rank", st, &|q| {
+                index.nearest_quantised(q, None)
+            });
+            index.set_parallel_scan_min(0);
+            let mut qi = 0;
+            let st = time(qs.len(), || {
+                qi = (qi + 1) % qs.len();
+                index.nearest_quantised(&qs[qi], None)
+            });
+            report("  same, 2 threads", st, &|q| {
+                index.nearest_quantised(q, None)
+            });
+            drop(index);
+
+            if n > hnsw_max {
+                println!(
+                    "{set:<9} N = {n:>8}: HNSW not built (FRONTDESK_BENCH_HNSW_MAX = {hnsw_max})"
+                );
                 continue;
             }
-        };
-        let open_s = t.elapsed().as_secs_f64();
-        let how = match outcome {
-            CacheOutcome::Loaded { .. } => "loaded from cache",
-            CacheOutcome::Rebuilt => "built and saved",
-            CacheOutcome::NotNeeded => "not needed",
-        };
-        if index.search_path() != SearchPath::Hnsw {
-            continue;
-        }
-        for ef in [16usize, 32, 64] {
-            let hits = queries
-                .iter()
-                .zip(&truth)
-                .filter(|(q, t)| index.nearest_with_ef(q, ef).map(|m| m.embedding) == **t)
-                .count();
-            let mut qi = 0;
-            let hs = time(queries.len(), || {
-                qi = (qi + 1) % queries.len();
-                index.nearest_with_ef(&queries[qi], ef)
-            });
-            println!(
-                "N = {n:>8}: HNSW M16 ef{ef:<3} p50 {:>8.3} ms  p99 {:>8.3} ms  recall@1 {:.3}  (start-up {open_s:.2} s, {how})",
-                hs.p50,
-                hs.p99,
-                hits as f64 / queries.len() as f64
-            );
-        }
-        // Start-up from the saved cache, as the app does: time a second open.
-        if matches!(outcome, CacheOutcome::Rebuilt) {
+            let cfg = IndexConfig {
+                hnsw_min: 0,
+                m,
+                ef_construction: ef_c,
+                ..Default::default()
+            };
+            let dir = cache_root.join(format!("{set}-n{n}-m{m}-efc{ef_c}-s{seed}"));
             let t = Instant::now();
-            if let Ok((_, o)) = FaceIndex::open(entries(), cfg, &dir) {
+            let (index, outcome) = match FaceIndex::open(data.entries.iter().cloned(), cfg, &dir) {
+                Ok(x) => x,
+                Err(e) => {
+                    println!("{set:<9} N = {n:>8}: HNSW failed: {e}");
+                    continue;
+                }
+            };
+            let open_s = t.elapsed().as_secs_f64();
+            let how = match outcome {
+                CacheOutcome::Loaded { .. } => "loaded from cache",
+                CacheOutcome::Rebuilt => "built (parallel insertion) and saved",
+                CacheOutcome::NotNeeded => "not needed",
+            };
+            println!(
+                "{set:<9} N = {n:>8}: HNSW M {m} ef_c {ef_c}: {how} in {open_s:.2} s ({:.0} vectors/s)",
+                n as f64 / open_s
+            );
+            if index.search_path() != SearchPath::Hnsw {
+                continue;
+            }
+            for &ef in &efs {
+                let mut qi = 0;
+                let st = time(qs.len(), || {
+                    qi = (qi + 1) % qs.len();
+                    index.nearest_with_ef(&qs[qi], ef)
+                });
+                report(&format!("HNSW M{m} efc{ef_c} ef{ef}"), st, &|q| {
+                    index.nearest_with_ef(q, ef)
+                });
+            }
+            drop(index);
+            // Start-up from the saved cache, as the app does.
+            let t = Instant::now();
+            if let Ok((_, o)) = FaceIndex::open(data.entries.iter().cloned(), cfg, &dir) {
                 println!(
-                    "N = {n:>8}: start-up from saved cache {:.2} s ({o:?})",
+                    "{set:<9} N = {n:>8}: start-up from saved cache {:.2} s ({o:?})",
                     t.elapsed().as_secs_f64()
                 );
             }
