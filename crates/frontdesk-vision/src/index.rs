@@ -67,7 +67,7 @@ impl Identification {
 pub struct IndexConfig {
     /// Largest Euclidean distance accepted as a match (see [`crate::IDENTIFY_THRESHOLD`]).
     pub threshold: f32,
-    /// From this many live entries on, searches go through the HNSW graph.
+    /// From this many live entries on, searches go through the HNSW graph (`usize::MAX`: never).
     pub hnsw_min: usize,
     /// HNSW links per node (hnsw_rs can only save graphs with 16 layers; any M works).
     pub m: usize,
@@ -85,9 +85,10 @@ impl Default for IndexConfig {
     fn default() -> Self {
         Self {
             threshold: crate::IDENTIFY_THRESHOLD,
-            // The i8 scan answers 100 k in ~0.5 ms, exactly; hnsw_rs is slower than that at every
-            // size measured (README) and recalls less. The graph is for galleries past a million.
-            hnsw_min: 1_000_000,
+            // Off: the i8 scan answers 100 k in ~0.5 ms, exactly, while hnsw_rs was slower and
+            // recalled less at every size measured (README), and takes minutes to build. Set a
+            // size to opt in to the graph.
+            hnsw_min: usize::MAX,
             m: 16,
             ef_construction: 64,
             ef_search: 48,

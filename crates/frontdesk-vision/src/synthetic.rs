@@ -93,7 +93,7 @@ impl People {
         Self {
             mean,
             weights,
-            rng: SplitMix(seed ^ 0x5eed_0f_9e09_1e),
+            rng: SplitMix(seed ^ 0x5eed_0f9e_091e),
         }
     }
 
@@ -146,7 +146,7 @@ impl ClusteredGallery {
                 let e = people.sample(&person);
                 entries.push((entries.len() as EmbeddingId, id, e));
             }
-            if number as usize % stride == 0 && queried.len() < known {
+            if (number as usize).is_multiple_of(stride) && queried.len() < known {
                 queried.push((id, person));
             }
             number += 1;
