@@ -94,9 +94,10 @@ impl Default for IndexConfig {
             ef_search: 48,
             candidates: 8,
             quantised_scan: true,
-            // One thread answers 100 k in ~0.5 ms, and the camera pipeline already keeps the
-            // other core busy; past 200 k a second thread shortens the scan when it is free.
-            parallel_scan_min: 200_000,
+            // Off: on the 2-core development machine a second thread did not shorten the scan at
+            // 100 k (compute) or 1 M (memory-bound), and the camera pipeline already keeps the
+            // other core busy. Worth measuring on bigger machines.
+            parallel_scan_min: usize::MAX,
         }
     }
 }
