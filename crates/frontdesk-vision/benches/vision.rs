@@ -225,10 +225,14 @@ fn faces(runs: usize) {
     }
     let ae = time(runs, || full.embed_face(&frame, &face));
     row("align + embed one face", ae, with("align_embed", "OpenCV"));
-    let a = time(runs, || {
+    let a = time(runs, || full.chip(&frame, &face));
+    row("  of which align (dlib landmarks + dlib chip)", a, None);
+    let lm = time(runs, || full.aligner().dlib_landmarks(&frame, &face));
+    row("  of which dlib's 5-point predictor", lm, None);
+    let old = time(runs, || {
         align::chip(&frame, &face, align::Alignment::FivePoint)
     });
-    row("  of which align (5-point chip)", a, None);
+    row("  (YuNet-point chip, for comparison)", old, None);
 
     // A whole frame to an identity: detect, dominant face, gates, chip, embed, search.
     let gallery = FaceIndex::build(

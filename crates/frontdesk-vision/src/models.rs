@@ -1,4 +1,4 @@
-//! Where the two ONNX models come from. Both ship inside the binary (nothing is downloaded at
+//! Where the models come from (two ONNX networks and dlib's landmark model). All ship inside the binary (nothing is downloaded at
 //! build or run time); a directory holding files of the same names can replace them, for
 //! example to try a re-exported model without rebuilding.
 //!
@@ -10,14 +10,20 @@ use crate::{Error, Result};
 
 pub const DETECTOR_FILE: &str = "face_detection_yunet_2023mar.onnx";
 pub const EMBEDDER_FILE: &str = "dlib_face_recognition_resnet_v1.onnx";
+/// dlib's serialised 5-point landmark model (not ONNX: parsed by [`crate::shape`]).
+pub const SHAPE_PREDICTOR_FILE: &str = "shape_predictor_5_face_landmarks.dat";
 
-/// Identifies the descriptor model, for the `model id` column stored next to each embedding:
-/// vectors from different models must never be compared.
-pub const EMBEDDER_MODEL_ID: &str = "dlib_resnet_v1/yunet5-chip150-p025";
+/// Identifies the descriptor model and the alignment feeding it, for the `model id` column stored
+/// next to each embedding: vectors from different models must never be compared. `dlib5`: dlib's
+/// 5-point landmarks and chip (the default [`crate::Alignment`]); descriptors stored under the
+/// earlier `yunet5` id (YuNet-point chips) are not loaded and need a re-enrolment.
+pub const EMBEDDER_MODEL_ID: &str = "dlib_resnet_v1/dlib5-chip150-p025";
 
 static DETECTOR_BYTES: &[u8] = include_bytes!("../../../models/face_detection_yunet_2023mar.onnx");
 static EMBEDDER_BYTES: &[u8] =
     include_bytes!("../../../models/dlib_face_recognition_resnet_v1.onnx");
+static SHAPE_PREDICTOR_BYTES: &[u8] =
+    include_bytes!("../../../models/shape_predictor_5_face_landmarks.dat");
 
 /// Where to load the models from.
 #[derive(Debug, Clone, Default)]
@@ -25,7 +31,7 @@ pub enum ModelSource {
     /// The copies compiled into this crate.
     #[default]
     Embedded,
-    /// A directory with [`DETECTOR_FILE`] and [`EMBEDDER_FILE`].
+    /// A directory with [`DETECTOR_FILE`], [`EMBEDDER_FILE`] and [`SHAPE_PREDICTOR_FILE`].
     Dir(PathBuf),
 }
 
@@ -36,6 +42,10 @@ impl ModelSource {
 
     pub(crate) fn embedder(&self) -> Result<(Vec<u8>, PathBuf)> {
         self.read(EMBEDDER_FILE, EMBEDDER_BYTES)
+    }
+
+    pub(crate) fn shape_predictor(&self) -> Result<(Vec<u8>, PathBuf)> {
+        self.read(SHAPE_PREDICTOR_FILE, SHAPE_PREDICTOR_BYTES)
     }
 
     fn read(&self, name: &str, embedded: &[u8]) -> Result<(Vec<u8>, PathBuf)> {

@@ -4,7 +4,7 @@
 use image::RgbImage;
 use serde::{Deserialize, Serialize};
 
-use crate::align::{self, Alignment};
+use crate::align::{Aligner, Alignment};
 use crate::detect::{Detector, DetectorConfig, Face};
 use crate::embed::{Embedder, Embedding};
 use crate::index::{FaceIndex, Identification};
@@ -41,6 +41,7 @@ pub enum FrameAnalysis {
 /// Detector + aligner + embedder, built once and shared (all methods take `&self`).
 pub struct FaceEngine {
     detector: Detector,
+    aligner: Aligner,
     embedder: Embedder,
     config: EngineConfig,
 }
@@ -49,6 +50,7 @@ impl FaceEngine {
     pub fn load(source: &ModelSource, config: EngineConfig) -> Result<Self> {
         Ok(Self {
             detector: Detector::load(source, config.detector)?,
+            aligner: Aligner::load(source, config.alignment)?,
             embedder: Embedder::load(source)?,
             config,
         })
@@ -67,6 +69,10 @@ impl FaceEngine {
         &self.detector
     }
 
+    pub fn aligner(&self) -> &Aligner {
+        &self.aligner
+    }
+
     pub fn embedder(&self) -> &Embedder {
         &self.embedder
     }
@@ -77,7 +83,8 @@ impl FaceEngine {
 
     /// The aligned 150x150 chip of one face.
     pub fn chip(&self, image: &RgbImage, face: &Face) -> Result<RgbImage> {
-        align::chip(image, face, self.config.alignment)
+        self.aligner
+            .chip(image, face)
             .ok_or_else(|| Error::BadInput("degenerate landmarks".into()))
     }
 

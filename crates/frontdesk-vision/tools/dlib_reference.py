@@ -19,6 +19,13 @@ Sub-commands (all read paths relative to --root):
       where both dlib and YuNet find the same face, maps YuNet's landmarks through dlib's chip
       transform and averages. Prints the template (chip pixels) and the spread.
 
+  landmarks
+      Reads one JSON object per line on stdin, {"image": PNG path, "box": [left, top, right,
+      bottom], "chip": PNG path or null}, runs dlib's 5-point shape predictor on exactly those
+      pixels in that box and prints {"points": [[x, y] * 5]}; with "chip", also writes dlib's
+      150x150 / 0.25 chip for those points there. Used by the tests that check our port of the
+      predictor and of dlib's chip extraction.
+
 Large photos are scaled down so the long side is at most --max-side (default 1024) before dlib
 runs: the HOG detector upsamples by 2, and a 4,600-pixel photo would otherwise take minutes.
 """
@@ -119,6 +126,20 @@ def cmd_embed(args):
         except Exception as e:  # a bad file is a failure to detect, not a crash
             out["error"] = str(e)
         print(json.dumps(out), flush=True)
+
+
+def cmd_landmarks(args):
+    sp = dlib.shape_predictor(frm.pose_predictor_five_point_model_location())
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        req = json.loads(line)
+        img = dlib.load_rgb_image(req["image"])
+        rect = dlib.rectangle(*[int(v) for v in req["box"]])
+        sh = sp(img, rect)
+        if req.get("chip"):
+            dlib.save_image(dlib.get_face_chip(img, sh, size=SIZE, padding=PADDING), req["chip"])
+        print(json.dumps({"points": [[p.x, p.y] for p in sh.parts()]}), flush=True)
 
 
 def collect(args):
@@ -225,8 +246,11 @@ def main():
     r.add_argument("--exclude")
     r.add_argument("--ridge", type=float, default=1.0)
     r.add_argument("--template", type=float, nargs=10, required=True)
+    sub.add_parser("landmarks")
     args = ap.parse_args()
-    {"embed": cmd_embed, "template": cmd_template, "regress": cmd_regress}[args.cmd](args)
+    {"embed": cmd_embed, "template": cmd_template, "regress": cmd_regress, "landmarks": cmd_landmarks}[
+        args.cmd
+    ](args)
 
 
 if __name__ == "__main__":

@@ -61,3 +61,34 @@ pub fn python_has(test: &str, modules: &str) -> bool {
     }
     ok
 }
+
+/// Runs `tools/<script>` with `args`, feeding `stdin`; its stdout, or `None` after printing why.
+pub fn run_tool(test: &str, script: &str, args: &[&str], stdin: &str) -> Option<String> {
+    use std::io::Write;
+    let mut child = match Command::new(python())
+        .arg(tools_dir().join(script))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("note: {test} skipped: cannot run python: {e}");
+            return None;
+        }
+    };
+    let input = stdin.to_owned();
+    let mut pipe = child.stdin.take()?;
+    let writer = std::thread::spawn(move || pipe.write_all(input.as_bytes()));
+    let out = child.wait_with_output().ok()?;
+    let _ = writer.join();
+    if !out.status.success() {
+        panic!(
+            "{script} {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
