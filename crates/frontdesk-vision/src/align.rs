@@ -270,7 +270,7 @@ pub struct ChipDetails {
 /// padded [`DLIB_TEMPLATE`] (times `size`) to the landmarks gives the angle, the scale and the
 /// image point of the chip's centre. `None` when there are not five distinct points.
 pub fn face_chip_details(parts: &[Point], size: u32, padding: f64) -> Option<ChipDetails> {
-    if parts.len() != DLIB_TEMPLATE.len() || size == 0 || !(padding >= 0.0) {
+    if parts.len() != DLIB_TEMPLATE.len() || size == 0 || padding.is_nan() || padding < 0.0 {
         return None;
     }
     let s = f64::from(size);

@@ -33,7 +33,7 @@ pub struct ShapeBox {
 impl ShapeBox {
     /// Box-normalised shape coordinates (0..1 across the box) to image pixels, as dlib's
     /// `unnormalizing_tform`.
-    fn to_image(&self, x: f64, y: f64) -> (f64, f64) {
+    fn image_point(&self, x: f64, y: f64) -> (f64, f64) {
         (
             self.left + x * (self.right - self.left),
             self.top + y * (self.bottom - self.top),
@@ -265,7 +265,7 @@ impl ShapePredictor {
         shape
             .chunks_exact(2)
             .map(|p| {
-                let (x, y) = rect.to_image(f64::from(p[0]), f64::from(p[1]));
+                let (x, y) = rect.image_point(f64::from(p[0]), f64::from(p[1]));
                 Point::new(x as f32, y as f32)
             })
             .collect()
@@ -292,7 +292,7 @@ impl ShapePredictor {
             let ay = shape[2 * anchor as usize + 1];
             let px = a * d[0] - b * d[1] + ax;
             let py = b * d[0] + a * d[1] + ay;
-            let (x, y) = rect.to_image(f64::from(px), f64::from(py));
+            let (x, y) = rect.image_point(f64::from(px), f64::from(py));
             let (x, y) = ((x + 0.5).floor(), (y + 0.5).floor());
             let inside = x >= 0.0 && y >= 0.0 && (x as i64) < w && (y as i64) < h;
             out.push(if inside {
