@@ -45,6 +45,14 @@ impl AlignArg {
     }
 }
 
+/// How an evaluation runs: reference pipeline, threads, alignment.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    reference: Reference,
+    threads: usize,
+    alignment: AlignArg,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum FacesCommand {
     /// 1:1 verification on labelled pairs (CSV `path1,path2,same`).
@@ -110,9 +118,11 @@ pub fn run(cmd: FacesCommand) -> anyhow::Result<()> {
             &pairs,
             &root,
             threshold.unwrap_or(VERIFY_THRESHOLD),
-            reference,
-            threads,
-            alignment,
+            Run {
+                reference,
+                threads,
+                alignment,
+            },
             report.as_deref(),
         ),
         FacesCommand::Identify {
@@ -129,9 +139,11 @@ pub fn run(cmd: FacesCommand) -> anyhow::Result<()> {
             enrol,
             &root,
             threshold.unwrap_or(IDENTIFY_THRESHOLD),
-            reference,
-            threads,
-            alignment,
+            Run {
+                reference,
+                threads,
+                alignment,
+            },
             report.as_deref(),
         ),
         FacesCommand::Detect { images } => detect(&images),
@@ -163,11 +175,14 @@ fn verify(
     pairs: &Path,
     root: &Path,
     threshold: f32,
-    reference: Reference,
-    threads: usize,
-    alignment: AlignArg,
+    run: Run,
     report: Option<&Path>,
 ) -> anyhow::Result<()> {
+    let Run {
+        reference,
+        threads,
+        alignment,
+    } = run;
     let pairs = eval::read_pairs(pairs)?;
     if pairs.is_empty() {
         bail!("no pairs");
@@ -236,11 +251,14 @@ fn identify(
     enrol: usize,
     root: &Path,
     threshold: f32,
-    reference: Reference,
-    threads: usize,
-    alignment: AlignArg,
+    run: Run,
     report: Option<&Path>,
 ) -> anyhow::Result<()> {
+    let Run {
+        reference,
+        threads,
+        alignment,
+    } = run;
     let labels = eval::read_labels(labels)?;
     let split = eval::split(&labels, enrol);
     let paths: Vec<String> = split
