@@ -199,18 +199,15 @@ pub async fn run(
     let sys = frontdesk_core::printing::configured();
     match cmd {
         DocsCommand::Printers => {
-            let lister = sys.clone();
-            let printers = tokio::task::spawn_blocking(move || lister.list_printers())
-                .await
-                .context("print task")??;
+            let printers = api.printers(actor).await?;
             let text = printers
                 .iter()
                 .map(|p| {
                     format!(
-                        "{}{}  {:?}  {}",
+                        "{}{}  {}  {}",
                         p.name,
                         if p.is_default { " (default)" } else { "" },
-                        p.state,
+                        if p.offline { "offline" } else { "ready" },
                         p.message
                     )
                 })

@@ -681,68 +681,50 @@ impl Frontdesk {
         let mut tx = self.pool.begin().await?;
         let id = match id {
             Some(id) => {
-                let done = sqlx::query(
-                    "UPDATE export_schedules SET site_id = ?, name = ?, kind = ?, format = ?, department = ?,
-                        every = ?, weekday = ?, month_day = ?, at = ?, period = ?, days = ?, folder = ?,
-                        enabled = ?, owner_id = ?, updated_at = ?
-                     WHERE id = ? AND device_id = ?",
-                )
-                .bind(site.id)
-                .bind(&spec.name)
-                .bind(spec.kind.as_str())
-                .bind(spec.format.as_str())
-                .bind(&spec.department)
-                .bind(every_str(spec.every))
-                .bind(spec.weekday.map(i64::from))
-                .bind(spec.month_day.map(i64::from))
-                .bind(&spec.at)
-                .bind(period_str(spec.period))
-                .bind(spec.days.map(i64::from))
-                .bind(&spec.folder)
-                .bind(spec.enabled)
-                .bind(owner)
-                .bind(now)
-                .bind(id)
-                .bind(self.device_id)
-                .execute(&mut *tx)
-                .await?;
-                if done.rows_affected() == 0 {
-                    return Err(Error::NotFound {
-                        entity: "export schedule",
-                    });
-                }
-                id
-            }
-            None => {
-                let id = new_id();
-                sqlx::query(
-                    "INSERT INTO export_schedules (id, site_id, device_id, name, kind, format, department, every,
-                        weekday, month_day, at, period, days, folder, enabled, owner_id, created_at, updated_at)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                let mine: Option<i64> = sqlx::query_scalar(
+                    "SELECT 1 FROM export_schedules WHERE id = ? AND device_id = ?",
                 )
                 .bind(id)
-                .bind(site.id)
                 .bind(self.device_id)
-                .bind(&spec.name)
-                .bind(spec.kind.as_str())
-                .bind(spec.format.as_str())
-                .bind(&spec.department)
-                .bind(every_str(spec.every))
-                .bind(spec.weekday.map(i64::from))
-                .bind(spec.month_day.map(i64::from))
-                .bind(&spec.at)
-                .bind(period_str(spec.period))
-                .bind(spec.days.map(i64::from))
-                .bind(&spec.folder)
-                .bind(spec.enabled)
-                .bind(owner)
-                .bind(now)
-                .bind(now)
-                .execute(&mut *tx)
+                .fetch_optional(&mut *tx)
                 .await?;
+                mine.ok_or(Error::NotFound {
+                    entity: "export schedule",
+                })?;
                 id
             }
+            None => new_id(),
         };
+        // One statement for new and edited schedules; an edit keeps `created_at` and `last_run_at`.
+        sqlx::query(
+            "INSERT INTO export_schedules (id, site_id, device_id, name, kind, format, department, every,
+                weekday, month_day, at, period, days, folder, enabled, owner_id, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)
+             ON CONFLICT (id) DO UPDATE SET site_id = excluded.site_id, name = excluded.name,
+                kind = excluded.kind, format = excluded.format, department = excluded.department,
+                every = excluded.every, weekday = excluded.weekday, month_day = excluded.month_day,
+                at = excluded.at, period = excluded.period, days = excluded.days, folder = excluded.folder,
+                enabled = excluded.enabled, owner_id = excluded.owner_id, updated_at = excluded.updated_at",
+        )
+        .bind(id)
+        .bind(site.id)
+        .bind(self.device_id)
+        .bind(&spec.name)
+        .bind(spec.kind.as_str())
+        .bind(spec.format.as_str())
+        .bind(&spec.department)
+        .bind(every_str(spec.every))
+        .bind(spec.weekday.map(i64::from))
+        .bind(spec.month_day.map(i64::from))
+        .bind(&spec.at)
+        .bind(period_str(spec.period))
+        .bind(spec.days.map(i64::from))
+        .bind(&spec.folder)
+        .bind(spec.enabled)
+        .bind(owner)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
         audit::record(
             &mut tx,
             actor,

@@ -379,6 +379,36 @@ async fn schedules_follow_roles_and_refuse_bad_folders() {
         .collect();
     assert_eq!(seen, vec!["Visits".to_string()], "timesheets stay hidden");
 
+    // Editing keeps the schedule (same id, one row); an unknown id is not created by an edit.
+    let edited = env
+        .api
+        .save_export_schedule(
+            &manager,
+            Some(payroll.id),
+            ScheduleSpec {
+                name: "Payroll v2".into(),
+                ..spec.clone()
+            },
+        )
+        .await
+        .expect("edit");
+    assert_eq!(edited.id, payroll.id);
+    assert_eq!(edited.spec.name, "Payroll v2");
+    assert_eq!(
+        env.api
+            .export_schedules(&manager)
+            .await
+            .expect("list")
+            .len(),
+        2
+    );
+    let err = env
+        .api
+        .save_export_schedule(&manager, Some(uuid::Uuid::now_v7()), spec.clone())
+        .await
+        .expect_err("unknown schedule");
+    assert_eq!(err.code(), ErrorCode::NotFound);
+
     let blocked = out.path().join("file");
     std::fs::write(&blocked, b"x").expect("file");
     let err = env
