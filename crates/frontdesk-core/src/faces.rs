@@ -22,7 +22,7 @@ use crate::{Frontdesk, audit, new_id, now_ms};
 
 /// Most images one enrolment request may carry, and the largest of them.
 const MAX_IMAGES: usize = 10;
-pub(crate) const MAX_IMAGE_BYTES: usize = 25 * 1024 * 1024;
+const MAX_IMAGE_BYTES: usize = 25 * 1024 * 1024;
 
 /// The loaded models, the gallery of enrolled employees and, apart from it, the faces of visitors
 /// who asked to be recognised on return (see [`crate::visitor_faces`]).
@@ -98,8 +98,31 @@ fn rejection_text(r: &ImageRejection) -> String {
     }
 }
 
-pub(crate) fn blocking_error(e: tokio::task::JoinError) -> Error {
+fn blocking_error(e: tokio::task::JoinError) -> Error {
     Error::Internal(format!("face engine task failed: {e}"))
+}
+
+/// A face descriptor from an image, or the kiosk message saying why there is none.
+pub(crate) async fn observe(
+    service: std::sync::Arc<FaceService>,
+    image: Vec<u8>,
+) -> Result<std::result::Result<(frontdesk_vision::Embedding, f32), String>> {
+    if image.len() > MAX_IMAGE_BYTES {
+        return Err(Error::validation("image", "the image is larger than 25 MB"));
+    }
+    tokio::task::spawn_blocking(move || {
+        let frame = match frontdesk_vision::image_io::decode(&image) {
+            Ok(f) => f,
+            Err(e) => return Err(format!("unreadable image: {e}")),
+        };
+        match service.engine.observe(&frame) {
+            Ok(FrameAnalysis::Accepted(obs)) => Ok((obs.embedding, obs.quality.score)),
+            Ok(FrameAnalysis::Rejected { reason, .. }) => Err(reason.message().to_string()),
+            Err(e) => Err(format!("unreadable image: {e}")),
+        }
+    })
+    .await
+    .map_err(blocking_error)
 }
 
 impl Frontdesk {
@@ -353,28 +376,14 @@ impl Frontdesk {
     pub async fn identify_face(&self, actor: &Actor, image: Vec<u8>) -> Result<FaceResult> {
         actor.require(Permission::RecordAttendance)?;
         let service = self.face_service().await?;
-        let answer =
-            tokio::task::spawn_blocking(move || -> Result<Result<Identification, String>> {
-                let frame = match frontdesk_vision::image_io::decode(&image) {
-                    Ok(f) => f,
-                    Err(e) => return Ok(Err(format!("unreadable image: {e}"))),
-                };
-                match service.engine.observe(&frame) {
-                    Ok(FrameAnalysis::Accepted(obs)) => {
-                        let index = service
-                            .index
-                            .read()
-                            .map_err(|_| Error::Internal("face index lock poisoned".into()))?;
-                        Ok(Ok(index.identify(&obs.embedding)))
-                    }
-                    Ok(FrameAnalysis::Rejected { reason, .. }) => {
-                        Ok(Err(reason.message().to_string()))
-                    }
-                    Err(e) => Ok(Err(format!("unreadable image: {e}"))),
-                }
-            })
-            .await
-            .map_err(blocking_error)??;
+        let answer = match observe(service.clone(), image).await? {
+            Ok((embedding, _)) => Ok(service
+                .index
+                .read()
+                .map_err(|_| Error::Internal("face index lock poisoned".into()))?
+                .identify(&embedding)),
+            Err(reason) => Err(reason),
+        };
         match answer {
             Err(reason) => Ok(FaceResult::Rejected { reason }),
             Ok(Identification::Match(m)) => {

@@ -4,7 +4,7 @@
 //! removes the descriptors and the consent at once. Visitor faces live in their own gallery, apart
 //! from employees', so a visitor can never clock an employee in and vice versa.
 
-use frontdesk_vision::{EMBEDDER_MODEL_ID, Embedding, FrameAnalysis, Identification};
+use frontdesk_vision::{EMBEDDER_MODEL_ID, Embedding, Identification};
 use serde::Serialize;
 use sqlx::Row;
 use ts_rs::TS;
@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::auth::{Actor, Permission};
 use crate::error::{Error, Result};
-use crate::faces::{FaceService, MAX_IMAGE_BYTES, blocking_error};
+use crate::faces::observe;
 use crate::visitors::ReturningVisitor;
 use crate::{Frontdesk, audit, new_id, now_ms};
 
@@ -33,29 +33,6 @@ pub enum VisitorFaceResult {
     Rejected {
         reason: String,
     },
-}
-
-/// A face descriptor from an image, or the kiosk message saying why there is none.
-async fn observe(
-    service: std::sync::Arc<FaceService>,
-    image: Vec<u8>,
-) -> Result<std::result::Result<(Embedding, f32), String>> {
-    if image.len() > MAX_IMAGE_BYTES {
-        return Err(Error::validation("image", "the image is larger than 25 MB"));
-    }
-    tokio::task::spawn_blocking(move || {
-        let frame = match frontdesk_vision::image_io::decode(&image) {
-            Ok(f) => f,
-            Err(e) => return Err(format!("unreadable image: {e}")),
-        };
-        match service.engine.observe(&frame) {
-            Ok(FrameAnalysis::Accepted(obs)) => Ok((obs.embedding, obs.quality.score)),
-            Ok(FrameAnalysis::Rejected { reason, .. }) => Err(reason.message().to_string()),
-            Err(e) => Err(format!("unreadable image: {e}")),
-        }
-    })
-    .await
-    .map_err(blocking_error)
 }
 
 impl Frontdesk {
