@@ -8,7 +8,7 @@ use clap::{Subcommand, ValueEnum};
 use frontdesk_vision::eval::{self, IdentifyReport, VerifyReport};
 use frontdesk_vision::pipeline::{EngineConfig, FrameAnalysis};
 use frontdesk_vision::{
-    Alignment, FaceEngine, IDENTIFY_THRESHOLD, ModelSource, VERIFY_THRESHOLD, image_io,
+    Alignment, Descriptor, FaceEngine, IDENTIFY_THRESHOLD, ModelSource, VERIFY_THRESHOLD, image_io,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -45,6 +45,22 @@ impl AlignArg {
     }
 }
 
+/// Which descriptor `faces embed` computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DescriptorArg {
+    Single,
+    MirrorAveraged,
+}
+
+impl From<DescriptorArg> for Descriptor {
+    fn from(d: DescriptorArg) -> Self {
+        match d {
+            DescriptorArg::Single => Descriptor::Single,
+            DescriptorArg::MirrorAveraged => Descriptor::MirrorAveraged,
+        }
+    }
+}
+
 /// How an evaluation runs: reference pipeline, threads, alignment.
 #[derive(Debug, Clone, Copy)]
 struct Run {
@@ -55,10 +71,15 @@ struct Run {
 
 #[derive(Debug, Subcommand)]
 pub enum FacesCommand {
-    /// 1:1 verification on labelled pairs (CSV `path1,path2,same`).
+    /// 1:1 verification on labelled pairs (CSV `path1,path2,same`), or on every pair of
+    /// labelled photos (`--labels`, CSV `path,person_id`).
     Verify {
+        #[arg(long, required_unless_present = "labels", conflicts_with = "labels")]
+        pairs: Option<PathBuf>,
+        /// Instead of --pairs: score every pair of these photos (same person where the labels
+        /// agree), which measures false accepts on over a million pairs.
         #[arg(long)]
-        pairs: PathBuf,
+        labels: Option<PathBuf>,
         /// Folder the CSV paths are relative to.
         #[arg(long)]
         root: PathBuf,
@@ -98,6 +119,25 @@ pub enum FacesCommand {
         #[arg(long)]
         report: Option<PathBuf>,
     },
+    /// Descriptors of the main face of each photo, as JSON lines `{"path", "descriptor"}`
+    /// (`null` when no face is found), for analysing your own data elsewhere.
+    Embed {
+        /// Text file with one photo path per line, relative to --root.
+        #[arg(long)]
+        list: PathBuf,
+        #[arg(long)]
+        root: PathBuf,
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        #[arg(long, value_enum, default_value = "dlib")]
+        alignment: AlignArg,
+        /// `single` (what a live camera frame gets) or `mirror-averaged` (gallery photos).
+        #[arg(long, value_enum, default_value = "mirror-averaged")]
+        descriptor: DescriptorArg,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
     /// Detect faces in photos and show what the quality gates say.
     Detect { images: Vec<PathBuf> },
     /// List the cameras this machine reports.
@@ -108,6 +148,7 @@ pub fn run(cmd: FacesCommand) -> anyhow::Result<()> {
     match cmd {
         FacesCommand::Verify {
             pairs,
+            labels,
             root,
             threshold,
             reference,
@@ -115,7 +156,11 @@ pub fn run(cmd: FacesCommand) -> anyhow::Result<()> {
             alignment,
             report,
         } => verify(
-            &pairs,
+            match (pairs, labels) {
+                (Some(pairs), _) => PairSource::List(pairs),
+                (None, Some(labels)) => PairSource::AllOf(labels),
+                (None, None) => bail!("give --pairs or --labels"),
+            },
             &root,
             threshold.unwrap_or(VERIFY_THRESHOLD),
             Run {
@@ -146,6 +191,24 @@ pub fn run(cmd: FacesCommand) -> anyhow::Result<()> {
             },
             report.as_deref(),
         ),
+        FacesCommand::Embed {
+            list,
+            root,
+            threads,
+            alignment,
+            descriptor,
+            output,
+        } => embed(
+            &list,
+            &root,
+            Run {
+                reference: Reference::None,
+                threads,
+                alignment,
+            },
+            descriptor.into(),
+            output.as_deref(),
+        ),
         FacesCommand::Detect { images } => detect(&images),
         FacesCommand::Cameras => list_cameras(),
     }
@@ -158,9 +221,11 @@ fn print_verify(name: &str, r: &VerifyReport) {
         r.pairs, r.same_pairs, r.different_pairs, r.photos, r.failures_to_detect, r.pairs_failed
     );
     println!(
-        "  accuracy at threshold {:.3}: {:.2} %",
+        "  accuracy at threshold {:.3}: {:.2} % (false accepts {:.3} % of different pairs, false rejects {:.2} % of same pairs)",
         r.threshold,
-        100.0 * r.accuracy
+        100.0 * r.accuracy,
+        100.0 * r.false_accept_rate,
+        100.0 * r.false_reject_rate
     );
     println!(
         "  best accuracy: {:.2} % (threshold {:.3})",
@@ -171,8 +236,16 @@ fn print_verify(name: &str, r: &VerifyReport) {
     println!("  EER: {:.2} %", 100.0 * r.eer);
 }
 
+/// Which pairs `faces verify` scores.
+enum PairSource {
+    /// A CSV `path1,path2,same`.
+    List(PathBuf),
+    /// Every pair of the photos in a CSV `path,person_id`.
+    AllOf(PathBuf),
+}
+
 fn verify(
-    pairs: &Path,
+    source: PairSource,
     root: &Path,
     threshold: f32,
     run: Run,
@@ -183,19 +256,40 @@ fn verify(
         threads,
         alignment,
     } = run;
-    let pairs = eval::read_pairs(pairs)?;
-    if pairs.is_empty() {
+    let (pairs, labels) = match &source {
+        PairSource::List(path) => (eval::read_pairs(path)?, Vec::new()),
+        PairSource::AllOf(path) => (Vec::new(), eval::read_labels(path)?),
+    };
+    if pairs.is_empty() && labels.len() < 2 {
         bail!("no pairs");
     }
     let paths: Vec<String> = pairs
         .iter()
         .flat_map(|p| [p.a.clone(), p.b.clone()])
+        .chain(labels.iter().map(|(p, _)| p.clone()))
         .collect();
+    let score =
+        |embeddings: &std::collections::HashMap<String, Option<frontdesk_vision::Embedding>>,
+         threshold: f32| {
+            if labels.is_empty() {
+                eval::verify_with(&pairs, embeddings, threshold)
+            } else {
+                let mut r =
+                    eval::verify_metrics(&eval::score_all_pairs(&labels, embeddings), threshold);
+                r.photos = labels.len();
+                r.failures_to_detect = labels
+                    .iter()
+                    .filter(|(p, _)| embeddings.get(p).is_none_or(|e| e.is_none()))
+                    .count();
+                r
+            }
+        };
     let engine = alignment.engine()?;
     let started = Instant::now();
-    let ours = eval::embed_all(&engine, root, &paths, threads);
+    // Two still photos: both get the gallery (mirror-averaged) descriptor.
+    let ours = eval::embed_all(&engine, root, &paths, threads, Descriptor::MirrorAveraged);
     let ours_secs = started.elapsed().as_secs_f64();
-    let ours_report = eval::verify_with(&pairs, &ours, threshold);
+    let ours_report = score(&ours, threshold);
     print_verify(
         &format!("ours (YuNet + {alignment:?} alignment + dlib ResNet, tract), {ours_secs:.1} s"),
         &ours_report,
@@ -205,12 +299,12 @@ fn verify(
         let started = Instant::now();
         let theirs = eval::dlib_reference(root, &paths).context("running dlib's pipeline (pip install dlib-bin face_recognition_models numpy opencv-python-headless)")?;
         let secs = started.elapsed().as_secs_f64();
-        let dlib_report = eval::verify_with(&pairs, &theirs, VERIFY_THRESHOLD);
+        let dlib_report = score(&theirs, VERIFY_THRESHOLD);
         print_verify(
             &format!("dlib's own pipeline (HOG + 5-point predictor + chip + ResNet), {secs:.1} s"),
             &dlib_report,
         );
-        let ours_at_dlib = eval::verify_with(&pairs, &ours, VERIFY_THRESHOLD);
+        let ours_at_dlib = score(&ours, VERIFY_THRESHOLD);
         println!(
             "accuracy ours/dlib at their shipped thresholds: {:.2} % vs {:.2} % (ours at 0.6: {:.2} %)",
             100.0 * ours_report.accuracy,
@@ -261,16 +355,26 @@ fn identify(
     } = run;
     let labels = eval::read_labels(labels)?;
     let split = eval::split(&labels, enrol);
-    let paths: Vec<String> = split
-        .enrol
+    let gallery: Vec<String> = split.enrol.iter().map(|(p, _)| p.clone()).collect();
+    let probes: Vec<String> = split
+        .queries
         .iter()
-        .chain(&split.queries)
         .chain(&split.unknown)
         .map(|(p, _)| p.clone())
         .collect();
+    let paths: Vec<String> = gallery.iter().chain(&probes).cloned().collect();
     let engine = alignment.engine()?;
     let started = Instant::now();
-    let ours = eval::embed_all(&engine, root, &paths, threads);
+    // As in the product: enrolled photos get the gallery descriptor, probes the single pass a
+    // live camera frame gets.
+    let mut ours = eval::embed_all(&engine, root, &gallery, threads, Descriptor::MirrorAveraged);
+    ours.extend(eval::embed_all(
+        &engine,
+        root,
+        &probes,
+        threads,
+        Descriptor::Single,
+    ));
     let secs = started.elapsed().as_secs_f64();
     let r = eval::identify_with(&split, &ours, threshold);
     print_identify(&format!("ours, {secs:.1} s"), &r);
@@ -297,6 +401,46 @@ fn identify(
     if let Some(path) = report {
         std::fs::write(path, serde_json::to_string_pretty(&json)?)
             .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn embed(
+    list: &Path,
+    root: &Path,
+    run: Run,
+    descriptor: Descriptor,
+    output: Option<&Path>,
+) -> anyhow::Result<()> {
+    let Run {
+        threads, alignment, ..
+    } = run;
+    let text =
+        std::fs::read_to_string(list).with_context(|| format!("reading {}", list.display()))?;
+    let paths: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect();
+    let engine = alignment.engine()?;
+    let embeddings = eval::embed_all(&engine, root, &paths, threads, descriptor);
+    let mut out = String::new();
+    for path in &paths {
+        let descriptor = embeddings
+            .get(path)
+            .and_then(|e| e.as_ref())
+            .map(|e| e.as_slice().to_vec());
+        out.push_str(&serde_json::to_string(
+            &serde_json::json!({ "path": path, "descriptor": descriptor }),
+        )?);
+        out.push('\n');
+    }
+    match output {
+        Some(path) => {
+            std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))?
+        }
+        None => print!("{out}"),
     }
     Ok(())
 }

@@ -7,8 +7,8 @@ use std::sync::{Arc, RwLock};
 
 use frontdesk_vision::enrol::{EnrolmentInput, EnrolmentMode, ImageRejection};
 use frontdesk_vision::{
-    EMBEDDER_MODEL_ID, EnrolmentPolicy, EnrolmentWarning, FaceEngine, FaceIndex, FrameAnalysis,
-    Identification, IndexConfig, VERIFY_THRESHOLD,
+    Descriptor, EMBEDDER_MODEL_ID, EnrolmentPolicy, EnrolmentWarning, FaceEngine, FaceIndex,
+    FrameAnalysis, Identification, IndexConfig, VERIFY_THRESHOLD,
 };
 use serde::Serialize;
 use sqlx::Row;
@@ -103,9 +103,12 @@ fn blocking_error(e: tokio::task::JoinError) -> Error {
 }
 
 /// A face descriptor from an image, or the kiosk message saying why there is none.
+/// `descriptor`: [`Descriptor::MirrorAveraged`] for images that go into a gallery,
+/// [`Descriptor::Single`] for a probe.
 pub(crate) async fn observe(
     service: std::sync::Arc<FaceService>,
     image: Vec<u8>,
+    descriptor: Descriptor,
 ) -> Result<std::result::Result<(frontdesk_vision::Embedding, f32), String>> {
     if image.len() > MAX_IMAGE_BYTES {
         return Err(Error::validation("image", "the image is larger than 25 MB"));
@@ -115,7 +118,7 @@ pub(crate) async fn observe(
             Ok(f) => f,
             Err(e) => return Err(format!("unreadable image: {e}")),
         };
-        match service.engine.observe(&frame) {
+        match service.engine.observe_with(&frame, descriptor) {
             Ok(FrameAnalysis::Accepted(obs)) => Ok((obs.embedding, obs.quality.score)),
             Ok(FrameAnalysis::Rejected { reason, .. }) => Err(reason.message().to_string()),
             Err(e) => Err(format!("unreadable image: {e}")),
@@ -376,7 +379,7 @@ impl Frontdesk {
     pub async fn identify_face(&self, actor: &Actor, image: Vec<u8>) -> Result<FaceResult> {
         actor.require(Permission::RecordAttendance)?;
         let service = self.face_service().await?;
-        let answer = match observe(service.clone(), image).await? {
+        let answer = match observe(service.clone(), image, Descriptor::Single).await? {
             Ok((embedding, _)) => Ok(service
                 .index
                 .read()

@@ -4,7 +4,7 @@
 //! removes the descriptors and the consent at once. Visitor faces live in their own gallery, apart
 //! from employees', so a visitor can never clock an employee in and vice versa.
 
-use frontdesk_vision::{EMBEDDER_MODEL_ID, Embedding, Identification};
+use frontdesk_vision::{Descriptor, EMBEDDER_MODEL_ID, Embedding, Identification};
 use serde::Serialize;
 use sqlx::Row;
 use ts_rs::TS;
@@ -89,7 +89,7 @@ impl Frontdesk {
             Some(None) => {}
         }
         let service = self.face_service().await?;
-        let (embedding, quality) = observe(service.clone(), image)
+        let (embedding, quality) = observe(service.clone(), image, Descriptor::MirrorAveraged)
             .await?
             .map_err(|reason| Error::validation("image", reason))?;
 
@@ -157,7 +157,7 @@ impl Frontdesk {
     ) -> Result<VisitorFaceResult> {
         actor.require(Permission::SignVisitors)?;
         let service = self.face_service().await?;
-        let embedding = match observe(service.clone(), image).await? {
+        let embedding = match observe(service.clone(), image, Descriptor::Single).await? {
             Ok((e, _)) => e,
             Err(reason) => return Ok(VisitorFaceResult::Rejected { reason }),
         };

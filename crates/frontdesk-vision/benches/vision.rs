@@ -208,6 +208,12 @@ fn faces(runs: usize) {
         d320,
         with("detect_320x240", "OpenCV"),
     );
+    let d320f = time(runs, || quarter.detect(&frame));
+    row(
+        "  same, from the 640x480 frame (downscale included)",
+        d320f,
+        with("detect_320x240", "OpenCV"),
+    );
     let d640 = time(runs, || full.detect(&frame));
     row(
         "detect 640x480 (YuNet, input 640x480)",
@@ -229,6 +235,16 @@ fn faces(runs: usize) {
     row("  of which align (dlib landmarks + dlib chip)", a, None);
     let lm = time(runs, || full.aligner().dlib_landmarks(&frame, &face));
     row("  of which dlib's 5-point predictor", lm, None);
+    if let Some(chip) = &chip {
+        let m = time(runs, || full.embedder().embed_mirrored(chip));
+        row(
+            "embed one chip and its mirror (gallery descriptor)",
+            m,
+            None,
+        );
+    }
+    let obs = time(runs, || quarter.observe_faces(&frame, &faces));
+    row("observe one detected face (gates, align, embed)", obs, None);
     let old = time(runs, || {
         align::chip(&frame, &face, align::Alignment::FivePoint)
     });

@@ -84,6 +84,19 @@ pub fn squared_distance(a: &[f32], b: &[f32]) -> f32 {
     sum
 }
 
+/// How a face's descriptor is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Descriptor {
+    /// One pass of the network: live camera frames, where every frame counts against the
+    /// frame budget and several frames per visit average out noise anyway.
+    #[default]
+    Single,
+    /// The mean of the chip's and its mirror image's descriptors ([`Embedder::embed_mirrored`]):
+    /// what goes into a gallery (enrolment) and what compares still photos, where the second
+    /// pass costs nothing anyone waits for.
+    MirrorAveraged,
+}
+
 /// Runs the descriptor network on aligned chips.
 pub struct Embedder {
     plan: Arc<TypedRunnableModel>,
@@ -103,6 +116,33 @@ impl Embedder {
                 message: e.to_string(),
             })?;
         Ok(Self { plan })
+    }
+
+    /// Embeds one chip as [`Descriptor`] says.
+    pub fn embed_as(&self, chip: &RgbImage, descriptor: Descriptor) -> Result<Embedding> {
+        match descriptor {
+            Descriptor::Single => self.embed(chip),
+            Descriptor::MirrorAveraged => self.embed_mirrored(chip),
+        }
+    }
+
+    /// The mean of the descriptors of the chip and of its mirror image. A face and its mirror
+    /// are the same person to the network, and averaging the two cancels part of the noise
+    /// that comes from pose, lighting and the landmarks: on the development photos it cuts
+    /// false rejects at 0.6 from 3 to 1 of 330 same-person pairs and raises the share of
+    /// same-person pairs accepted at one false accept in 10,000 from 71.5 to 75.5 % (crate
+    /// README). It costs a second pass of the network.
+    pub fn embed_mirrored(&self, chip: &RgbImage) -> Result<Embedding> {
+        let plain = self.embed(chip)?;
+        let mirrored = self.embed(&image::imageops::flip_horizontal(chip))?;
+        Embedding::new(
+            plain
+                .as_slice()
+                .iter()
+                .zip(mirrored.as_slice())
+                .map(|(a, b)| (a + b) / 2.0)
+                .collect(),
+        )
     }
 
     /// Embeds one 150x150 RGB chip.

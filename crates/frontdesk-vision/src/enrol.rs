@@ -11,7 +11,7 @@ use image::RgbImage;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::embed::Embedding;
+use crate::embed::{Descriptor, Embedding};
 use crate::image_io;
 use crate::index::{EmbeddingId, FaceIndex, Match};
 use crate::pipeline::{FaceEngine, FaceObservation, FrameAnalysis};
@@ -150,7 +150,9 @@ pub fn enrol(
                 EnrolmentInput::Bytes(bytes) => image_io::decode(bytes),
             };
             let image = image.map_err(|e| ImageRejection::Unreadable(e.to_string()))?;
-            match engine.observe(&image) {
+            // Gallery descriptors get the mirror-averaged pass: paid once per enrolment,
+            // it makes every later live frame match better.
+            match engine.observe_with(&image, Descriptor::MirrorAveraged) {
                 Ok(FrameAnalysis::Accepted(obs)) => Ok(obs),
                 Ok(FrameAnalysis::Rejected { reason, .. }) => Err(ImageRejection::Quality(reason)),
                 Err(e) => Err(ImageRejection::Unreadable(e.to_string())),

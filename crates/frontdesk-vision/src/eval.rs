@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::embed::Embedding;
+use crate::embed::{Descriptor, Embedding};
 use crate::index::{FaceIndex, IndexConfig};
 use crate::pipeline::FaceEngine;
 use crate::{Error, Result, image_io};
@@ -101,6 +101,7 @@ pub fn embed_all(
     root: &Path,
     paths: &[String],
     threads: usize,
+    descriptor: Descriptor,
 ) -> HashMap<String, Option<Embedding>> {
     let mut unique: Vec<&String> = paths.iter().collect();
     unique.sort();
@@ -116,7 +117,7 @@ pub fn embed_all(
                     part.iter()
                         .map(|p| {
                             let e = image_io::load(&root.join(p))
-                                .and_then(|img| engine.embed_main_face(&img))
+                                .and_then(|img| engine.embed_main_face(&img, descriptor))
                                 .map_err(|e| tracing::debug!("{p}: {e}"))
                                 .ok()
                                 .flatten()
@@ -221,62 +222,103 @@ pub struct VerifyReport {
     pub photos: usize,
     pub threshold: f32,
     pub accuracy: f64,
+    /// Different-person pairs accepted at `threshold`.
+    pub false_accept_rate: f64,
+    /// Same-person pairs rejected at `threshold` (missing faces included).
+    pub false_reject_rate: f64,
     pub best_accuracy: f64,
     pub best_threshold: f32,
     pub tar_at_far_1e3: f64,
     pub eer: f64,
 }
 
-/// Computes the report from per-pair distances (`None` where a face was missing).
+/// Computes the report from per-pair distances (`None` where a face was missing). One sort and
+/// one sweep, so it copes with every pair of a labelled set (over a million pairs).
 pub fn verify_metrics(scored: &[(Option<f32>, bool)], threshold: f32) -> VerifyReport {
     let n = scored.len();
     let same_pairs = scored.iter().filter(|s| s.1).count();
     let different_pairs = n - same_pairs;
-    let dist = |s: &(Option<f32>, bool)| s.0.unwrap_or(f32::INFINITY);
-    let accuracy_at = |t: f32| -> f64 {
-        let correct = scored.iter().filter(|s| (dist(s) < t) == s.1).count();
-        if n == 0 {
+    let ratio = |num: usize, den: usize| {
+        if den == 0 {
             0.0
         } else {
-            correct as f64 / n as f64
+            num as f64 / den as f64
         }
     };
-    // Every distinct distance (and just above it) is a candidate threshold.
-    let mut cuts: Vec<f32> = scored.iter().filter_map(|s| s.0).collect();
-    cuts.sort_by(f32::total_cmp);
-    cuts.dedup();
-    let mut best = (accuracy_at(0.0), 0.0f32);
-    for w in cuts.windows(2) {
-        let t = (w[0] + w[1]) / 2.0;
-        let a = accuracy_at(t);
+    // At the shipped threshold: accepted = closer than it.
+    let false_accepts = scored
+        .iter()
+        .filter(|s| !s.1 && s.0.is_some_and(|d| d < threshold))
+        .count();
+    let false_rejects = scored
+        .iter()
+        .filter(|s| s.1 && !s.0.is_some_and(|d| d < threshold))
+        .count();
+    // The sweep: distinct distances in order, with how many same and different pairs lie at or
+    // below each. A threshold just above a value accepts exactly those.
+    let mut finite: Vec<(f32, bool)> = scored
+        .iter()
+        .filter_map(|s| s.0.map(|d| (d, s.1)))
+        .collect();
+    finite.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut steps: Vec<(f32, usize, usize)> = Vec::new(); // (value, same <= value, different <= value)
+    let (mut same_le, mut diff_le) = (0usize, 0usize);
+    for (i, (d, same)) in finite.iter().enumerate() {
+        if *same {
+            same_le += 1;
+        } else {
+            diff_le += 1;
+        }
+        if finite.get(i + 1).is_none_or(|next| next.0 > *d) {
+            steps.push((*d, same_le, diff_le));
+        }
+    }
+    // Best accuracy: rejecting everything, then a threshold between each two values, then
+    // above the last one.
+    let mut best = (ratio(different_pairs, n), 0.0f32);
+    for (i, &(value, s_le, d_le)) in steps.iter().enumerate() {
+        let t = match steps.get(i + 1) {
+            Some(next) => (value + next.0) / 2.0,
+            None => value + 1e-3,
+        };
+        let a = ratio(s_le + different_pairs - d_le, n);
         if a > best.0 {
             best = (a, t);
         }
     }
-    if let Some(last) = cuts.last() {
-        let a = accuracy_at(last + 1e-3);
-        if a > best.0 {
-            best = (a, last + 1e-3);
-        }
-    }
     // TAR at FAR <= 1e-3: accept below the (k+1)-th smallest impostor distance, where k is the
-    // number of false accepts allowed.
-    let mut impostor: Vec<f32> = scored.iter().filter(|s| !s.1).map(dist).collect();
+    // number of false accepts allowed (missing faces count as infinitely far).
+    let mut impostor: Vec<f32> = scored
+        .iter()
+        .filter(|s| !s.1)
+        .map(|s| s.0.unwrap_or(f32::INFINITY))
+        .collect();
     impostor.sort_by(f32::total_cmp);
     let allowed = (different_pairs as f64 * 1e-3).floor() as usize;
     let t_far = impostor.get(allowed).copied().unwrap_or(f32::INFINITY);
-    let tar = if same_pairs == 0 {
-        0.0
-    } else {
-        scored.iter().filter(|s| s.1 && dist(s) < t_far).count() as f64 / same_pairs as f64
-    };
-    // EER: the threshold where false accepts and false rejects are closest.
+    let tar = ratio(
+        scored
+            .iter()
+            .filter(|s| s.1 && s.0.is_some_and(|d| d < t_far))
+            .count(),
+        same_pairs,
+    );
+    // EER: the value where false accepts (at or below it) and false rejects (above it) are
+    // closest; accepting everything, missing faces included, is the last candidate.
     let mut eer = (f64::INFINITY, 1.0f64);
-    for &t in cuts.iter().chain(std::iter::once(&f32::INFINITY)) {
-        let fa = scored.iter().filter(|s| !s.1 && dist(s) <= t).count() as f64
-            / different_pairs.max(1) as f64;
-        let fr =
-            scored.iter().filter(|s| s.1 && dist(s) > t).count() as f64 / same_pairs.max(1) as f64;
+    let candidates = steps
+        .iter()
+        .map(|&(_, s_le, d_le)| {
+            (
+                ratio(d_le, different_pairs.max(1)),
+                ratio(same_pairs - s_le, same_pairs.max(1)),
+            )
+        })
+        .chain(std::iter::once((
+            ratio(different_pairs, different_pairs.max(1)),
+            0.0,
+        )));
+    for (fa, fr) in candidates {
         let gap = (fa - fr).abs();
         if gap < eer.0 {
             eer = (gap, (fa + fr) / 2.0);
@@ -290,12 +332,32 @@ pub fn verify_metrics(scored: &[(Option<f32>, bool)], threshold: f32) -> VerifyR
         failures_to_detect: 0,
         photos: 0,
         threshold,
-        accuracy: accuracy_at(threshold),
+        accuracy: ratio(n - false_accepts - false_rejects, n),
+        false_accept_rate: ratio(false_accepts, different_pairs),
+        false_reject_rate: ratio(false_rejects, same_pairs),
         best_accuracy: best.0,
         best_threshold: best.1,
         tar_at_far_1e3: tar,
         eer: eer.1,
     }
+}
+
+/// Every pair of labelled photos, scored: the same person where the labels agree. With
+/// thousands of photos this gives over a million different-person pairs, which pins down the
+/// false-accept rate far better than a sampled list.
+pub fn score_all_pairs(
+    labels: &[(String, String)],
+    embeddings: &HashMap<String, Option<Embedding>>,
+) -> Vec<(Option<f32>, bool)> {
+    let mut scored = Vec::with_capacity(labels.len() * labels.len().saturating_sub(1) / 2);
+    for (i, (path_a, person_a)) in labels.iter().enumerate() {
+        let a = embeddings.get(path_a).and_then(|e| e.as_ref());
+        for (path_b, person_b) in &labels[i + 1..] {
+            let b = embeddings.get(path_b).and_then(|e| e.as_ref());
+            scored.push((a.zip(b).map(|(a, b)| a.distance(b)), person_a == person_b));
+        }
+    }
+    scored
 }
 
 /// Scores pairs with a table of embeddings and builds the report.
@@ -483,7 +545,50 @@ mod tests {
         // FAR <= 1e-3 of 4 impostors allows none: accept below 0.5 -> 2 of 4 same pairs.
         assert!((r.tar_at_far_1e3 - 0.5).abs() < 1e-9);
         assert_eq!(r.pairs_failed, 1);
-        assert!(r.eer > 0.0 && r.eer < 0.5);
+        assert!((r.false_accept_rate - 0.25).abs() < 1e-9, "{r:?}");
+        assert!((r.false_reject_rate - 0.5).abs() < 1e-9, "{r:?}");
+        // Accepting at or below 0.5 gives 1/4 false accepts and 2/4 false rejects; at or
+        // below 0.4, 0 and 2/4; at or below 0.7, 1/4 and 1/4: equal, so the EER is 25 %.
+        assert!((r.eer - 0.25).abs() < 1e-9, "{r:?}");
+    }
+
+    #[test]
+    fn ties_and_all_pairs() {
+        // Equal distances on both sides: no threshold separates them.
+        let scored = vec![(Some(0.5), true), (Some(0.5), false)];
+        let r = verify_metrics(&scored, 0.6);
+        assert!((r.best_accuracy - 0.5).abs() < 1e-9, "{r:?}");
+        let e = |v: f32| Some(Embedding::new(vec![v; crate::DIM]).expect("128"));
+        let labels: Vec<(String, String)> = [("a1", "A"), ("a2", "A"), ("a3", "A"), ("b1", "B")]
+            .iter()
+            .map(|(p, n)| (p.to_string(), n.to_string()))
+            .collect();
+        let embeddings: HashMap<String, Option<Embedding>> = [
+            ("a1".to_string(), e(0.0)),
+            ("a2".to_string(), e(0.01)),
+            ("a3".to_string(), None),
+            ("b1".to_string(), e(0.2)),
+        ]
+        .into_iter()
+        .collect();
+        let scored = score_all_pairs(&labels, &embeddings);
+        assert_eq!(scored.len(), 6);
+        assert_eq!(
+            scored.iter().filter(|s| s.1).count(),
+            3,
+            "the three A pairs"
+        );
+        assert_eq!(
+            scored.iter().filter(|s| s.0.is_none()).count(),
+            3,
+            "a3 has no face"
+        );
+        let r = verify_metrics(&scored, 0.6);
+        // a1-a2 (0.11 apart) is accepted and the A-B pairs (over 2 apart) rejected; the two
+        // same pairs with a3 are false rejects; a3-b1 is rightly rejected.
+        assert!((r.accuracy - 4.0 / 6.0).abs() < 1e-9, "{r:?}");
+        assert!((r.false_reject_rate - 2.0 / 3.0).abs() < 1e-9, "{r:?}");
+        assert_eq!(r.false_accept_rate, 0.0);
     }
 
     #[test]

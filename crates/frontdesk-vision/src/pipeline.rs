@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::align::{Aligner, Alignment};
 use crate::detect::{Detector, DetectorConfig, Face};
-use crate::embed::{Embedder, Embedding};
+use crate::embed::{Descriptor, Embedder, Embedding};
 use crate::index::{FaceIndex, Identification};
 use crate::models::ModelSource;
 use crate::quality::{self, QualityConfig, QualityReport, Rejection};
@@ -92,14 +92,31 @@ impl FaceEngine {
         self.embedder.embed(&self.chip(image, face)?)
     }
 
-    /// Detects, picks the dominant face, runs the quality gates and, if they pass, embeds it.
+    /// Detects, picks the dominant face, runs the quality gates and, if they pass, embeds it
+    /// with one pass of the network (live frames; see [`FaceEngine::observe_with`]).
     pub fn observe(&self, image: &RgbImage) -> Result<FrameAnalysis> {
+        self.observe_with(image, Descriptor::Single)
+    }
+
+    /// [`FaceEngine::observe`] with a choice of descriptor: [`Descriptor::MirrorAveraged`] for
+    /// images that go into a gallery.
+    pub fn observe_with(&self, image: &RgbImage, descriptor: Descriptor) -> Result<FrameAnalysis> {
         let faces = self.detect(image)?;
-        self.observe_faces(image, &faces)
+        self.observe_faces_with(image, &faces, descriptor)
     }
 
     /// [`FaceEngine::observe`] for faces already detected (lets callers overlap stages).
     pub fn observe_faces(&self, image: &RgbImage, faces: &[Face]) -> Result<FrameAnalysis> {
+        self.observe_faces_with(image, faces, Descriptor::Single)
+    }
+
+    /// [`FaceEngine::observe_with`] for faces already detected.
+    pub fn observe_faces_with(
+        &self,
+        image: &RgbImage,
+        faces: &[Face],
+        descriptor: Descriptor,
+    ) -> Result<FrameAnalysis> {
         let q = &self.config.quality;
         let face = match quality::dominant_face(faces, image.width(), image.height(), q) {
             Ok(Some(face)) => face,
@@ -116,7 +133,7 @@ impl FaceEngine {
             Ok(report) => Ok(FrameAnalysis::Accepted(FaceObservation {
                 face: face.clone(),
                 quality: report,
-                embedding: self.embedder.embed(&chip)?,
+                embedding: self.embedder.embed_as(&chip, descriptor)?,
             })),
             Err((reason, _)) => Ok(FrameAnalysis::Rejected {
                 reason,
@@ -128,7 +145,11 @@ impl FaceEngine {
     /// The main face of a photo, embedded without quality gates (for evaluation and for
     /// operators importing photos): the largest face, ties broken by centrality. `None` when
     /// no face is found.
-    pub fn embed_main_face(&self, image: &RgbImage) -> Result<Option<FaceObservation>> {
+    pub fn embed_main_face(
+        &self,
+        image: &RgbImage,
+        descriptor: Descriptor,
+    ) -> Result<Option<FaceObservation>> {
         let faces = self.detect(image)?;
         let centre =
             crate::geometry::Point::new(image.width() as f32 / 2.0, image.height() as f32 / 2.0);
@@ -152,7 +173,7 @@ impl FaceEngine {
         Ok(Some(FaceObservation {
             face: face.clone(),
             quality: report,
-            embedding: self.embedder.embed(&chip)?,
+            embedding: self.embedder.embed_as(&chip, descriptor)?,
         }))
     }
 

@@ -108,7 +108,9 @@ async fn enrol_identify_clock_and_erase() {
             ..
         } => {
             assert_eq!(employee_id, george.id);
-            assert!(distance < 0.1, "same photo: {distance}");
+            // The gallery holds the mirror-averaged descriptor and the probe is a single
+            // pass, so the same photo is near (about 0.12 apart) but not at distance 0.
+            assert!(distance < 0.2, "same photo: {distance}");
         }
         other => panic!("expected George, got {other:?}"),
     }
@@ -258,7 +260,10 @@ async fn returning_visitors_are_recognised_only_with_consent_and_forgotten_at_on
             assert_eq!(visitor.id, george);
             assert_eq!(visitor.name, "George Visitor");
             assert_eq!(visitor.company.as_deref(), Some("Globex"));
-            assert!(distance < 0.1, "{distance}");
+            assert!(
+                distance < 0.2,
+                "mirror-averaged gallery, single-pass probe: {distance}"
+            );
         }
         other => panic!("expected George, got {other:?}"),
     }

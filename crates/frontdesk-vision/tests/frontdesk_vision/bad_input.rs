@@ -1,7 +1,7 @@
 use std::io::Cursor;
 
 use frontdesk_vision::pipeline::FrameAnalysis;
-use frontdesk_vision::{Error, Rejection, image_io};
+use frontdesk_vision::{Descriptor, Error, Rejection, image_io};
 use image::{DynamicImage, ImageFormat, RgbImage};
 
 use crate::common::{engine, faces_dev, fixtures};
@@ -139,7 +139,7 @@ fn colour_types_and_exif_rotation_give_the_same_face() {
     };
     let original = image_io::load(&dev.join(CLOONEY)).expect("photo");
     let base = engine()
-        .embed_main_face(&original)
+        .embed_main_face(&original, Descriptor::Single)
         .expect("pipeline")
         .expect("face")
         .embedding;
@@ -184,7 +184,7 @@ fn colour_types_and_exif_rotation_give_the_same_face() {
         let img = image_io::decode(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(img.dimensions(), (250, 250), "{name}");
         let obs = engine()
-            .embed_main_face(&img)
+            .embed_main_face(&img, Descriptor::Single)
             .expect("pipeline")
             .unwrap_or_else(|| panic!("{name}: no face"));
         let [le, re, ..] = obs.face.landmarks;

@@ -6,8 +6,8 @@ use frontdesk_vision::enrol::{
 use frontdesk_vision::pipeline::FrameAnalysis;
 use frontdesk_vision::source::{FrameSource, ReplaySource};
 use frontdesk_vision::{
-    FaceIndex, IDENTIFY_THRESHOLD, Identification, IndexConfig, Rejection, VERIFY_THRESHOLD,
-    image_io,
+    Descriptor, FaceIndex, IDENTIFY_THRESHOLD, Identification, IndexConfig, Rejection,
+    VERIFY_THRESHOLD, image_io,
 };
 use image::RgbImage;
 use uuid::Uuid;
@@ -17,7 +17,7 @@ use crate::common::{engine, faces_dev};
 fn embed(path: &Path) -> frontdesk_vision::Embedding {
     let img = image_io::load(path).expect("photo decodes");
     engine()
-        .embed_main_face(&img)
+        .embed_main_face(&img, Descriptor::MirrorAveraged)
         .expect("pipeline runs")
         .expect("a face in the photo")
         .embedding
@@ -45,6 +45,46 @@ fn verification_on_a_sample_of_pairs() {
     assert!(
         right as f64 >= 0.93 * total as f64,
         "{right}/{total} pairs right"
+    );
+}
+
+/// The gallery descriptor averages a chip and its mirror image: it is the same for a photo and
+/// its mirror, lies close to the single-pass descriptor, and is a different vector from it.
+#[test]
+fn mirror_averaged_descriptor_is_mirror_invariant() {
+    let Some(dev) = faces_dev("mirror_averaged_descriptor_is_mirror_invariant") else {
+        return;
+    };
+    let img =
+        image_io::load(&dev.join("lfw/George_Clooney/George_Clooney_0001.jpg")).expect("photo");
+    let face = engine()
+        .detect(&img)
+        .expect("detector")
+        .into_iter()
+        .next()
+        .expect("a face");
+    let chip = engine().chip(&img, &face).expect("chip");
+    let embedder = engine().embedder();
+    let single = embedder.embed(&chip).expect("single");
+    let mirrored = embedder.embed_mirrored(&chip).expect("mirrored");
+    let of_flipped = embedder
+        .embed_mirrored(&image::imageops::flip_horizontal(&chip))
+        .expect("mirrored of the flipped chip");
+    assert!(
+        mirrored.distance(&of_flipped) < 1e-4,
+        "order of the two passes does not matter: {}",
+        mirrored.distance(&of_flipped)
+    );
+    let apart = mirrored.distance(&single);
+    assert!(
+        apart > 1e-3 && apart < 0.2,
+        "a distinct vector near the single pass: {apart}"
+    );
+    assert_eq!(
+        embedder
+            .embed_as(&chip, Descriptor::MirrorAveraged)
+            .expect("as"),
+        mirrored
     );
 }
 

@@ -1,8 +1,8 @@
 use frontdesk_vision::align::{self, Alignment};
-use frontdesk_vision::eval;
 use frontdesk_vision::geometry::Point;
 use frontdesk_vision::image_io;
 use frontdesk_vision::shape::{self, ShapeBox};
+use frontdesk_vision::{Descriptor, eval};
 
 use crate::common::{self, engine, faces_dev};
 
@@ -31,7 +31,10 @@ fn chips_and_descriptors_agree_with_dlib() {
             continue;
         };
         let img = image_io::load(&dev.join(p)).expect("photo");
-        let Some(obs) = engine().embed_main_face(&img).expect("pipeline") else {
+        let Some(obs) = engine()
+            .embed_main_face(&img, Descriptor::Single)
+            .expect("pipeline")
+        else {
             continue;
         };
         ours.push(obs.embedding.distance(theirs));
