@@ -180,6 +180,7 @@ fn faces(runs: usize) {
     };
     let small = image::imageops::resize(&frame, 320, 240, image::imageops::FilterType::Triangle);
     let _ = full.detector().warm_up(640, 480);
+    let _ = full.detector().warm_up(320, 240);
     let _ = quarter.detector().warm_up(640, 480);
     let Ok(faces) = full.detect(&frame) else {
         return;
