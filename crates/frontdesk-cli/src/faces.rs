@@ -313,8 +313,13 @@ fn verify(
         );
         json["dlib"] = serde_json::to_value(&dlib_report)?;
     }
+    write_report(report, &json)
+}
+
+/// Writes the figures as JSON when `--report` was given.
+fn write_report(report: Option<&Path>, json: &serde_json::Value) -> anyhow::Result<()> {
     if let Some(path) = report {
-        std::fs::write(path, serde_json::to_string_pretty(&json)?)
+        std::fs::write(path, serde_json::to_string_pretty(json)?)
             .with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(())
@@ -398,11 +403,7 @@ fn identify(
         print_identify(&format!("dlib's own pipeline at our {threshold:.3}"), &d2);
         json["dlib"] = serde_json::to_value(&d)?;
     }
-    if let Some(path) = report {
-        std::fs::write(path, serde_json::to_string_pretty(&json)?)
-            .with_context(|| format!("writing {}", path.display()))?;
-    }
-    Ok(())
+    write_report(report, &json)
 }
 
 fn embed(
