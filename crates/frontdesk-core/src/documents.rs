@@ -292,23 +292,21 @@ impl Frontdesk {
     ) -> Result<SavedDocument> {
         let (_, tz) = self.site_and_tz(actor, site_id).await?;
         let rendered = self.evacuation_list_pdf(actor, site_id).await?;
-        let dir = self.data_dir.exports_dir();
         let stamp = Utc::now().with_timezone(&tz).format("%Y-%m-%d-%H%M%S");
-        let path = dir.join(format!("evacuation-{stamp}.pdf"));
-        let bytes = rendered.bytes;
-        let target = path.clone();
-        tokio::task::spawn_blocking(move || {
-            std::fs::create_dir_all(&dir)?;
-            std::fs::write(&target, &bytes).map(|()| bytes.len())
-        })
-        .await
-        .map_err(|e| Error::Internal(format!("saving task: {e}")))?
-        .map(|len| SavedDocument {
+        let bytes = u32::try_from(rendered.bytes.len()).unwrap_or(u32::MAX);
+        // Like every export: written under a temporary name and linked into place, never over
+        // another file (two lists in the same second get "(2)").
+        let path = crate::exports::write_file(
+            self.data_dir.exports_dir(),
+            format!("evacuation-{stamp}.pdf"),
+            rendered.bytes,
+        )
+        .await?;
+        Ok(SavedDocument {
             path: path.display().to_string(),
-            bytes: u32::try_from(len).unwrap_or(u32::MAX),
+            bytes,
             warnings: rendered.warnings.iter().map(warning_text).collect(),
         })
-        .map_err(|e| Error::io(format!("writing {}", path.display()), e))
     }
 
     /// An employee's computed timesheet for `from..=to` with their site's attendance rules (settings),

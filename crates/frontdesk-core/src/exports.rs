@@ -1065,7 +1065,9 @@ impl Frontdesk {
     }
 }
 
-async fn write_file(dir: PathBuf, name: String, bytes: Vec<u8>) -> Result<PathBuf> {
+/// Writes `bytes` as a new file named `name` in `dir` (see `write_new_file`), off the async
+/// runtime.
+pub(crate) async fn write_file(dir: PathBuf, name: String, bytes: Vec<u8>) -> Result<PathBuf> {
     let shown = dir.display().to_string();
     tokio::task::spawn_blocking(move || write_new_file(&dir, &name, &bytes))
         .await

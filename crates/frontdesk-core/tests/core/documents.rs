@@ -610,3 +610,38 @@ async fn removing_an_event_twice_is_refused() {
         .expect_err("unknown event");
     assert_eq!(err.code(), ErrorCode::NotFound);
 }
+
+#[tokio::test]
+async fn evacuation_lists_are_saved_as_new_pdfs_without_temporary_files() {
+    let env = env().await;
+    let desk = env.staff("desk", Role::FrontDesk).await;
+    sign_in(&env.api, &desk, "Vera <b>Visitor</b>").await;
+    let first = env
+        .api
+        .save_evacuation_list(&desk, None)
+        .await
+        .expect("saved");
+    let second = env
+        .api
+        .save_evacuation_list(&desk, None)
+        .await
+        .expect("saved again");
+    assert_ne!(first.path, second.path, "two files, not one overwritten");
+    for saved in [&first, &second] {
+        let bytes = std::fs::read(&saved.path).expect("file exists");
+        assert!(bytes.starts_with(b"%PDF-"), "{}", saved.path);
+        assert_eq!(bytes.len(), saved.bytes as usize);
+        let name = std::path::Path::new(&saved.path)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("name");
+        assert!(name.starts_with("evacuation-"), "{name}");
+    }
+    let dir = std::path::Path::new(&first.path).parent().expect("folder");
+    let leftovers: Vec<_> = std::fs::read_dir(dir)
+        .expect("list")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary files left behind");
+}
