@@ -61,12 +61,32 @@ impl From<DescriptorArg> for Descriptor {
     }
 }
 
-/// How an evaluation runs: reference pipeline, threads, alignment.
-#[derive(Debug, Clone, Copy)]
-struct Run {
-    reference: Reference,
+/// How photos are turned into descriptors.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct PipelineArgs {
+    #[arg(long, default_value_t = 2)]
     threads: usize,
+    #[arg(long, value_enum, default_value = "dlib")]
     alignment: AlignArg,
+}
+
+/// What `verify` and `identify` take besides their CSV.
+#[derive(Debug, Clone, clap::Args)]
+pub struct EvalArgs {
+    /// Folder the CSV paths are relative to.
+    #[arg(long)]
+    root: PathBuf,
+    /// Euclidean threshold (default: the command's shipped threshold).
+    #[arg(long)]
+    threshold: Option<f32>,
+    /// Also measure dlib's own pipeline on the same photos.
+    #[arg(long, value_enum, default_value = "dlib")]
+    reference: Reference,
+    #[command(flatten)]
+    pipeline: PipelineArgs,
+    /// Write the figures as JSON to this file.
+    #[arg(long)]
+    report: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -74,28 +94,15 @@ pub enum FacesCommand {
     /// 1:1 verification on labelled pairs (CSV `path1,path2,same`), or on every pair of
     /// labelled photos (`--labels`, CSV `path,person_id`).
     Verify {
+        /// CSV `path1,path2,same` (`same` is 1 for the same person, 0 otherwise).
         #[arg(long, required_unless_present = "labels", conflicts_with = "labels")]
         pairs: Option<PathBuf>,
         /// Instead of --pairs: score every pair of these photos (same person where the labels
         /// agree), which measures false accepts on over a million pairs.
         #[arg(long)]
         labels: Option<PathBuf>,
-        /// Folder the CSV paths are relative to.
-        #[arg(long)]
-        root: PathBuf,
-        /// Euclidean threshold (default: the shipped verification threshold).
-        #[arg(long)]
-        threshold: Option<f32>,
-        /// Also measure dlib's own pipeline on the same pairs.
-        #[arg(long, value_enum, default_value = "dlib")]
-        reference: Reference,
-        #[arg(long, default_value_t = 2)]
-        threads: usize,
-        #[arg(long, value_enum, default_value = "dlib")]
-        alignment: AlignArg,
-        /// Write the figures as JSON to this file.
-        #[arg(long)]
-        report: Option<PathBuf>,
+        #[command(flatten)]
+        eval: EvalArgs,
     },
     /// 1:N identification: enrol N photos per person, query the rest, probe never-enrolled
     /// people (CSV `path,person_id`).
@@ -105,19 +112,8 @@ pub enum FacesCommand {
         /// Photos enrolled per person (people with one photo are never enrolled).
         #[arg(long, default_value_t = 3)]
         enrol: usize,
-        #[arg(long)]
-        root: PathBuf,
-        /// Euclidean threshold (default: the shipped identification threshold).
-        #[arg(long)]
-        threshold: Option<f32>,
-        #[arg(long, value_enum, default_value = "dlib")]
-        reference: Reference,
-        #[arg(long, default_value_t = 2)]
-        threads: usize,
-        #[arg(long, value_enum, default_value = "dlib")]
-        alignment: AlignArg,
-        #[arg(long)]
-        report: Option<PathBuf>,
+        #[command(flatten)]
+        eval: EvalArgs,
     },
     /// Descriptors of the main face of each photo, as JSON lines `{"path", "descriptor"}`
     /// (`null` when no face is found), for analysing your own data elsewhere.
@@ -127,10 +123,8 @@ pub enum FacesCommand {
         list: PathBuf,
         #[arg(long)]
         root: PathBuf,
-        #[arg(long, default_value_t = 2)]
-        threads: usize,
-        #[arg(long, value_enum, default_value = "dlib")]
-        alignment: AlignArg,
+        #[command(flatten)]
+        pipeline: PipelineArgs,
         /// `single` (what a live camera frame gets) or `mirror-averaged` (gallery photos).
         #[arg(long, value_enum, default_value = "mirror-averaged")]
         descriptor: DescriptorArg,
@@ -149,66 +143,27 @@ pub fn run(cmd: FacesCommand) -> anyhow::Result<()> {
         FacesCommand::Verify {
             pairs,
             labels,
-            root,
-            threshold,
-            reference,
-            threads,
-            alignment,
-            report,
+            eval,
         } => verify(
             match (pairs, labels) {
                 (Some(pairs), _) => PairSource::List(pairs),
                 (None, Some(labels)) => PairSource::AllOf(labels),
                 (None, None) => bail!("give --pairs or --labels"),
             },
-            &root,
-            threshold.unwrap_or(VERIFY_THRESHOLD),
-            Run {
-                reference,
-                threads,
-                alignment,
-            },
-            report.as_deref(),
+            &eval,
         ),
         FacesCommand::Identify {
             labels,
             enrol,
-            root,
-            threshold,
-            reference,
-            threads,
-            alignment,
-            report,
-        } => identify(
-            &labels,
-            enrol,
-            &root,
-            threshold.unwrap_or(IDENTIFY_THRESHOLD),
-            Run {
-                reference,
-                threads,
-                alignment,
-            },
-            report.as_deref(),
-        ),
+            eval,
+        } => identify(&labels, enrol, &eval),
         FacesCommand::Embed {
             list,
             root,
-            threads,
-            alignment,
+            pipeline,
             descriptor,
             output,
-        } => embed(
-            &list,
-            &root,
-            Run {
-                reference: Reference::None,
-                threads,
-                alignment,
-            },
-            descriptor.into(),
-            output.as_deref(),
-        ),
+        } => embed(&list, &root, pipeline, descriptor.into(), output.as_deref()),
         FacesCommand::Detect { images } => detect(&images),
         FacesCommand::Cameras => list_cameras(),
     }
@@ -244,18 +199,16 @@ enum PairSource {
     AllOf(PathBuf),
 }
 
-fn verify(
-    source: PairSource,
-    root: &Path,
-    threshold: f32,
-    run: Run,
-    report: Option<&Path>,
-) -> anyhow::Result<()> {
-    let Run {
+fn verify(source: PairSource, eval_args: &EvalArgs) -> anyhow::Result<()> {
+    let EvalArgs {
+        root,
+        threshold,
         reference,
-        threads,
-        alignment,
-    } = run;
+        pipeline: PipelineArgs { threads, alignment },
+        report,
+    } = eval_args;
+    let (root, reference, threads, alignment) = (root.as_path(), *reference, *threads, *alignment);
+    let threshold = threshold.unwrap_or(VERIFY_THRESHOLD);
     let (pairs, labels) = match &source {
         PairSource::List(path) => (eval::read_pairs(path)?, Vec::new()),
         PairSource::AllOf(path) => (Vec::new(), eval::read_labels(path)?),
@@ -313,7 +266,7 @@ fn verify(
         );
         json["dlib"] = serde_json::to_value(&dlib_report)?;
     }
-    write_report(report, &json)
+    write_report(report.as_deref(), &json)
 }
 
 /// Writes the figures as JSON when `--report` was given.
@@ -345,19 +298,16 @@ fn print_identify(name: &str, r: &IdentifyReport) {
     );
 }
 
-fn identify(
-    labels: &Path,
-    enrol: usize,
-    root: &Path,
-    threshold: f32,
-    run: Run,
-    report: Option<&Path>,
-) -> anyhow::Result<()> {
-    let Run {
+fn identify(labels: &Path, enrol: usize, eval_args: &EvalArgs) -> anyhow::Result<()> {
+    let EvalArgs {
+        root,
+        threshold,
         reference,
-        threads,
-        alignment,
-    } = run;
+        pipeline: PipelineArgs { threads, alignment },
+        report,
+    } = eval_args;
+    let (root, reference, threads, alignment) = (root.as_path(), *reference, *threads, *alignment);
+    let threshold = threshold.unwrap_or(IDENTIFY_THRESHOLD);
     let labels = eval::read_labels(labels)?;
     let split = eval::split(&labels, enrol);
     let gallery: Vec<String> = split.enrol.iter().map(|(p, _)| p.clone()).collect();
@@ -403,19 +353,16 @@ fn identify(
         print_identify(&format!("dlib's own pipeline at our {threshold:.3}"), &d2);
         json["dlib"] = serde_json::to_value(&d)?;
     }
-    write_report(report, &json)
+    write_report(report.as_deref(), &json)
 }
 
 fn embed(
     list: &Path,
     root: &Path,
-    run: Run,
+    PipelineArgs { threads, alignment }: PipelineArgs,
     descriptor: Descriptor,
     output: Option<&Path>,
 ) -> anyhow::Result<()> {
-    let Run {
-        threads, alignment, ..
-    } = run;
     let text =
         std::fs::read_to_string(list).with_context(|| format!("reading {}", list.display()))?;
     let paths: Vec<String> = text
