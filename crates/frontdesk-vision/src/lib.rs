@@ -15,6 +15,7 @@ pub mod embed;
 pub mod enrol;
 pub mod error;
 pub mod eval;
+pub mod fast_ops;
 pub mod geometry;
 pub mod image_io;
 pub mod index;
