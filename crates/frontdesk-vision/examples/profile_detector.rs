@@ -1,5 +1,5 @@
-//! Where YuNet's time goes inside tract, operator by operator, and what the swapped max-pools
-//! (`fast_ops`) save. For finding the next thing to speed up, not a benchmark of record.
+//! Where YuNet's time goes inside tract, operator by operator, and what the swapped operators
+//! (`fast_ops`: max-pools and depthwise convolutions) save. For finding the next thing to speed up, not a benchmark of record.
 //!
 //! `cargo run --release -p frontdesk-vision --example profile_detector -- [WIDTH HEIGHT [RUNS]]`
 //! (defaults 640 480 40; the input is padded to multiples of 32 as the detector does).
@@ -14,15 +14,17 @@ fn plan(
     model: &InferenceModel,
     h: usize,
     w: usize,
-    fast_pools: bool,
+    fast_ops: bool,
 ) -> TractResult<std::sync::Arc<TypedSimplePlan>> {
     let mut typed = model
         .clone()
         .with_input_fact(0, f32::fact([1, 3, h, w]).into())?
         .into_typed()?
         .into_decluttered()?;
-    if fast_pools {
-        frontdesk_vision::fast_ops::replace_max_pools(&mut typed)?;
+    if fast_ops {
+        let pools = frontdesk_vision::fast_ops::replace_max_pools(&mut typed)?;
+        let depthwise = frontdesk_vision::fast_ops::replace_depthwise_convs(&mut typed)?;
+        println!("swapped {pools} max-pools and {depthwise} depthwise convolutions");
     }
     typed.into_optimized()?.into_runnable()
 }
