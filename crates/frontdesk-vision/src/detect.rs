@@ -118,9 +118,9 @@ impl Detector {
         let (scale, h, w) = input_geometry(width, height, self.config.max_side);
         let input = preprocess(image, scale, h, w)?;
         let plan = self.plan(h, w)?;
-        let outputs = plan
-            .run(tvec!(input.into()))
-            .map_err(|e| Error::Inference(e.to_string()))?;
+        let outputs = plan.run(tvec!(input.into()));
+        crate::fast_ops::clear_avx_upper_state();
+        let outputs = outputs.map_err(|e| Error::Inference(e.to_string()))?;
         if outputs.len() != 12 {
             return Err(Error::Inference(format!(
                 "YuNet gave {} outputs, expected 12",

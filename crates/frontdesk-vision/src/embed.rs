@@ -164,10 +164,9 @@ impl Embedder {
         }
         let input = Tensor::from_shape(&[1, 3, size, size], &data)
             .map_err(|e| Error::Inference(e.to_string()))?;
-        let out = self
-            .plan
-            .run(tvec!(input.into()))
-            .map_err(|e| Error::Inference(e.to_string()))?;
+        let out = self.plan.run(tvec!(input.into()));
+        crate::fast_ops::clear_avx_upper_state();
+        let out = out.map_err(|e| Error::Inference(e.to_string()))?;
         let first = out
             .first()
             .ok_or_else(|| Error::Inference("descriptor network gave no output".into()))?;

@@ -31,6 +31,37 @@ use tract_onnx::tract_core::ops::cnn::{Conv, KernelFormat, MaxPool, PaddingSpec}
 use tract_onnx::tract_core::ops::nn::DataFormat;
 use tract_onnx::tract_core::{as_op, op_as_typed_op, op_out_of_plan};
 
+/// Clears the upper halves of the AVX registers after tract has run.
+///
+/// tract-linalg 0.23's AVX kernels (hand-written assembly) return without `vzeroupper`. Until
+/// something clears that state, every SSE instruction the thread runs pays for it: on this
+/// machine (AMD EPYC, virtualised) a depthwise-convolution loop compiled for baseline SSE2 took
+/// 0.90 ms right after a detection against 0.22 ms on its own, and it stayed slow on the next
+/// call. Everything we run between inferences (decoding, resizing, dlib's landmark predictor,
+/// the chip, the quality gates) is such code. Rust has no safe way to issue `vzeroupper`, but
+/// LLVM ends every function that used a 256-bit register with one: this runs a 256-bit add on
+/// a scratch array through `pulp`'s AVX2 variant (after it, the same loop took 0.27 ms). On a
+/// CPU without AVX, tract used none and nothing is needed; `pulp` then runs a plain loop.
+pub fn clear_avx_upper_state() {
+    let mut scratch = [0f32; 16];
+    pulp::Arch::new().dispatch(Touch256(&mut scratch));
+    std::hint::black_box(&scratch);
+}
+
+struct Touch256<'a>(&'a mut [f32]);
+
+impl pulp::WithSimd for Touch256<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, simd: S) {
+        let (lanes, _) = S::as_mut_simd_f32s(self.0);
+        for v in lanes.iter_mut() {
+            *v = simd.add_f32s(*v, *v);
+        }
+    }
+}
+
 /// A new `f32` tensor of `shape`, filled in by `fill`.
 fn new_output(
     shape: &[usize],
