@@ -41,7 +41,8 @@ use tract_onnx::tract_core::{as_op, op_as_typed_op, op_out_of_plan};
 /// the chip, the quality gates) is such code. Rust has no safe way to issue `vzeroupper`, but
 /// LLVM ends every function that used a 256-bit register with one: this runs a 256-bit add on
 /// a scratch array through `pulp`'s AVX2 variant (after it, the same loop took 0.27 ms). On a
-/// CPU without AVX, tract used none and nothing is needed; `pulp` then runs a plain loop.
+/// CPU without AVX, tract used none and nothing is needed; on the few with AVX but not AVX2,
+/// `pulp` has no 256-bit variant and the state stays as tract left it (slower, still correct).
 pub fn clear_avx_upper_state() {
     let mut scratch = [0f32; 16];
     pulp::Arch::new().dispatch(Touch256(&mut scratch));
