@@ -1,5 +1,6 @@
 //! Where YuNet's time goes inside tract, operator by operator, and what the swapped operators
-//! (`fast_ops`: max-pools and depthwise convolutions) save. For finding the next thing to speed up, not a benchmark of record.
+//! (`fast_ops`: max-pools and depthwise convolutions) save. For finding the next thing to speed
+//! up, not a benchmark of record.
 //!
 //! `cargo run --release -p frontdesk-vision --example profile_detector -- [WIDTH HEIGHT [RUNS]]`
 //! (defaults 640 480 40; the input is padded to multiples of 32 as the detector does).
@@ -7,27 +8,10 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
+use frontdesk_vision::ModelSource;
+use frontdesk_vision::detect::{Detector, DetectorConfig, build_plan};
 use tract_onnx::prelude::*;
 use tract_onnx::tract_core::plan::eval;
-
-fn plan(
-    model: &InferenceModel,
-    h: usize,
-    w: usize,
-    fast_ops: bool,
-) -> TractResult<std::sync::Arc<TypedSimplePlan>> {
-    let mut typed = model
-        .clone()
-        .with_input_fact(0, f32::fact([1, 3, h, w]).into())?
-        .into_typed()?
-        .into_decluttered()?;
-    if fast_ops {
-        let pools = frontdesk_vision::fast_ops::replace_max_pools(&mut typed)?;
-        let depthwise = frontdesk_vision::fast_ops::replace_depthwise_convs(&mut typed)?;
-        println!("swapped {pools} max-pools and {depthwise} depthwise convolutions");
-    }
-    typed.into_optimized()?.into_runnable()
-}
 
 fn median(v: &mut [f64]) -> f64 {
     v.sort_by(f64::total_cmp);
@@ -43,14 +27,11 @@ fn main() -> TractResult<()> {
     let height = args.get(1).copied().unwrap_or(480);
     let runs = args.get(2).copied().unwrap_or(40).max(1);
     let (_, h, w) = frontdesk_vision::detect::input_geometry(width as u32, height as u32, 4096);
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../models")
-        .join(frontdesk_vision::models::DETECTOR_FILE);
-    let model = tract_onnx::onnx()
-        .with_ignore_output_shapes(true)
-        .with_ignore_value_info(true)
-        .model_for_path(&path)?;
-    let plans = [plan(&model, h, w, false)?, plan(&model, h, w, true)?];
+    let detector = Detector::load(&ModelSource::Embedded, DetectorConfig::default())?;
+    let plans = [
+        build_plan(detector.model(), h, w, false)?,
+        build_plan(detector.model(), h, w, true)?,
+    ];
     let pixels: Vec<f32> = (0..3 * h * w).map(|i| ((i * 31) % 256) as f32).collect();
     let input = Tensor::from_shape(&[1, 3, h, w], &pixels)?;
 
@@ -66,9 +47,9 @@ fn main() -> TractResult<()> {
         }
     }
     println!("YuNet at {w}x{h}, {runs} runs, 1 thread");
-    println!("  tract's max-pools: p50 {:.2} ms", median(&mut times[0]));
+    println!("  tract's operators:  p50 {:.2} ms", median(&mut times[0]));
     println!(
-        "  swapped max-pools: p50 {:.2} ms (shipped)",
+        "  swapped operators: p50 {:.2} ms (shipped)",
         median(&mut times[1])
     );
 

@@ -59,7 +59,8 @@ impl Default for DetectorConfig {
     }
 }
 
-type Plan = Arc<TypedRunnableModel>;
+/// An optimised, runnable YuNet plan for one input size.
+pub type Plan = Arc<TypedRunnableModel>;
 
 /// YuNet detector: owns the parsed model and one optimised plan per input size.
 pub struct Detector {
@@ -88,6 +89,11 @@ impl Detector {
 
     pub fn config(&self) -> &DetectorConfig {
         &self.config
+    }
+
+    /// The parsed YuNet graph, before any input size is fixed (see [`build_plan`]).
+    pub fn model(&self) -> &InferenceModel {
+        &self.model
     }
 
     /// Builds (or fetches) the plan for a padded input of `h` x `w`.
@@ -156,8 +162,9 @@ impl Detector {
 }
 
 /// An optimised plan for a `[1, 3, h, w]` input; `fast_ops` swaps tract's 2x2 max-pools and 3x3
-/// depthwise convolutions for [`crate::fast_ops`]'s (same results up to float rounding).
-fn build_plan(model: &InferenceModel, h: usize, w: usize, fast_ops: bool) -> TractResult<Plan> {
+/// depthwise convolutions for [`crate::fast_ops`]'s (same results up to float rounding). Public
+/// for profiling (`examples/profile_detector.rs`); [`Detector`] builds and caches its own.
+pub fn build_plan(model: &InferenceModel, h: usize, w: usize, fast_ops: bool) -> TractResult<Plan> {
     let mut typed = model
         .clone()
         .with_input_fact(0, f32::fact([1, 3, h, w]).into())?
