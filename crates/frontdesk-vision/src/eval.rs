@@ -345,7 +345,7 @@ pub fn verify_metrics(scored: &[(Option<f32>, bool)], threshold: f32) -> VerifyR
 /// Every pair of labelled photos, scored: the same person where the labels agree. With
 /// thousands of photos this gives over a million different-person pairs, which pins down the
 /// false-accept rate far better than a sampled list.
-pub fn score_all_pairs(
+fn score_all_pairs(
     labels: &[(String, String)],
     embeddings: &HashMap<String, Option<Embedding>>,
 ) -> Vec<(Option<f32>, bool)> {
@@ -358,6 +358,16 @@ pub fn score_all_pairs(
         }
     }
     scored
+}
+
+/// The report for every pair of labelled photos ([`score_all_pairs`]).
+pub fn verify_all_pairs(
+    labels: &[(String, String)],
+    embeddings: &HashMap<String, Option<Embedding>>,
+    threshold: f32,
+) -> VerifyReport {
+    let report = verify_metrics(&score_all_pairs(labels, embeddings), threshold);
+    with_photo_counts(report, labels.iter().map(|(p, _)| p), embeddings)
 }
 
 /// Scores pairs with a table of embeddings and builds the report.
@@ -374,8 +384,17 @@ pub fn verify_with(
             (a.zip(b).map(|(a, b)| a.distance(b)), p.same)
         })
         .collect();
-    let mut report = verify_metrics(&scored, threshold);
-    let mut photos: Vec<&String> = pairs.iter().flat_map(|p| [&p.a, &p.b]).collect();
+    let report = verify_metrics(&scored, threshold);
+    with_photo_counts(report, pairs.iter().flat_map(|p| [&p.a, &p.b]), embeddings)
+}
+
+/// Fills in how many distinct photos the pairs use and how many of them gave no face.
+fn with_photo_counts<'a>(
+    mut report: VerifyReport,
+    photos: impl Iterator<Item = &'a String>,
+    embeddings: &HashMap<String, Option<Embedding>>,
+) -> VerifyReport {
+    let mut photos: Vec<&String> = photos.collect();
     photos.sort();
     photos.dedup();
     report.photos = photos.len();
@@ -583,7 +602,13 @@ mod tests {
             3,
             "a3 has no face"
         );
-        let r = verify_metrics(&scored, 0.6);
+        let r = verify_all_pairs(&labels, &embeddings, 0.6);
+        assert_eq!(r, {
+            let mut direct = verify_metrics(&scored, 0.6);
+            direct.photos = 4;
+            direct.failures_to_detect = 1;
+            direct
+        });
         // a1-a2 (0.11 apart) is accepted and the A-B pairs (over 2 apart) rejected; the two
         // same pairs with a3 are false rejects; a3-b1 is rightly rejected.
         assert!((r.accuracy - 4.0 / 6.0).abs() < 1e-9, "{r:?}");

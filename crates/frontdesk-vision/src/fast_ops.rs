@@ -63,6 +63,18 @@ impl pulp::WithSimd for Touch256<'_> {
     }
 }
 
+/// The one input of a swapped operator: its shape and its values, contiguous.
+fn f32_input<'a>(inputs: &'a [TValue], op: &str) -> TractResult<(&'a [usize], &'a [f32])> {
+    let input = inputs
+        .first()
+        .ok_or_else(|| format_err!("{op} needs one input"))?;
+    let values = input
+        .to_plain_array_view::<f32>()?
+        .to_slice()
+        .ok_or_else(|| format_err!("{op} needs a contiguous input"))?;
+    Ok((input.shape(), values))
+}
+
 /// A new `f32` tensor of `shape`, filled in by `fill`.
 fn new_output(
     shape: &[usize],
@@ -94,16 +106,10 @@ impl Op for MaxPool2x2 {
 
 impl EvalOp for MaxPool2x2 {
     fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
-        let input = inputs
-            .first()
-            .ok_or_else(|| format_err!("MaxPool2x2 needs one input"))?;
-        let &[n, c, h, w] = input.shape() else {
-            bail!("MaxPool2x2 needs a rank-4 input, got {:?}", input.shape());
+        let (shape, src) = f32_input(&inputs, "MaxPool2x2")?;
+        let &[n, c, h, w] = shape else {
+            bail!("MaxPool2x2 needs a rank-4 input, got {shape:?}");
         };
-        let view = input.to_plain_array_view::<f32>()?;
-        let src = view
-            .as_slice()
-            .ok_or_else(|| format_err!("MaxPool2x2 needs a contiguous input"))?;
         let (oh, ow) = (h / 2, w / 2);
         let pooled = new_output(&[n, c, oh, ow], |out| {
             if oh > 0 && ow > 0 {
@@ -262,6 +268,8 @@ impl Depthwise3x3 {
             let (t0, t1, t2) = (&top[..w], &top[1..=w], &top[2..]);
             let (m0, m1, m2) = (&mid[..w], &mid[1..=w], &mid[2..]);
             let (b0, b1, b2) = (&bottom[..w], &bottom[1..=w], &bottom[2..]);
+            // Every slice is `w` long; the bound says so to the compiler, which then drops the
+            // bounds checks and vectorises the loop.
             for x in 0..w.min(row.len()).min(t2.len()).min(m2.len()).min(b2.len()) {
                 row[x] = bias
                     + k0 * t0[x]
@@ -330,11 +338,8 @@ impl Op for Depthwise3x3 {
 
 impl EvalOp for Depthwise3x3 {
     fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
-        let input = inputs
-            .first()
-            .ok_or_else(|| format_err!("Depthwise3x3 needs one input"))?;
-        let shape = input.shape().to_vec();
-        let (c, h, w) = match shape.as_slice() {
+        let (shape, src) = f32_input(&inputs, "Depthwise3x3")?;
+        let (c, h, w) = match shape {
             [_, c, h, w] | [c, h, w] => (*c, *h, *w),
             other => bail!("Depthwise3x3 needs a rank-3 or rank-4 input, got {other:?}"),
         };
@@ -344,11 +349,7 @@ impl EvalOp for Depthwise3x3 {
                 self.channels()
             );
         }
-        let view = input.to_plain_array_view::<f32>()?;
-        let src = view
-            .as_slice()
-            .ok_or_else(|| format_err!("Depthwise3x3 needs a contiguous input"))?;
-        let output = new_output(&shape, |out| {
+        let output = new_output(shape, |out| {
             if h * w == 0 {
                 return Ok(());
             }
