@@ -25,27 +25,18 @@ import dlib
 import face_recognition_models as frm
 import numpy as np
 
-MEAN_5 = np.array(
-    [
-        [0.8595674595992, 0.2134981538014],
-        [0.6460604764104, 0.2289674387677],
-        [0.1205750620789, 0.2137274526848],
-        [0.3340850613712, 0.2290642403242],
-        [0.4901123135679, 0.6277975316475],
-    ]
-)
-CHIP_PTS = (MEAN_5 + 0.25) / 1.5 * 150
+# dlib's chip template and photo loader, shared with the reference script beside this one.
+from dlib_reference import MEAN_5, PADDING, SIZE, load_rgb  # noqa: E402
+
+CHIP_PTS = (MEAN_5 + PADDING) / (1 + 2 * PADDING) * SIZE
 
 
-def load_rgb(path, max_side):
-    bgr = cv2.imread(path, cv2.IMREAD_COLOR)
-    if bgr is None:
+def read_photo(path, max_side):
+    """The photo as RGB (long side at most max_side), or None when it cannot be read."""
+    try:
+        return load_rgb(path, max_side)[0]
+    except ValueError:
         return None
-    h, w = bgr.shape[:2]
-    if max(h, w) > max_side:
-        s = max_side / max(h, w)
-        bgr = cv2.resize(bgr, (round(w * s), round(h * s)), interpolation=cv2.INTER_AREA)
-    return np.ascontiguousarray(bgr[:, :, ::-1])
 
 
 def chip_scale(pts):
@@ -81,7 +72,7 @@ def main():
     rows = list(csv.DictReader(open(args.labels)))[:: args.step]
     data = []  # (path, yunet row, hog (l, t, r, b), dlib points in the hog box)
     for row in rows:
-        img = load_rgb(os.path.join(args.root, row["path"]), args.max_side)
+        img = read_photo(os.path.join(args.root, row["path"]), args.max_side)
         if img is None:
             continue
         dets = det(img, 1)
@@ -153,7 +144,7 @@ def main():
             cx, cy, w, h = pred[i, 0] * s + u[0], pred[i, 1] * s + u[1], pred[i, 2] * s, pred[i, 3] * s
             l, t = round(cx - (w - 1) / 2), round(cy - (h - 1) / 2)
             rect = dlib.rectangle(l, t, l + round(w) - 1, t + round(h) - 1)
-            img = load_rgb(os.path.join(args.root, path), args.max_side)
+            img = read_photo(os.path.join(args.root, path), args.max_side)
             got = np.array([[p.x, p.y] for p in sp(img, rect).parts()], float)
             errs.append(np.sqrt(((got - pts) ** 2).sum(1)).mean() / chip_scale(pts))
         errs = np.array(errs)
