@@ -5,8 +5,8 @@ use ts_rs::TS;
 
 use crate::Frontdesk;
 use crate::error::Result;
-use crate::sites::Site;
-use crate::staff::StaffAccount;
+use crate::people::staff::StaffAccount;
+use crate::site::Site;
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct AppStatus {
