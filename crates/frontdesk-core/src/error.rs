@@ -37,6 +37,18 @@ pub enum Error {
     Internal(String),
 }
 
+/// A broken business rule is a validation error on the field the rule names; a locked period a conflict.
+impl From<frontdesk_rules::Error> for Error {
+    fn from(e: frontdesk_rules::Error) -> Self {
+        match e {
+            frontdesk_rules::Error::InvalidInput { field, message } => {
+                Error::validation(field, message)
+            }
+            frontdesk_rules::Error::Locked(m) => Error::Conflict(m),
+        }
+    }
+}
+
 impl Error {
     pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Validation {

@@ -11,14 +11,13 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use frontdesk_docs::badge::{BadgeLabels, BadgeSize};
-use frontdesk_docs::timesheet::{
-    AttendanceEvent, ClockDirection, EmployeeTimesheet, Period, Rules, compute_timesheet,
-    render_timesheets_pdf,
-};
+use frontdesk_docs::timesheet::{EmployeeTimesheet, render_timesheets_pdf};
 use frontdesk_docs::{
     BadgeData, Colour, render_badge, render_timesheet_csv, render_timesheet_pdf,
     render_timesheet_xlsx,
 };
+use frontdesk_rules::timesheet::{AttendanceEvent, compute_timesheet};
+use frontdesk_rules::{ClockDirection, Period, Rules};
 
 const BERLIN: Tz = chrono_tz::Europe::Berlin;
 

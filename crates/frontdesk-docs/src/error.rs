@@ -24,4 +24,13 @@ pub enum Error {
     Io(#[from] std::io::Error),
 }
 
+impl From<frontdesk_rules::Error> for Error {
+    fn from(e: frontdesk_rules::Error) -> Self {
+        match e {
+            frontdesk_rules::Error::InvalidInput { .. } => Error::InvalidInput(e.to_string()),
+            frontdesk_rules::Error::Locked(m) => Error::Locked(m),
+        }
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,24 +1,25 @@
 //! Frontdesk documents: visitor badges, timesheets, visitor reports and the evacuation list, rendered to
 //! PDF (printpdf, with bundled and subset Noto fonts), CSV and XLSX, and printed through the OS.
 //!
-//! The crate is pure: callers (the core API) pass plain structs in and get bytes or computed structs
-//! back. It knows nothing of the database or the desktop shell.
+//! Callers (the core API) pass plain structs in and get bytes back. Business rules (timesheet figures,
+//! periods, schedules) are not decided here: they come from `frontdesk-rules`, whose results are this
+//! crate's input. It knows nothing of the database or the desktop shell.
 //!
-//! - [`badge`]: a badge PDF per visit on common label stock, with photo, QR code and adaptive layout.
-//! - [`timesheet`]: attendance rules (pairing, rounding, breaks, overtime, DST-safe days), corrections,
-//!   approval locking, and timesheet documents.
-//! - [`report`]: the daily visitor report, the visit log and the evacuation list.
-//! - [`schedule`]: when a scheduled export runs next and which period it covers.
-//! - [`print`]: printers through CUPS (Linux, macOS) or the Windows spooler, job outcome, reprint guard.
+//! Rendering and printing are separate halves:
+//! - rendering, pure: [`badge`] (a badge PDF per visit on common label stock, with photo, QR code and
+//!   adaptive layout), [`timesheet`] (timesheet PDF, CSV and XLSX, department summary) and [`report`]
+//!   (the daily visitor report, the visit log and the evacuation list);
+//! - [`print`], the only part that talks to the OS: printers through CUPS (Linux, macOS) or the Windows
+//!   spooler, job outcome, reprint guard.
 
 pub mod badge;
+mod duration;
 mod error;
 mod fonts;
 mod pdf;
 mod photo;
 pub mod print;
 pub mod report;
-pub mod schedule;
 mod table;
 mod text;
 pub mod timesheet;

@@ -431,6 +431,16 @@ pub(crate) fn fit(
 /// Baseline-to-baseline distance as a multiple of the font size.
 pub(crate) const LINE_GAP: f32 = 1.2;
 
+/// Spreadsheet programs run cells starting with these as formulas; prefix them so text stays text.
+pub(crate) fn csv_safe(s: &str) -> String {
+    let clean = crate::text::sanitize(s);
+    if clean.starts_with(['=', '+', '-', '@']) {
+        format!("'{clean}")
+    } else {
+        clean
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -516,5 +526,12 @@ mod tests {
             .flat_map(|r| r.glyphs.iter().map(|g| g.gid))
             .collect();
         assert_ne!(shaped, isolated, "joining forms were applied");
+    }
+
+    #[test]
+    fn csv_cells_cannot_become_formulas() {
+        assert_eq!(csv_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(csv_safe("-1"), "'-1");
+        assert_eq!(csv_safe("Ann\u{0}\nLee"), "Ann Lee", "controls removed");
     }
 }

@@ -13,29 +13,12 @@ use crate::people::auth::{Actor, ActorKind, Permission};
 use crate::time::{from_ms, to_ms};
 use crate::{Frontdesk, audit, new_id, now_ms, text};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub enum Direction {
-    #[serde(rename = "IN")]
-    In,
-    #[serde(rename = "OUT")]
-    Out,
-}
+/// IN or OUT: the rules crate's clock direction, used as is.
+pub use frontdesk_rules::ClockDirection as Direction;
 
-impl Direction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::In => "IN",
-            Direction::Out => "OUT",
-        }
-    }
-
-    fn parse(s: &str) -> Result<Self> {
-        match s {
-            "IN" => Ok(Direction::In),
-            "OUT" => Ok(Direction::Out),
-            other => Err(Error::Internal(format!("unknown direction {other}"))),
-        }
-    }
+/// A stored direction (`IN`/`OUT`).
+pub(crate) fn parse_direction(s: &str) -> Result<Direction> {
+    Direction::parse(s).ok_or_else(|| Error::Internal(format!("unknown direction {s}")))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -149,7 +132,7 @@ impl Frontdesk {
         .await?;
         let last = match last {
             Some(r) => Some((
-                Direction::parse(&r.try_get::<String, _>("direction")?)?,
+                parse_direction(&r.try_get::<String, _>("direction")?)?,
                 r.try_get::<i64, _>("at")?,
             )),
             None => None,
@@ -245,7 +228,7 @@ impl Frontdesk {
                     id: r.try_get("id")?,
                     employee_id: r.try_get("employee_id")?,
                     employee_name: r.try_get("name")?,
-                    direction: Direction::parse(&r.try_get::<String, _>("direction")?)?,
+                    direction: parse_direction(&r.try_get::<String, _>("direction")?)?,
                     at: from_ms(r.try_get("at")?),
                     source: match source.as_str() {
                         "face" => AttendanceSource::Face,

@@ -15,7 +15,11 @@ use crate::error::{Error, Result};
 use crate::people::auth::{Actor, Permission};
 use crate::time::{from_ms, to_ms};
 use crate::{Frontdesk, audit, new_id, now_ms, text};
-use frontdesk_docs::timesheet as ts;
+use frontdesk_rules::timesheet as ts;
+
+/// The rules engine's types that timesheets hand to clients, used as they are.
+pub use frontdesk_rules::Rules;
+pub use frontdesk_rules::timesheet::{DaySummary, Flag, Session, Timesheet, Totals, WeekSummary};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -100,12 +104,9 @@ pub struct TimesheetApproval {
 }
 
 fn direction(s: Option<String>) -> Result<Option<Direction>> {
-    match s.as_deref() {
-        None => Ok(None),
-        Some("IN") => Ok(Some(Direction::In)),
-        Some("OUT") => Ok(Some(Direction::Out)),
-        Some(other) => Err(Error::Internal(format!("unknown direction {other}"))),
-    }
+    s.as_deref()
+        .map(crate::attendance::parse_direction)
+        .transpose()
 }
 
 fn correction_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<TimesheetCorrection> {
@@ -499,10 +500,8 @@ impl Frontdesk {
             events.push(ts::AttendanceEvent {
                 id: id.to_string(),
                 at: from_ms(row.try_get("at")?),
-                direction: match direction(row.try_get("direction")?)? {
-                    Some(Direction::Out) => ts::ClockDirection::Out,
-                    _ => ts::ClockDirection::In,
-                },
+                direction: direction(row.try_get("direction")?)?
+                    .ok_or_else(|| Error::Internal("clock event without direction".into()))?,
             });
             let more = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "{SELECT_CORRECTION} WHERE event_id = ?"
@@ -528,10 +527,9 @@ impl Frontdesk {
                             at: c.corrected_at.ok_or_else(|| {
                                 Error::Internal("added event without a time".into())
                             })?,
-                            direction: match c.direction {
-                                Some(Direction::Out) => ts::ClockDirection::Out,
-                                _ => ts::ClockDirection::In,
-                            },
+                            direction: c.direction.ok_or_else(|| {
+                                Error::Internal("added event without a direction".into())
+                            })?,
                         },
                     },
                     CorrectionKind::Remove => ts::CorrectionAction::Remove {

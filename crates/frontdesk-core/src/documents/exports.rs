@@ -310,29 +310,29 @@ impl ScheduleSpec {
         Ok(s)
     }
 
-    fn to_docs(&self, tz: chrono_tz::Tz) -> Result<docs::schedule::ExportSchedule> {
+    fn to_docs(&self, tz: chrono_tz::Tz) -> Result<frontdesk_rules::schedule::ExportSchedule> {
         let bad = |field: &str| Error::validation(field, "invalid schedule");
         let frequency = match self.every {
-            Every::Daily => docs::schedule::Frequency::Daily,
-            Every::Weekly => docs::schedule::Frequency::Weekly {
+            Every::Daily => frontdesk_rules::schedule::Frequency::Daily,
+            Every::Weekly => frontdesk_rules::schedule::Frequency::Weekly {
                 weekday: self
                     .weekday
                     .and_then(weekday_from_iso)
                     .ok_or(bad("weekday"))?,
             },
-            Every::Monthly => docs::schedule::Frequency::Monthly {
+            Every::Monthly => frontdesk_rules::schedule::Frequency::Monthly {
                 day: u32::from(self.month_day.ok_or(bad("month_day"))?),
             },
         };
         let period = match self.period {
-            PeriodChoice::PreviousDay => docs::schedule::PeriodRule::PreviousDay,
-            PeriodChoice::PreviousWeek => docs::schedule::PeriodRule::PreviousWeek,
-            PeriodChoice::PreviousMonth => docs::schedule::PeriodRule::PreviousMonth,
-            PeriodChoice::LastDays => docs::schedule::PeriodRule::LastDays {
+            PeriodChoice::PreviousDay => frontdesk_rules::schedule::PeriodRule::PreviousDay,
+            PeriodChoice::PreviousWeek => frontdesk_rules::schedule::PeriodRule::PreviousWeek,
+            PeriodChoice::PreviousMonth => frontdesk_rules::schedule::PeriodRule::PreviousMonth,
+            PeriodChoice::LastDays => frontdesk_rules::schedule::PeriodRule::LastDays {
                 days: self.days.ok_or(bad("days"))?,
             },
         };
-        Ok(docs::schedule::ExportSchedule {
+        Ok(frontdesk_rules::schedule::ExportSchedule {
             frequency,
             at: NaiveTime::parse_from_str(&self.at, "%H:%M").map_err(|_| bad("at"))?,
             tz,
@@ -494,7 +494,7 @@ impl Frontdesk {
     async fn render_export(&self, actor: &Actor, req: &ExportRequest) -> Result<Export> {
         actor.require(permission_for(req.kind))?;
         check_format(req.kind, req.format)?;
-        let period = docs::timesheet::Period {
+        let period = frontdesk_rules::Period {
             start: req.from,
             end: req.to,
         };
@@ -594,7 +594,7 @@ impl Frontdesk {
         };
         Ok(Export {
             rendered,
-            file_name: docs::schedule::export_file_name(stem, period, &who, ext),
+            file_name: frontdesk_rules::schedule::export_file_name(stem, period, &who, ext),
             employees,
         })
     }
@@ -1036,7 +1036,7 @@ impl Frontdesk {
     async fn export_for_schedule(
         &self,
         s: &StoredSchedule,
-        period: docs::timesheet::Period,
+        period: frontdesk_rules::Period,
     ) -> std::result::Result<(String, Option<String>), String> {
         let owner = match self.schedule_owner(s.owner_id).await {
             Ok(Ok(a)) => a,

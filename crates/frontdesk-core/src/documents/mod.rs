@@ -205,11 +205,11 @@ impl Frontdesk {
         to: NaiveDate,
         format: LogFormat,
     ) -> Result<Rendered> {
-        let period = docs::timesheet::Period {
+        let period = frontdesk_rules::Period {
             start: from,
             end: to,
         };
-        period.validate().map_err(docs_error)?;
+        period.validate()?;
         let site = match site_id {
             Some(id) => self.site(actor, id).await?,
             None => self.home_site(actor).await?,
@@ -323,11 +323,11 @@ impl Frontdesk {
         to: NaiveDate,
     ) -> Result<docs::timesheet::EmployeeTimesheet> {
         actor.require(Permission::ExportTimesheets)?;
-        let period = docs::timesheet::Period {
+        let period = frontdesk_rules::Period {
             start: from,
             end: to,
         };
-        period.validate().map_err(docs_error)?;
+        period.validate()?;
         let employee: Employee = self.employee(actor, employee_id).await?;
         let (site, tz) = self.employee_site(actor, employee.site_id).await?;
         let rules = self
@@ -336,17 +336,14 @@ impl Frontdesk {
             .attendance
             .to_rules(tz)?;
         let (start, end) = crate::attendance::timesheets::event_window(tz, from, to);
-        let mut events: Vec<docs::timesheet::AttendanceEvent> = self
+        let mut events: Vec<frontdesk_rules::timesheet::AttendanceEvent> = self
             .attendance(actor, employee_id, start, end)
             .await?
             .into_iter()
-            .map(|e| docs::timesheet::AttendanceEvent {
+            .map(|e| frontdesk_rules::timesheet::AttendanceEvent {
                 id: e.id.to_string(),
                 at: e.at,
-                direction: match e.direction {
-                    crate::attendance::Direction::In => docs::timesheet::ClockDirection::In,
-                    crate::attendance::Direction::Out => docs::timesheet::ClockDirection::Out,
-                },
+                direction: e.direction,
             })
             .collect();
         let corrections = self
@@ -354,15 +351,14 @@ impl Frontdesk {
             .await?;
         // Corrections to days outside an approved period may be newer than its approval (they are
         // allowed); the lock itself is enforced when corrections are made.
-        let mut ts = docs::timesheet::compute_timesheet(
+        let mut ts = frontdesk_rules::timesheet::compute_timesheet(
             &events,
             &corrections,
             &rules,
             period,
             None,
             Utc::now(),
-        )
-        .map_err(docs_error)?;
+        )?;
         ts.approval = self.approval_covering(employee_id, from, to).await?;
         Ok(docs::timesheet::EmployeeTimesheet {
             site_name: site.name,

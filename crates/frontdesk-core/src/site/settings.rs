@@ -10,6 +10,9 @@ use crate::error::{Error, Result};
 use crate::people::auth::{Actor, Permission};
 use crate::{Frontdesk, audit, now_ms};
 
+/// The attendance settings are the rules crate's own type (defaults and validation live there).
+pub use frontdesk_rules::{AttendanceRules, BreakRule, Rounding};
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
 pub struct SiteSettings {
@@ -89,171 +92,17 @@ impl SiteSettings {
                 "must be a printer name (1 to 200 characters)",
             ));
         }
-        self.attendance.validate()
+        self.attendance.validate().map_err(attendance_error)
     }
 }
 
-/// How a clock time is rounded before minutes are counted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum RoundingMode {
-    /// Both ends to the nearest step.
-    Nearest,
-    /// Clock-in up, clock-out down: never pays unworked minutes.
-    InUpOutDown,
-    /// Clock-in down, clock-out up: in the employee's favour.
-    InDownOutUp,
-}
-
-/// Once a day's worked time reaches `after_minutes`, at least `deduct_minutes` of break are taken off
-/// (gaps between sessions count as break taken).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct BreakRule {
-    pub after_minutes: u32,
-    pub deduct_minutes: u32,
-}
-
-/// A site's attendance rules, used by every timesheet of its employees. The defaults are
-/// `frontdesk-docs`' standard rules, so sites that never set them keep their old figures.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(default)]
-pub struct AttendanceRules {
-    /// Rounding step in minutes (0 or 1: none); must divide an hour.
-    pub rounding_minutes: u32,
-    pub rounding: RoundingMode,
-    pub breaks: Vec<BreakRule>,
-    /// Worked minutes per day above which minutes are overtime (`None`: no daily overtime).
-    pub daily_overtime_after_minutes: Option<u32>,
-    /// Worked minutes per week, not already daily overtime, above which minutes are overtime.
-    pub weekly_overtime_after_minutes: Option<u32>,
-    /// Local time (HH:MM) at which a session without a clock-out is closed (flagged); `None` counts
-    /// nothing for it.
-    pub auto_close_time: Option<String>,
-    /// A clock-in with no clock-out within this many hours is missing its clock-out (1 to 48).
-    pub max_session_hours: u32,
-    /// A second scan of the same direction within this many minutes is ignored (0 to 60).
-    pub duplicate_window_minutes: u32,
-}
-
-impl Default for AttendanceRules {
-    fn default() -> Self {
-        Self {
-            rounding_minutes: 0,
-            rounding: RoundingMode::Nearest,
-            breaks: vec![
-                BreakRule {
-                    after_minutes: 6 * 60,
-                    deduct_minutes: 30,
-                },
-                BreakRule {
-                    after_minutes: 9 * 60,
-                    deduct_minutes: 45,
-                },
-            ],
-            daily_overtime_after_minutes: Some(8 * 60),
-            weekly_overtime_after_minutes: Some(40 * 60),
-            auto_close_time: Some("23:59".into()),
-            max_session_hours: 16,
-            duplicate_window_minutes: 2,
+/// A broken attendance rule names its field under `attendance.`, as the settings form does.
+fn attendance_error(e: frontdesk_rules::Error) -> Error {
+    match e {
+        frontdesk_rules::Error::InvalidInput { field, message } => {
+            Error::validation(format!("attendance.{field}"), message)
         }
-    }
-}
-
-impl AttendanceRules {
-    fn validate(&self) -> Result<()> {
-        const DAY: u32 = 24 * 60;
-        if self.rounding_minutes > 1 && 60 % self.rounding_minutes != 0 {
-            return Err(Error::validation(
-                "attendance.rounding_minutes",
-                "must divide an hour (e.g. 5, 6, 10, 15, 30)",
-            ));
-        }
-        if self.rounding_minutes > 60 {
-            return Err(Error::validation(
-                "attendance.rounding_minutes",
-                "must be at most 60",
-            ));
-        }
-        if self.breaks.len() > 10
-            || self
-                .breaks
-                .iter()
-                .any(|b| b.after_minutes > DAY || b.deduct_minutes > b.after_minutes)
-        {
-            return Err(Error::validation(
-                "attendance.breaks",
-                "each break must come within a day and be shorter than the time worked before it",
-            ));
-        }
-        if self.daily_overtime_after_minutes.is_some_and(|m| m > DAY) {
-            return Err(Error::validation(
-                "attendance.daily_overtime_after_minutes",
-                "must be at most 24 hours",
-            ));
-        }
-        if self
-            .weekly_overtime_after_minutes
-            .is_some_and(|m| m > 7 * DAY)
-        {
-            return Err(Error::validation(
-                "attendance.weekly_overtime_after_minutes",
-                "must be at most a week",
-            ));
-        }
-        self.auto_close()?;
-        if !(1..=48).contains(&self.max_session_hours) {
-            return Err(Error::validation(
-                "attendance.max_session_hours",
-                "must be 1 to 48 hours",
-            ));
-        }
-        if self.duplicate_window_minutes > 60 {
-            return Err(Error::validation(
-                "attendance.duplicate_window_minutes",
-                "must be 0 to 60 minutes",
-            ));
-        }
-        Ok(())
-    }
-
-    fn auto_close(&self) -> Result<Option<chrono::NaiveTime>> {
-        self.auto_close_time
-            .as_deref()
-            .map(|t| {
-                chrono::NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| {
-                    Error::validation("attendance.auto_close_time", "use HH:MM, e.g. 23:59")
-                })
-            })
-            .transpose()
-    }
-
-    /// The rules engine's form of these settings, in the site's time zone.
-    pub fn to_rules(&self, tz: chrono_tz::Tz) -> Result<frontdesk_docs::timesheet::Rules> {
-        use frontdesk_docs::timesheet as ts;
-        self.validate()?;
-        Ok(ts::Rules {
-            tz,
-            rounding_minutes: self.rounding_minutes,
-            rounding: match self.rounding {
-                RoundingMode::Nearest => ts::Rounding::Nearest,
-                RoundingMode::InUpOutDown => ts::Rounding::InUpOutDown,
-                RoundingMode::InDownOutUp => ts::Rounding::InDownOutUp,
-            },
-            breaks: self
-                .breaks
-                .iter()
-                .map(|b| ts::BreakRule {
-                    after_minutes: b.after_minutes,
-                    deduct_minutes: b.deduct_minutes,
-                })
-                .collect(),
-            daily_overtime_after: self.daily_overtime_after_minutes,
-            weekly_overtime_after: self.weekly_overtime_after_minutes,
-            week_starts: chrono::Weekday::Mon,
-            auto_close_at: self.auto_close()?,
-            max_session_hours: self.max_session_hours,
-            duplicate_window_minutes: self.duplicate_window_minutes,
-        })
+        other => other.into(),
     }
 }
 

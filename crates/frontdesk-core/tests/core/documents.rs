@@ -6,13 +6,13 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::London;
 use frontdesk_core::attendance::timesheets::{CorrectionKind, CorrectionRequest};
+use frontdesk_core::attendance::timesheets::{Flag, Rules};
 use frontdesk_core::attendance::{AttendanceRequest, AttendanceSource, Direction};
 use frontdesk_core::audit::AuditQuery;
 use frontdesk_core::documents::badge_prints::{BadgePrintRequest, PrintOutcome};
-use frontdesk_core::documents::docs::timesheet::{Flag, Rules};
 use frontdesk_core::documents::printing::{FolderPrinter, OFFLINE_MARKER};
 use frontdesk_core::people::employees::{Employee, EmployeeInput};
-use frontdesk_core::site::settings::{AttendanceRules, RoundingMode};
+use frontdesk_core::site::settings::{AttendanceRules, Rounding};
 use frontdesk_core::visits::visitors::VisitorDetails;
 use frontdesk_core::visits::{SignInRequest, SignOutMethod, Visit};
 use frontdesk_core::{Actor, Error, ErrorCode, Frontdesk, Role};
@@ -347,7 +347,7 @@ async fn timesheet_uses_the_sites_attendance_rules() {
     let mut s = env.api.settings(a, site.id).await.expect("settings");
     s.attendance = AttendanceRules {
         rounding_minutes: 15,
-        rounding: RoundingMode::InUpOutDown,
+        rounding: Rounding::InUpOutDown,
         breaks: vec![],
         daily_overtime_after_minutes: Some(7 * 60),
         ..AttendanceRules::default()

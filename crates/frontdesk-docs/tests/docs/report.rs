@@ -2,12 +2,12 @@
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
-use frontdesk_docs::timesheet::Period;
 use frontdesk_docs::{
     DailyReportData, EvacuationData, EvacuationPerson, PersonKind, VisitLogData, VisitRow, Warning,
     daily_stats, render_daily_report, render_evacuation_list, render_visit_log_csv,
     render_visit_log_pdf,
 };
+use frontdesk_rules::Period;
 
 use crate::util::{check_pdf, ink_ratio, pdf_text, photo_jpeg, render_png, snapshot};
 

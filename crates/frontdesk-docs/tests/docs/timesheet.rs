@@ -3,10 +3,13 @@
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use frontdesk_docs::timesheet::{
-    Approval, AttendanceEvent, ClockDirection, Correction, CorrectionAction, EmployeeTimesheet,
-    Period, Rules, compute_timesheet, render_department_summary_pdf, render_timesheets_pdf,
+    EmployeeTimesheet, render_department_summary_pdf, render_timesheets_pdf,
 };
 use frontdesk_docs::{render_timesheet_csv, render_timesheet_pdf, render_timesheet_xlsx};
+use frontdesk_rules::timesheet::{
+    Approval, AttendanceEvent, Correction, CorrectionAction, compute_timesheet,
+};
+use frontdesk_rules::{ClockDirection, Period, Rules};
 
 use crate::util::{check_pdf, pdf_pages, pdf_text, render_png, snapshot};
 

@@ -3,8 +3,8 @@ import type { BreakRule } from "./BreakRule";
 import type { RoundingMode } from "./RoundingMode";
 
 /**
- * A site's attendance rules, used by every timesheet of its employees. The defaults are
- * `frontdesk-docs`' standard rules, so sites that never set them keep their old figures.
+ * A site's attendance rules, used by every timesheet of its employees. Missing fields take the
+ * defaults, so sites that never set them keep the standard figures.
  */
 export type AttendanceRules = { 
 /**

@@ -8,8 +8,7 @@ use chrono::{
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use crate::timesheet::Period;
-use crate::{Error, Result};
+use crate::{Error, Period, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "every", rename_all = "snake_case")]
@@ -75,12 +74,16 @@ impl ExportSchedule {
 
     pub fn validate(&self) -> Result<()> {
         match (self.frequency, self.period) {
-            (Frequency::Monthly { day }, _) if !(1..=28).contains(&day) => Err(
-                Error::InvalidInput(format!("monthly schedule day {day} must be 1–28")),
-            ),
-            (_, PeriodRule::LastDays { days }) if !(1..=366).contains(&days) => Err(
-                Error::InvalidInput(format!("export period of {days} days must be 1–366")),
-            ),
+            (Frequency::Monthly { day }, _) if !(1..=28).contains(&day) => Err(Error::invalid(
+                "day",
+                format!("monthly schedule day {day} must be 1–28"),
+            )),
+            (_, PeriodRule::LastDays { days }) if !(1..=366).contains(&days) => {
+                Err(Error::invalid(
+                    "days",
+                    format!("export period of {days} days must be 1–366"),
+                ))
+            }
             _ => Ok(()),
         }
     }
@@ -106,7 +109,7 @@ impl ExportSchedule {
                 return Ok(t);
             }
         }
-        Err(Error::InvalidInput("schedule never runs".into()))
+        Err(Error::invalid("frequency", "schedule never runs"))
     }
 
     /// Runs that fell due in `(last_run, now]` (e.g. while the PC was off), oldest first, at most `cap`.
@@ -133,7 +136,7 @@ impl ExportSchedule {
     pub fn period_for_run(&self, run: DateTime<Utc>) -> Result<Period> {
         self.validate()?;
         let today = run.with_timezone(&self.tz).date_naive();
-        let bad = || Error::InvalidInput("date out of range".into());
+        let bad = || Error::invalid("period", "date out of range");
         let p = match self.period {
             PeriodRule::PreviousDay => {
                 let d = today.pred_opt().ok_or_else(bad)?;

@@ -1,4 +1,8 @@
-//! The attendance rules engine: pairing, auto-close, rounding, breaks, overtime, corrections.
+//! The attendance rules engine: pairing, auto-close, rounding, breaks, overtime, corrections and
+//! approval locking.
+//!
+//! All figures are integer minutes. Sessions are measured in real elapsed time (UTC), so a night that
+//! loses or gains an hour at a DST change is paid as worked; days are the site's local calendar days.
 
 use std::collections::BTreeSet;
 
@@ -9,14 +13,7 @@ use chrono::{
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, Result};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ClockDirection {
-    In,
-    Out,
-}
+use crate::{ClockDirection, Error, Period, Result, Rounding, Rules};
 
 /// One clock event (face, PIN or manual), as stored by the core.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,127 +22,6 @@ pub struct AttendanceEvent {
     pub id: String,
     pub at: DateTime<Utc>,
     pub direction: ClockDirection,
-}
-
-/// How clock times are rounded before minutes are counted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Rounding {
-    /// Both ends to the nearest step.
-    Nearest,
-    /// Clock-in rounded up, clock-out down (never pays unworked minutes).
-    InUpOutDown,
-    /// Clock-in rounded down, clock-out up (in the employee's favour).
-    InDownOutUp,
-}
-
-/// A break rule: when a day's worked time reaches `after_minutes`, at least `deduct_minutes` of break
-/// must be taken; gaps between sessions count as break taken, the rest is deducted automatically.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BreakRule {
-    pub after_minutes: u32,
-    pub deduct_minutes: u32,
-}
-
-/// A site's attendance rules.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Rules {
-    pub tz: Tz,
-    /// Step in minutes (0 or 1: no rounding). Must divide 60.
-    pub rounding_minutes: u32,
-    pub rounding: Rounding,
-    pub breaks: Vec<BreakRule>,
-    /// Worked minutes per day above which minutes are overtime.
-    pub daily_overtime_after: Option<u32>,
-    /// Worked minutes per week (not already daily overtime) above which minutes are overtime.
-    pub weekly_overtime_after: Option<u32>,
-    pub week_starts: Weekday,
-    /// A session with no clock-out is closed at this local time (flagged), if set; otherwise it counts
-    /// nothing and is flagged as missing its clock-out.
-    pub auto_close_at: Option<NaiveTime>,
-    /// A clock-in with no clock-out within this many hours is treated as missing its clock-out.
-    pub max_session_hours: u32,
-    /// A second event of the same direction within this many minutes is a double scan and ignored.
-    pub duplicate_window_minutes: u32,
-}
-
-impl Rules {
-    /// Sensible defaults: no rounding, 30 min break after 6 h and 45 min after 9 h, 8 h/day and 40 h/week
-    /// overtime, weeks from Monday, auto-close at 23:59, sessions up to 16 h.
-    pub fn standard(tz: Tz) -> Rules {
-        Rules {
-            tz,
-            rounding_minutes: 0,
-            rounding: Rounding::Nearest,
-            breaks: vec![
-                BreakRule {
-                    after_minutes: 6 * 60,
-                    deduct_minutes: 30,
-                },
-                BreakRule {
-                    after_minutes: 9 * 60,
-                    deduct_minutes: 45,
-                },
-            ],
-            daily_overtime_after: Some(8 * 60),
-            weekly_overtime_after: Some(40 * 60),
-            week_starts: Weekday::Mon,
-            auto_close_at: NaiveTime::from_hms_opt(23, 59, 0),
-            max_session_hours: 16,
-            duplicate_window_minutes: 2,
-        }
-    }
-
-    fn validate(&self) -> Result<()> {
-        if self.rounding_minutes > 1 && 60 % self.rounding_minutes != 0 {
-            return Err(Error::InvalidInput(format!(
-                "rounding step {} min does not divide an hour",
-                self.rounding_minutes
-            )));
-        }
-        if self.max_session_hours == 0 || self.max_session_hours > 48 {
-            return Err(Error::InvalidInput(
-                "max session length must be 1–48 hours".into(),
-            ));
-        }
-        Ok(())
-    }
-}
-
-/// An inclusive range of local dates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Period {
-    pub start: NaiveDate,
-    pub end: NaiveDate,
-}
-
-/// Longest period a timesheet covers (a leap year).
-pub const MAX_PERIOD_DAYS: i64 = 366;
-
-impl Period {
-    pub fn days(&self) -> i64 {
-        (self.end - self.start).num_days() + 1
-    }
-
-    pub fn validate(&self) -> Result<()> {
-        let days = self.days();
-        if days < 1 {
-            return Err(Error::InvalidInput(format!(
-                "period {} – {} is empty (ends before it starts)",
-                self.start, self.end
-            )));
-        }
-        if days > MAX_PERIOD_DAYS {
-            return Err(Error::InvalidInput(format!(
-                "period of {days} days is longer than {MAX_PERIOD_DAYS} days"
-            )));
-        }
-        Ok(())
-    }
-
-    pub fn contains(&self, d: NaiveDate) -> bool {
-        d >= self.start && d <= self.end
-    }
 }
 
 /// A manager's change to the clock events, with a mandatory reason.
@@ -354,11 +230,12 @@ fn apply_corrections(
     let mut out = events.to_vec();
     for c in corrections {
         if c.reason.trim().is_empty() {
-            return Err(Error::InvalidInput("a correction needs a reason".into()));
+            return Err(Error::invalid("reason", "a correction needs a reason"));
         }
         if c.by.trim().is_empty() {
-            return Err(Error::InvalidInput(
-                "a correction needs the name of who made it".into(),
+            return Err(Error::invalid(
+                "by",
+                "a correction needs the name of who made it",
             ));
         }
         match &c.action {
@@ -367,14 +244,18 @@ fn apply_corrections(
                 let before = out.len();
                 out.retain(|e| &e.id != event_id);
                 if out.len() == before {
-                    return Err(Error::InvalidInput(format!(
-                        "correction removes unknown event {event_id}"
-                    )));
+                    return Err(Error::invalid(
+                        "event_id",
+                        format!("correction removes unknown event {event_id}"),
+                    ));
                 }
             }
             CorrectionAction::Move { event_id, to } => {
                 let e = out.iter_mut().find(|e| &e.id == event_id).ok_or_else(|| {
-                    Error::InvalidInput(format!("correction moves unknown event {event_id}"))
+                    Error::invalid(
+                        "event_id",
+                        format!("correction moves unknown event {event_id}"),
+                    )
                 })?;
                 e.at = *to;
             }
@@ -691,13 +572,6 @@ pub fn compute_timesheet(
         totals,
         approval,
     })
-}
-
-/// `h:mm` for a number of minutes (negative shown with a minus sign).
-pub(crate) fn hm(minutes: i64) -> String {
-    let sign = if minutes < 0 { "-" } else { "" };
-    let m = minutes.abs();
-    format!("{sign}{}:{:02}", m / 60, m % 60)
 }
 
 #[cfg(test)]

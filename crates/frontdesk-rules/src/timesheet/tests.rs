@@ -317,7 +317,7 @@ fn periods_are_validated() {
     };
     assert!(matches!(
         compute_timesheet(&e, &[], &rules(), zero, None, later()),
-        Err(Error::InvalidInput(_))
+        Err(Error::InvalidInput { .. })
     ));
     let long = Period {
         start: d(2026, 1, 1),
@@ -426,11 +426,4 @@ fn corrections_need_a_reason_show_original_and_respect_the_lock() {
         compute_timesheet(&e, &[unknown], &r, p, None, later()).is_err(),
         "unknown event id"
     );
-}
-
-#[test]
-fn hours_minutes_format() {
-    assert_eq!(hm(0), "0:00");
-    assert_eq!(hm(485), "8:05");
-    assert_eq!(hm(-30), "-0:30");
 }
