@@ -1,8 +1,6 @@
 //! `frontdesk docs …`: badges, timesheets, visitor reports, the evacuation list, and printing them.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::{Context, anyhow};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
@@ -10,10 +8,7 @@ use clap::{Subcommand, ValueEnum};
 use frontdesk_core::attendance::Direction;
 use frontdesk_core::attendance::timesheets::{CorrectionKind, CorrectionRequest};
 use frontdesk_core::documents::badge_prints::{BadgePrint, BadgePrintRequest, PrintOutcome};
-use frontdesk_core::documents::docs::print::{self, JobState, PrintOptions};
-use frontdesk_core::documents::printing::PrintSystem;
 use frontdesk_core::documents::{BadgeSize, LogFormat, Rendered, TimesheetFormat};
-use frontdesk_core::people::employees::{Employee, EmployeeQuery};
 use frontdesk_core::{Actor, Frontdesk};
 
 use crate::output::Output;
@@ -143,47 +138,21 @@ fn save(out: &Output, rendered: &Rendered, path: &Path, what: &str) -> anyhow::R
     Ok(())
 }
 
-async fn print_pdf(
-    sys: Arc<dyn PrintSystem>,
-    out: &Output,
-    printer: String,
-    pdf: Vec<u8>,
-    media: Option<String>,
-    title: String,
-) -> anyhow::Result<()> {
-    let state = tokio::task::spawn_blocking(move || {
-        let job = sys.submit(
-            &printer,
-            &pdf,
-            &PrintOptions {
-                media,
-                copies: 1,
-                title,
-            },
-        )?;
-        print::wait_for_job(
-            sys.as_ref(),
-            &job,
-            Duration::from_secs(60),
-            Duration::from_millis(300),
-        )
-    })
-    .await
-    .context("print task")??;
-    match &state {
-        JobState::Done => out.message(&state, "Printed"),
-        JobState::Pending | JobState::Printing => out.message(&state, "Still printing after 60 s"),
-        JobState::Failed(why) => return Err(anyhow!("printing failed: {why}")),
-        JobState::Offline(why) => return Err(anyhow!("printer offline: {why}")),
-    }
-    Ok(())
+fn print_outcome(out: &Output, p: &BadgePrint) -> anyhow::Result<()> {
+    outcome_message(out, p, &p.printer, p.outcome, p.message.as_deref())
 }
 
-fn print_outcome(out: &Output, p: &BadgePrint) -> anyhow::Result<()> {
-    let why = p.message.as_deref().unwrap_or("no reason given");
-    match p.outcome {
-        PrintOutcome::Done => out.message(p, &format!("Printed on {}", p.printer)),
-        PrintOutcome::Pending => out.message(p, &format!("Sent to {}; {why}", p.printer)),
+fn outcome_message(
+    out: &Output,
+    json: &impl serde::Serialize,
+    printer: &str,
+    outcome: PrintOutcome,
+    message: Option<&str>,
+) -> anyhow::Result<()> {
+    let why = message.unwrap_or("no reason given");
+    match outcome {
+        PrintOutcome::Done => out.message(json, &format!("Printed on {printer}")),
+        PrintOutcome::Pending => out.message(json, &format!("Sent to {printer}; {why}")),
         PrintOutcome::Failed => return Err(anyhow!("printing failed: {why}")),
         PrintOutcome::Offline => return Err(anyhow!("printer offline: {why}")),
     }
@@ -196,7 +165,6 @@ pub async fn run(
     cmd: DocsCommand,
     out: &Output,
 ) -> anyhow::Result<()> {
-    let sys = frontdesk_core::documents::printing::configured();
     match cmd {
         DocsCommand::Printers => {
             let printers = api.printers(actor).await?;
@@ -325,15 +293,8 @@ pub async fn run(
             }
             match print {
                 Some(printer) => {
-                    print_pdf(
-                        sys,
-                        out,
-                        printer,
-                        r.bytes,
-                        Some("A4".into()),
-                        "evacuation list".into(),
-                    )
-                    .await?
+                    let p = api.print_evacuation_list(actor, None, &printer).await?;
+                    outcome_message(out, &p, &p.printer, p.outcome, p.message.as_deref())?;
                 }
                 None if output.is_none() => {
                     return Err(anyhow!("give --output FILE and/or --print PRINTER"));
@@ -348,35 +309,14 @@ pub async fn run(
             format,
             output,
         } => {
-            let all = api
-                .employees(
-                    actor,
-                    EmployeeQuery {
-                        search: None,
-                        include_inactive: false,
-                        limit: None,
-                    },
-                )
-                .await?;
-            let ids: Vec<uuid::Uuid> = if employees.is_empty() {
-                all.iter().map(|e| e.id).collect()
-            } else {
-                employees
-                    .iter()
-                    .map(|code| {
-                        all.iter()
-                            .find(|e| e.code.eq_ignore_ascii_case(code))
-                            .map(|e| e.id)
-                            .ok_or_else(|| anyhow!("no active employee with code {code}"))
-                    })
-                    .collect::<anyhow::Result<_>>()?
-            };
             let format = match format {
                 Format::Pdf => TimesheetFormat::Pdf,
                 Format::Csv => TimesheetFormat::Csv,
                 Format::Xlsx => TimesheetFormat::Xlsx,
             };
-            let r = api.timesheet_export(actor, &ids, from, to, format).await?;
+            let r = api
+                .export_timesheets(actor, &employees, from, to, format)
+                .await?;
             save(out, &r, &output, "Timesheets")?;
         }
     }
@@ -447,28 +387,6 @@ pub enum TimesheetCommand {
     },
 }
 
-/// An employee (active or not) by their exact code.
-pub(crate) async fn employee_by_code(
-    api: &Frontdesk,
-    actor: &Actor,
-    code: &str,
-) -> anyhow::Result<Employee> {
-    let found = api
-        .employees(
-            actor,
-            EmployeeQuery {
-                search: Some(code.into()),
-                include_inactive: true,
-                limit: Some(100),
-            },
-        )
-        .await?;
-    found
-        .into_iter()
-        .find(|e| e.code.eq_ignore_ascii_case(code))
-        .ok_or_else(|| anyhow!("no employee with code {code}"))
-}
-
 /// A time given as RFC 3339, or as `YYYY-MM-DD HH:MM` on the site's clock.
 fn parse_time(s: &str, tz: chrono_tz::Tz) -> anyhow::Result<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
@@ -494,7 +412,7 @@ pub async fn run_timesheet(
     let local = |t: DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
     match cmd {
         TimesheetCommand::Events { employee, from, to } => {
-            let e = employee_by_code(api, actor, &employee).await?;
+            let e = api.employee_by_code(actor, &employee).await?;
             let start = frontdesk_core::time::start_of_day(tz, from);
             let end = frontdesk_core::time::start_of_day(tz, to.succ_opt().unwrap_or(to));
             let events = api.attendance(actor, e.id, start, end).await?;
@@ -521,7 +439,7 @@ pub async fn run_timesheet(
             at,
             reason,
         } => {
-            let e = employee_by_code(api, actor, &employee).await?;
+            let e = api.employee_by_code(actor, &employee).await?;
             let at = at.as_deref().map(|s| parse_time(s, tz)).transpose()?;
             let (kind, event_id, direction) = match (add, remove, move_event) {
                 (Some(d), None, None) => (
@@ -559,7 +477,7 @@ pub async fn run_timesheet(
             );
         }
         TimesheetCommand::Corrections { employee, from, to } => {
-            let e = employee_by_code(api, actor, &employee).await?;
+            let e = api.employee_by_code(actor, &employee).await?;
             let list = api.timesheet_corrections(actor, e.id, from, to).await?;
             let text = list
                 .iter()
@@ -579,7 +497,7 @@ pub async fn run_timesheet(
             out.list(&list, &text, "No corrections");
         }
         TimesheetCommand::Approve { employee, from, to } => {
-            let e = employee_by_code(api, actor, &employee).await?;
+            let e = api.employee_by_code(actor, &employee).await?;
             let a = api.approve_timesheet(actor, e.id, from, to).await?;
             out.message(
                 &a,
@@ -596,7 +514,7 @@ pub async fn run_timesheet(
             );
         }
         TimesheetCommand::Approvals { employee } => {
-            let e = employee_by_code(api, actor, &employee).await?;
+            let e = api.employee_by_code(actor, &employee).await?;
             let list = api.timesheet_approvals(actor, e.id).await?;
             let text = list
                 .iter()

@@ -5,7 +5,6 @@
 
 mod documents;
 mod exports;
-mod faces;
 mod output;
 
 use std::path::PathBuf;
@@ -51,11 +50,6 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Face engine: evaluation on labelled photos, detection check, camera list.
-    Faces {
-        #[command(subcommand)]
-        cmd: faces::FacesCommand,
-    },
     /// Create the database with one site and the first admin account.
     Init {
         #[arg(long)]
@@ -231,11 +225,7 @@ async fn login(api: &Frontdesk, user: &str) -> anyhow::Result<Actor> {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    // The face engine's evaluation works on files alone: no database is opened or created.
-    let command = match cli.command {
-        Command::Faces { cmd } => return faces::run(cmd),
-        other => other,
-    };
+    let command = cli.command;
     let dir = match cli.data_dir {
         Some(d) => d,
         None => paths::default_data_dir()
@@ -246,7 +236,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         .with_context(|| format!("opening the database in {}", dir.display()))?;
     let out = output::Output { json: cli.json };
     match command {
-        Command::Faces { .. } => {}
         Command::Init {
             organisation,
             site,
@@ -386,9 +375,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Enrol { employee, photos } => {
             let actor = login(&api, &cli.user).await?;
-            let id = documents::employee_by_code(&api, &actor, &employee)
-                .await?
-                .id;
+            let id = api.employee_by_code(&actor, &employee).await?.id;
             let mut images = Vec::new();
             for p in &photos {
                 images.push(std::fs::read(p).with_context(|| format!("reading {}", p.display()))?);

@@ -1,6 +1,6 @@
 //! Frontdesk's face engine: capture, detection, alignment, embedding, 1:N matching, enrolment
 //! and evaluation. No Tauri and no database: the core crate stores embeddings and calls this
-//! API; the CLI's `frontdesk faces ...` commands and the tests call the same API.
+//! API; the evaluation binary `frontdesk-lab faces ...` and the tests call the same API.
 //!
 //! Pipeline: a [`source::FrameSource`] (webcam or replay) gives RGB frames; the
 //! [`detect::Detector`] (YuNet) finds faces and five landmarks; [`shape`] (dlib's 5-point
@@ -14,6 +14,7 @@ pub mod detect;
 pub mod embed;
 pub mod enrol;
 pub mod error;
+#[cfg(feature = "eval")]
 pub mod eval;
 pub mod fast_ops;
 pub mod geometry;

@@ -3,23 +3,18 @@
 //! Each print writes two audited rows: the attempt before the job is sent (so a crash mid-print still
 //! counts it) and its outcome once the print system reports one.
 
-use std::time::Duration;
-
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::documents::printing::{JobState, PrintOptions};
+use crate::documents::printing::PrintOptions;
 use crate::error::{Error, Result};
 use crate::people::auth::{Actor, Permission};
 use crate::time::from_ms;
 use crate::visits::VisitStatus;
 use crate::{Frontdesk, audit, documents, new_id, now_ms};
-
-/// How long a print waits for the print system to report an outcome.
-const PRINT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Where a badge print ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -34,7 +29,7 @@ pub enum PrintOutcome {
 }
 
 impl PrintOutcome {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             PrintOutcome::Pending => "pending",
             PrintOutcome::Done => "done",
@@ -181,40 +176,12 @@ impl Frontdesk {
         .await?;
         tx.commit().await?;
 
-        let sys = self.printers.clone();
         let options = PrintOptions {
             media: Some(size.cups_media()),
             copies: 1,
             title: format!("badge {}", visit.badge_number.as_deref().unwrap_or("")),
         };
-        let queue = printer.clone();
-        let state = tokio::task::spawn_blocking(move || {
-            let job = sys.submit(&queue, &badge.bytes, &options)?;
-            documents::docs::print::wait_for_job(
-                sys.as_ref(),
-                &job,
-                PRINT_TIMEOUT,
-                Duration::from_millis(300),
-            )
-        })
-        .await;
-        let (outcome, message) = match state {
-            Ok(Ok(JobState::Done)) => (PrintOutcome::Done, None),
-            Ok(Ok(JobState::Failed(m))) => (PrintOutcome::Failed, Some(m)),
-            Ok(Ok(JobState::Offline(m))) => (PrintOutcome::Offline, Some(m)),
-            Ok(Ok(JobState::Pending | JobState::Printing)) => (
-                PrintOutcome::Pending,
-                Some(format!(
-                    "still printing after {} s",
-                    PRINT_TIMEOUT.as_secs()
-                )),
-            ),
-            Ok(Err(e)) => (PrintOutcome::Failed, Some(e.to_string())),
-            Err(e) => {
-                tracing::error!(error = %e, "print task");
-                (PrintOutcome::Failed, Some("the print task stopped".into()))
-            }
-        };
+        let (outcome, message) = self.print_and_wait(&printer, badge.bytes, options).await;
 
         let mut tx = self.pool.begin().await?;
         sqlx::query(

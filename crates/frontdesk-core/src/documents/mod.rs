@@ -9,14 +9,16 @@
 pub mod badge_prints;
 pub mod exports;
 pub mod printing;
+mod timesheet_export;
 
 use chrono::{Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-pub use frontdesk_docs as docs;
+use frontdesk_docs as docs;
 pub use frontdesk_docs::badge::BadgeSize;
+pub use frontdesk_docs::timesheet::EmployeeTimesheet;
 pub use frontdesk_docs::{Rendered, Warning};
 
 use crate::people::employees::Employee;

@@ -1,15 +1,34 @@
 //! Which print system the API prints through: the OS one (CUPS, the Windows spooler) by default, or a
 //! [`FolderPrinter`] that writes each job as a PDF file into a folder, for PCs without a printer and
-//! for tests of everything above the OS spooler.
+//! for tests of everything above the OS spooler. Printing a finished document and waiting for its
+//! outcome is here too, for badges and the evacuation list alike.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use uuid::Uuid;
 
 pub use frontdesk_docs::print::{
     JobId, JobState, PrintOptions, PrintSystem, PrinterInfo, PrinterState, system,
 };
 
+use frontdesk_docs::print::wait_for_job;
 use frontdesk_docs::{Error as DocsError, Result as DocsResult};
+
+use crate::audit;
+use crate::documents::badge_prints::PrintOutcome;
+
+/// How long a print waits for the print system to report an outcome.
+pub(crate) const PRINT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Where a printed document ended, and what the print system said.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct DocumentPrint {
+    pub printer: String,
+    pub outcome: PrintOutcome,
+    pub message: Option<String>,
+}
 
 /// Environment variable naming a folder whose sub-folders act as printers (each job becomes a PDF
 /// file there), instead of the OS print system: for PCs without a printer, and for tests.
@@ -37,6 +56,92 @@ pub struct Printer {
 }
 
 impl crate::Frontdesk {
+    /// Sends `pdf` to `printer` and waits (on a blocking thread) up to [`PRINT_TIMEOUT`] for the
+    /// print system's verdict. Never fails: a refused or lost job is a `Failed` outcome with why.
+    pub(crate) async fn print_and_wait(
+        &self,
+        printer: &str,
+        pdf: Vec<u8>,
+        options: PrintOptions,
+    ) -> (PrintOutcome, Option<String>) {
+        let sys = self.printers.clone();
+        let queue = printer.to_string();
+        let state = tokio::task::spawn_blocking(move || {
+            let job = sys.submit(&queue, &pdf, &options)?;
+            wait_for_job(
+                sys.as_ref(),
+                &job,
+                PRINT_TIMEOUT,
+                Duration::from_millis(300),
+            )
+        })
+        .await;
+        match state {
+            Ok(Ok(JobState::Done)) => (PrintOutcome::Done, None),
+            Ok(Ok(JobState::Failed(m))) => (PrintOutcome::Failed, Some(m)),
+            Ok(Ok(JobState::Offline(m))) => (PrintOutcome::Offline, Some(m)),
+            Ok(Ok(JobState::Pending | JobState::Printing)) => (
+                PrintOutcome::Pending,
+                Some(format!(
+                    "still printing after {} s",
+                    PRINT_TIMEOUT.as_secs()
+                )),
+            ),
+            Ok(Err(e)) => (PrintOutcome::Failed, Some(e.to_string())),
+            Err(e) => {
+                tracing::error!(error = %e, "print task");
+                (PrintOutcome::Failed, Some("the print task stopped".into()))
+            }
+        }
+    }
+
+    /// Prints the evacuation list of a site (default: this PC's) on A4 at `printer`, in one step
+    /// for the roll call. Audited twice, like badges: the attempt before the job is sent, and its
+    /// outcome.
+    pub async fn print_evacuation_list(
+        &self,
+        actor: &crate::Actor,
+        site_id: Option<Uuid>,
+        printer: &str,
+    ) -> crate::Result<DocumentPrint> {
+        let printer = crate::text::required("printer", printer, 200)?;
+        let (site_id, _) = self.site_and_tz(actor, site_id).await?;
+        let list = self.evacuation_list_pdf(actor, Some(site_id)).await?;
+        let mut tx = self.pool.begin().await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "evacuation.print",
+            "site",
+            Some(site_id),
+            serde_json::json!({ "printer": printer }),
+        )
+        .await?;
+        tx.commit().await?;
+        let options = PrintOptions {
+            media: Some("A4".into()),
+            copies: 1,
+            title: "evacuation list".into(),
+        };
+        let (outcome, message) = self.print_and_wait(&printer, list.bytes, options).await;
+        let mut tx = self.pool.begin().await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "evacuation.print_outcome",
+            "site",
+            Some(site_id),
+            serde_json::json!({ "printer": printer, "outcome": outcome.as_str(), "message": message }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(DocumentPrint {
+            printer,
+            outcome,
+            message,
+        })
+    }
+
     /// The print queues the OS knows (for choosing the badge printer).
     pub async fn printers(&self, actor: &crate::Actor) -> crate::Result<Vec<Printer>> {
         if !actor.can(crate::Permission::ManageSettings) {

@@ -331,6 +331,24 @@ impl Frontdesk {
         from_row(&row)
     }
 
+    /// An employee (active or not) by their code, ignoring case: one indexed lookup, so clients
+    /// never page the directory to find a code.
+    pub async fn employee_by_code(&self, actor: &Actor, code: &str) -> Result<Employee> {
+        actor.require(Permission::ViewVisits)?;
+        let code = crate::text::required("code", code, 100)?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE e.organisation_id = ? AND e.code = ? COLLATE NOCASE
+             ORDER BY e.code = ? DESC LIMIT 1"
+        )))
+        .bind(actor.organisation_id)
+        .bind(&code)
+        .bind(&code)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(Error::NotFound { entity: "employee" })?;
+        from_row(&row)
+    }
+
     pub async fn employees(&self, actor: &Actor, q: EmployeeQuery) -> Result<Vec<Employee>> {
         actor.require(Permission::ViewVisits)?;
         let search = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty());

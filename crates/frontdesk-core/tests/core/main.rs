@@ -4,6 +4,7 @@ mod fixtures;
 
 mod access;
 mod attendance;
+mod client_methods;
 mod documents;
 mod employees;
 mod exports;

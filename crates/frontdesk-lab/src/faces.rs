@@ -1,4 +1,4 @@
-//! `frontdesk faces ...`: evaluation and diagnostics of the face engine (no database needed).
+//! `frontdesk-lab faces ...`: evaluation and diagnostics of the face engine (no database needed).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
