@@ -450,3 +450,45 @@ fn export_schedules_are_added_listed_and_run_when_due() {
         .success()
         .stdout(predicate::str::contains("No export schedules"));
 }
+
+#[test]
+fn timesheet_export_of_everyone_covers_more_than_one_page_of_the_directory() {
+    // The directory lists 500 employees per page; an export of "everyone" must not stop there.
+    let env = Env::new();
+    let staff = env.dir.path().join("staff.csv");
+    let mut rows = String::from("code,name\n");
+    for i in 1..=501 {
+        rows.push_str(&format!("E{i:04},Employee {i:04}\n"));
+    }
+    std::fs::write(&staff, rows).expect("write");
+    env.cmd()
+        .args(["employees", "import"])
+        .arg(&staff)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("501 created"));
+    let out = env.dir.path().join("all.csv");
+    env.cmd()
+        .args([
+            "docs",
+            "timesheet",
+            "--from",
+            "2026-11-02",
+            "--to",
+            "2026-11-02",
+            "--format",
+            "csv",
+            "--output",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(&out).expect("written");
+    // One row per employee and day, after the header.
+    assert_eq!(
+        csv.lines().count(),
+        1 + 501,
+        "every active employee is exported, the 501st too"
+    );
+    assert!(csv.contains("E0501"), "the last employee by name is there");
+}
