@@ -249,8 +249,8 @@ pub async fn run(
                     )
                     .await
                     .map_err(|e| match e {
-                        frontdesk_core::Error::Conflict(m) if !reprint => {
-                            anyhow!("{m} (add --reprint)")
+                        e @ frontdesk_core::Error::ReprintUnconfirmed { .. } => {
+                            anyhow!("{e} (add --reprint)")
                         }
                         other => other.into(),
                     })?;

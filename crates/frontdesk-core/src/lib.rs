@@ -38,7 +38,7 @@ use sqlx::SqlitePool;
 use uuid::Uuid;
 
 pub use auth::{Actor, ActorKind, Permission, Role};
-pub use error::{ApiError, Error, ErrorCode, Result};
+pub use error::{ApiError, Error, ErrorCode, ErrorKey, Result};
 pub use paths::DataDir;
 pub use status::AppStatus;
 

@@ -4,6 +4,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::Frontdesk;
+use crate::auth::{Actor, Permission};
 use crate::error::Result;
 use crate::sites::Site;
 use crate::staff::StaffAccount;
@@ -17,6 +18,20 @@ pub struct AppStatus {
     pub demo: bool,
     /// The signed-in staff member, filled in by the client shell.
     pub account: Option<StaffAccount>,
+    /// What the signed-in account may do (empty when nobody is signed in). Clients show or hide
+    /// features by these, never by a copy of the role table; the core still checks every call.
+    pub permissions: Vec<Permission>,
+}
+
+impl AppStatus {
+    /// The status as `actor`, signed in as `account`, sees it.
+    pub fn signed_in(self, actor: &Actor, account: StaffAccount) -> Self {
+        Self {
+            account: Some(account),
+            permissions: actor.permissions(),
+            ..self
+        }
+    }
 }
 
 impl Frontdesk {
@@ -27,6 +42,7 @@ impl Frontdesk {
                 site: None,
                 demo: false,
                 account: None,
+                permissions: Vec::new(),
             });
         }
         let kiosk = self.kiosk_actor().await?;
@@ -40,6 +56,7 @@ impl Frontdesk {
             site: Some(site),
             demo: demo > 0,
             account: None,
+            permissions: Vec::new(),
         })
     }
 }
