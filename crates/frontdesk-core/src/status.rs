@@ -60,3 +60,53 @@ impl Frontdesk {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::{ActorKind, Role};
+
+    #[test]
+    fn a_signed_in_status_lists_the_accounts_permissions() {
+        let status = AppStatus {
+            initialised: true,
+            site: None,
+            demo: false,
+            account: None,
+            permissions: Vec::new(),
+        };
+        let actor = Actor {
+            kind: ActorKind::Staff(Role::Manager),
+            id: None,
+            name: "Mia".into(),
+            organisation_id: uuid::Uuid::nil(),
+            device_id: uuid::Uuid::nil(),
+        };
+        let account = StaffAccount {
+            id: uuid::Uuid::nil(),
+            username: "mia".into(),
+            display_name: "Mia".into(),
+            email: None,
+            role: Role::Manager,
+            active: true,
+            has_kiosk_pin: false,
+            last_login_at: None,
+        };
+        let signed_in = status.signed_in(&actor, account);
+        assert_eq!(
+            signed_in.permissions,
+            Role::Manager.permissions(),
+            "the UI gets exactly the manager's permissions, from the core's table"
+        );
+        assert!(
+            signed_in
+                .permissions
+                .contains(&Permission::ExportTimesheets)
+        );
+        assert!(!signed_in.permissions.contains(&Permission::ManageSettings));
+        assert_eq!(
+            signed_in.account.map(|a| a.username).as_deref(),
+            Some("mia")
+        );
+    }
+}

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { direction, hasMessage, setLocale, t, tOrdinal } from "./catalogue";
 
-afterEach(() => setLocale("en"));
+afterEach(() => setLocale("en-GB"));
 
 describe("message catalogue", () => {
   it("fills placeholders and leaves unknown ones visible", () => {

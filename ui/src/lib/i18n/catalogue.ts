@@ -11,7 +11,7 @@ export type Params = Record<string, string | number | null | undefined>;
 export type Catalogue = Partial<Record<MessageKey, Message>>;
 
 const catalogues: Record<string, Catalogue> = { en };
-let locale = "en";
+let locale = "en-GB";
 
 /** Languages written right to left (the document's `dir` follows the locale). */
 const RTL = new Set(["ar", "he", "fa", "ur", "ps", "yi"]);
