@@ -1,20 +1,20 @@
 //! IPC commands. All async (a sync command would run on the main thread and freeze the window).
 
-use frontdesk_core::audit::{AuditEntry, AuditQuery};
-use frontdesk_core::badge_prints::{BadgePrint, BadgePrintRequest};
-use frontdesk_core::documents::SavedDocument;
-use frontdesk_core::employees::{Employee, EmployeeQuery, HostSummary};
-use frontdesk_core::exports::{ExportRequest, ExportRun, ExportSchedule, ScheduleSpec};
-use frontdesk_core::import::ImportReport;
-use frontdesk_core::onsite::OnSiteNow;
-use frontdesk_core::printing::Printer;
-use frontdesk_core::settings::SiteSettings;
-use frontdesk_core::sites::InitRequest;
-use frontdesk_core::staff::StaffAccount;
-use frontdesk_core::timesheets::{
+use frontdesk_core::attendance::timesheets::{
     ApprovalRequest, CorrectionRequest, TimesheetApproval, TimesheetCorrection,
 };
-use frontdesk_core::visitors::VisitorSummary;
+use frontdesk_core::audit::{AuditEntry, AuditQuery};
+use frontdesk_core::documents::SavedDocument;
+use frontdesk_core::documents::badge_prints::{BadgePrint, BadgePrintRequest};
+use frontdesk_core::documents::exports::{ExportRequest, ExportRun, ExportSchedule, ScheduleSpec};
+use frontdesk_core::documents::printing::Printer;
+use frontdesk_core::people::employees::{Employee, EmployeeQuery, HostSummary};
+use frontdesk_core::people::import::ImportReport;
+use frontdesk_core::people::staff::StaffAccount;
+use frontdesk_core::site::InitRequest;
+use frontdesk_core::site::settings::SiteSettings;
+use frontdesk_core::visits::onsite::OnSiteNow;
+use frontdesk_core::visits::visitors::VisitorSummary;
 use frontdesk_core::visits::{SignInRequest, SignOutMethod, Visit, VisitQuery};
 use frontdesk_core::{ApiError, AppStatus};
 use tauri::State;

@@ -38,7 +38,7 @@ pub fn run() -> anyhow::Result<()> {
                 .unwrap_or_else(|_| "info".into()),
         )
         .init();
-    let data_dir = frontdesk_core::paths::default_data_dir()
+    let data_dir = frontdesk_core::store::paths::default_data_dir()
         .context("no home directory to keep data in; set FRONTDESK_DATA_DIR")?;
     let demo = std::env::args().any(|a| a == "--demo")
         || std::env::var("FRONTDESK_DEMO").is_ok_and(|v| v == "1");

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::sync::RwLock;
 
-use frontdesk_core::staff::StaffAccount;
+use frontdesk_core::people::staff::StaffAccount;
 use frontdesk_core::{Actor, ApiError, Error, Frontdesk};
 
 pub struct AppState {

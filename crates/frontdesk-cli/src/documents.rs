@@ -8,12 +8,12 @@ use anyhow::{Context, anyhow};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use clap::{Subcommand, ValueEnum};
 use frontdesk_core::attendance::Direction;
-use frontdesk_core::badge_prints::{BadgePrint, BadgePrintRequest, PrintOutcome};
+use frontdesk_core::attendance::timesheets::{CorrectionKind, CorrectionRequest};
+use frontdesk_core::documents::badge_prints::{BadgePrint, BadgePrintRequest, PrintOutcome};
 use frontdesk_core::documents::docs::print::{self, JobState, PrintOptions};
+use frontdesk_core::documents::printing::PrintSystem;
 use frontdesk_core::documents::{BadgeSize, LogFormat, Rendered, TimesheetFormat};
-use frontdesk_core::employees::{Employee, EmployeeQuery};
-use frontdesk_core::printing::PrintSystem;
-use frontdesk_core::timesheets::{CorrectionKind, CorrectionRequest};
+use frontdesk_core::people::employees::{Employee, EmployeeQuery};
 use frontdesk_core::{Actor, Frontdesk};
 
 use crate::output::Output;
@@ -196,7 +196,7 @@ pub async fn run(
     cmd: DocsCommand,
     out: &Output,
 ) -> anyhow::Result<()> {
-    let sys = frontdesk_core::printing::configured();
+    let sys = frontdesk_core::documents::printing::configured();
     match cmd {
         DocsCommand::Printers => {
             let printers = api.printers(actor).await?;

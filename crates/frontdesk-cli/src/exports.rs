@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use clap::{Subcommand, ValueEnum};
-use frontdesk_core::exports::{
+use frontdesk_core::documents::exports::{
     Every, ExportFormat, ExportKind, ExportRun, PeriodChoice, RunStatus, ScheduleSpec,
 };
 use frontdesk_core::{Actor, Frontdesk};

@@ -15,12 +15,13 @@ use anyhow::{Context, anyhow};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use frontdesk_core::audit::AuditQuery;
-use frontdesk_core::employees::EmployeeQuery;
-use frontdesk_core::sites::InitRequest;
-use frontdesk_core::visitor_faces::VisitorFaceResult;
-use frontdesk_core::visitors::VisitorDetails;
+use frontdesk_core::people::employees::EmployeeQuery;
+use frontdesk_core::site::InitRequest;
+use frontdesk_core::store::paths;
+use frontdesk_core::visits::visitor_faces::VisitorFaceResult;
+use frontdesk_core::visits::visitors::VisitorDetails;
 use frontdesk_core::visits::{SignInRequest, SignOutMethod, VisitQuery, VisitStatus};
-use frontdesk_core::{Actor, Frontdesk, paths};
+use frontdesk_core::{Actor, Frontdesk};
 
 #[derive(Parser)]
 #[command(

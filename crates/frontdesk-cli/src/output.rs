@@ -2,11 +2,11 @@
 
 use chrono_tz::Tz;
 use frontdesk_core::audit::AuditEntry;
-use frontdesk_core::employees::Employee;
-use frontdesk_core::import::ImportReport;
-use frontdesk_core::onsite::OnSiteNow;
-use frontdesk_core::visitors::VisitorSummary;
+use frontdesk_core::people::employees::Employee;
+use frontdesk_core::people::import::ImportReport;
 use frontdesk_core::visits::Visit;
+use frontdesk_core::visits::onsite::OnSiteNow;
+use frontdesk_core::visits::visitors::VisitorSummary;
 use serde::Serialize;
 
 pub struct Output {

@@ -7,8 +7,8 @@ use sqlx::{Row, SqliteConnection};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::auth::{Actor, Permission};
 use crate::error::Result;
+use crate::people::auth::{Actor, Permission};
 use crate::time::{from_ms, to_ms};
 use crate::{Frontdesk, new_id, now_ms};
 

@@ -3,10 +3,10 @@
 
 use crate::Frontdesk;
 use crate::attendance::{AttendanceRequest, AttendanceSource, Direction};
-use crate::employees::EmployeeInput;
 use crate::error::Result;
-use crate::sites::InitRequest;
-use crate::visitors::VisitorDetails;
+use crate::people::employees::EmployeeInput;
+use crate::site::InitRequest;
+use crate::visits::visitors::VisitorDetails;
 use crate::visits::{SignInRequest, SignOutMethod};
 
 pub const DEMO_USERNAME: &str = "admin";

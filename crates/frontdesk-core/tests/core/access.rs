@@ -1,6 +1,6 @@
 use frontdesk_core::audit::AuditQuery;
-use frontdesk_core::employees::EmployeeInput;
-use frontdesk_core::staff::NewStaffAccount;
+use frontdesk_core::people::employees::EmployeeInput;
+use frontdesk_core::people::staff::NewStaffAccount;
 use frontdesk_core::{Error, ErrorCode, Frontdesk, Role};
 
 use crate::fixtures::{ADMIN_PASSWORD, env};
@@ -130,7 +130,7 @@ async fn init_twice_is_refused_and_reopen_keeps_data() {
     let env = env().await;
     let again = env
         .api
-        .init(frontdesk_core::sites::InitRequest {
+        .init(frontdesk_core::site::InitRequest {
             organisation: "Other".into(),
             site_name: "Other".into(),
             time_zone: "UTC".into(),
@@ -154,7 +154,7 @@ async fn bad_time_zone_names_the_field() {
     let dir = tempfile::tempdir().expect("tmp");
     let api = Frontdesk::open(dir.path()).await.expect("open");
     let err = api
-        .init(frontdesk_core::sites::InitRequest {
+        .init(frontdesk_core::site::InitRequest {
             organisation: "Acme".into(),
             site_name: "HQ".into(),
             time_zone: "London".into(),

@@ -1,5 +1,5 @@
 use frontdesk_core::attendance::{AttendanceRequest, AttendanceSource, Direction};
-use frontdesk_core::employees::EmployeeInput;
+use frontdesk_core::people::employees::EmployeeInput;
 use frontdesk_core::{Error, ErrorCode};
 
 use crate::fixtures::env;

@@ -5,15 +5,15 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::London;
+use frontdesk_core::attendance::timesheets::{CorrectionKind, CorrectionRequest};
 use frontdesk_core::attendance::{AttendanceRequest, AttendanceSource, Direction};
 use frontdesk_core::audit::AuditQuery;
-use frontdesk_core::badge_prints::{BadgePrintRequest, PrintOutcome};
+use frontdesk_core::documents::badge_prints::{BadgePrintRequest, PrintOutcome};
 use frontdesk_core::documents::docs::timesheet::{Flag, Rules};
-use frontdesk_core::employees::{Employee, EmployeeInput};
-use frontdesk_core::printing::{FolderPrinter, OFFLINE_MARKER};
-use frontdesk_core::settings::{AttendanceRules, RoundingMode};
-use frontdesk_core::timesheets::{CorrectionKind, CorrectionRequest};
-use frontdesk_core::visitors::VisitorDetails;
+use frontdesk_core::documents::printing::{FolderPrinter, OFFLINE_MARKER};
+use frontdesk_core::people::employees::{Employee, EmployeeInput};
+use frontdesk_core::site::settings::{AttendanceRules, RoundingMode};
+use frontdesk_core::visits::visitors::VisitorDetails;
 use frontdesk_core::visits::{SignInRequest, SignOutMethod, Visit};
 use frontdesk_core::{Actor, Error, ErrorCode, Frontdesk, Role};
 

@@ -1,4 +1,4 @@
-use frontdesk_core::employees::{EmployeeInput, EmployeeQuery};
+use frontdesk_core::people::employees::{EmployeeInput, EmployeeQuery};
 use frontdesk_core::{Error, ErrorCode};
 
 use crate::fixtures::env;

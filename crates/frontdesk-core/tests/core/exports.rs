@@ -4,10 +4,10 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::London;
 use frontdesk_core::attendance::{AttendanceRequest, AttendanceSource, Direction};
 use frontdesk_core::audit::AuditQuery;
-use frontdesk_core::employees::{Employee, EmployeeInput};
-use frontdesk_core::exports::{
+use frontdesk_core::documents::exports::{
     Every, ExportFormat, ExportKind, ExportRequest, PeriodChoice, RunStatus, ScheduleSpec,
 };
+use frontdesk_core::people::employees::{Employee, EmployeeInput};
 use frontdesk_core::{Error, ErrorCode, Role};
 
 use crate::fixtures::{Env, env};

@@ -4,8 +4,8 @@
 
 use std::path::PathBuf;
 
-use frontdesk_core::employees::EmployeeInput;
 use frontdesk_core::faces::FaceResult;
+use frontdesk_core::people::employees::EmployeeInput;
 use frontdesk_core::{ErrorCode, Role};
 
 use crate::fixtures::env;
@@ -175,9 +175,9 @@ async fn enrol_identify_clock_and_erase() {
 
 #[tokio::test]
 async fn returning_visitors_are_recognised_only_with_consent_and_forgotten_at_once() {
-    use frontdesk_core::visitor_faces::VisitorFaceResult;
-    use frontdesk_core::visitors::VisitorDetails;
     use frontdesk_core::visits::SignInRequest;
+    use frontdesk_core::visits::visitor_faces::VisitorFaceResult;
+    use frontdesk_core::visits::visitors::VisitorDetails;
 
     let Some(lfw) = faces_dev() else { return };
     let env = env().await;

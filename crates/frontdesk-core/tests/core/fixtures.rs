@@ -1,5 +1,5 @@
-use frontdesk_core::sites::InitRequest;
-use frontdesk_core::staff::{NewStaffAccount, Session};
+use frontdesk_core::people::staff::{NewStaffAccount, Session};
+use frontdesk_core::site::InitRequest;
 use frontdesk_core::{Actor, Frontdesk, Role};
 
 pub const ADMIN_PASSWORD: &str = "admin-pass-123";

@@ -1,4 +1,4 @@
-use frontdesk_core::employees::EmployeeQuery;
+use frontdesk_core::people::employees::EmployeeQuery;
 use frontdesk_core::{Error, Role};
 
 use crate::fixtures::env;

@@ -1,6 +1,6 @@
 use frontdesk_core::audit::AuditQuery;
-use frontdesk_core::employees::EmployeeInput;
-use frontdesk_core::visitors::VisitorDetails;
+use frontdesk_core::people::employees::EmployeeInput;
+use frontdesk_core::visits::visitors::VisitorDetails;
 use frontdesk_core::visits::{SignInRequest, SignOutMethod, VisitQuery, VisitStatus};
 use frontdesk_core::{Error, ErrorCode, Role};
 

@@ -6,8 +6,8 @@ use sqlx::Row;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::auth::{Actor, Permission};
 use crate::error::{Error, Result};
+use crate::people::auth::{Actor, Permission};
 use crate::{Frontdesk, audit, now_ms};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -16,8 +16,8 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::attendance::{AttendanceEvent, AttendanceRequest, AttendanceSource};
-use crate::auth::{Actor, Permission};
 use crate::error::{Error, Result};
+use crate::people::auth::{Actor, Permission};
 use crate::{Frontdesk, audit, new_id, now_ms};
 
 /// Most images one enrolment request may carry, and the largest of them.
@@ -25,7 +25,7 @@ const MAX_IMAGES: usize = 10;
 const MAX_IMAGE_BYTES: usize = 25 * 1024 * 1024;
 
 /// The loaded models, the gallery of enrolled employees and, apart from it, the faces of visitors
-/// who asked to be recognised on return (see [`crate::visitor_faces`]).
+/// who asked to be recognised on return (see [`crate::visits::visitor_faces`]).
 pub struct FaceService {
     pub(crate) engine: FaceEngine,
     index: RwLock<FaceIndex>,

@@ -4,10 +4,10 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::Frontdesk;
-use crate::auth::{Actor, Permission};
 use crate::error::Result;
-use crate::sites::Site;
-use crate::staff::StaffAccount;
+use crate::people::auth::{Actor, Permission};
+use crate::people::staff::StaffAccount;
+use crate::site::Site;
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct AppStatus {
@@ -64,7 +64,7 @@ impl Frontdesk {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::{ActorKind, Role};
+    use crate::people::auth::{ActorKind, Role};
 
     #[test]
     fn a_signed_in_status_lists_the_accounts_permissions() {

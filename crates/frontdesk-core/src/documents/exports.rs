@@ -17,10 +17,10 @@ use sqlx::Row;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::auth::{Actor, ActorKind, Permission, Role};
 use crate::documents::{LogFormat, TimesheetFormat, docs};
-use crate::employees::EmployeeQuery;
 use crate::error::{Error, Result};
+use crate::people::auth::{Actor, ActorKind, Permission, Role};
+use crate::people::employees::EmployeeQuery;
 use crate::time::{from_ms, to_ms};
 use crate::{Frontdesk, audit, new_id, now_ms, text};
 

@@ -10,10 +10,10 @@ use sqlx::Row;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::auth::{Actor, Permission};
 use crate::error::{Error, Result};
 use crate::faces::observe;
-use crate::visitors::ReturningVisitor;
+use crate::people::auth::{Actor, Permission};
+use crate::visits::visitors::ReturningVisitor;
 use crate::{Frontdesk, audit, new_id, now_ms};
 
 /// Descriptors kept per visitor: the newest few, so the gallery follows changes in looks.

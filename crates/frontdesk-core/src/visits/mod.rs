@@ -1,15 +1,19 @@
 //! Visits: signing visitors in and out, and the visit log.
 
+pub mod onsite;
+pub mod visitor_faces;
+pub mod visitors;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::auth::{Actor, ActorKind, Permission};
 use crate::error::{Error, Result};
+use crate::people::auth::{Actor, ActorKind, Permission};
 use crate::time::{day_range_ms, from_ms};
-use crate::visitors::{self, VisitorDetails};
+use crate::visits::visitors::VisitorDetails;
 use crate::{Frontdesk, audit, new_id, now_ms, text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

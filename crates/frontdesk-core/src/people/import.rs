@@ -7,9 +7,11 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::auth::{Actor, Permission};
-use crate::employees::{EmployeeInput, Upserted, ValidEmployee, id_by_code, upsert, validate};
 use crate::error::{Error, Result};
+use crate::people::auth::{Actor, Permission};
+use crate::people::employees::{
+    EmployeeInput, Upserted, ValidEmployee, id_by_code, upsert, validate,
+};
 use crate::{Frontdesk, audit};
 
 /// Larger files are refused outright; split them.

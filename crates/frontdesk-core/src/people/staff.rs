@@ -6,12 +6,12 @@ use sqlx::Row;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::auth::{
+use crate::error::{Error, Result};
+use crate::people::auth::{
     Actor, ActorKind, Permission, Role, check_password_strength, check_pin, hash_secret,
     verify_secret,
 };
-use crate::error::{Error, Result};
-use crate::sites::validate_username;
+use crate::site::validate_username;
 use crate::time::from_ms;
 use crate::{Frontdesk, audit, new_id, now_ms, text};
 

@@ -5,8 +5,8 @@ use sqlx::{Row, SqliteConnection};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::auth::{Actor, Permission};
 use crate::error::{Error, Result};
+use crate::people::auth::{Actor, Permission};
 use crate::{Frontdesk, audit, new_id, now_ms, text};
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -1,13 +1,15 @@
 //! Employee attendance: IN/OUT events from the clock-in camera, a PIN, or a staff member.
 
+pub mod timesheets;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::auth::{Actor, ActorKind, Permission};
 use crate::error::{Error, Result};
+use crate::people::auth::{Actor, ActorKind, Permission};
 use crate::time::{from_ms, to_ms};
 use crate::{Frontdesk, audit, new_id, now_ms, text};
 

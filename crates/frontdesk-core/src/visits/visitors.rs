@@ -9,8 +9,8 @@ use sqlx::{Row, SqliteConnection};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::auth::{Actor, Permission};
 use crate::error::{Error, Result};
+use crate::people::auth::{Actor, Permission};
 use crate::time::from_ms;
 use crate::{Frontdesk, new_id, now_ms, text};
 

@@ -7,9 +7,9 @@ use sqlx::Row;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::auth::{Actor, Permission};
 use crate::error::Result;
-use crate::sites::Site;
+use crate::people::auth::{Actor, Permission};
+use crate::site::Site;
 use crate::time::from_ms;
 use crate::visits::{SELECT_VISIT, Visit, visit_from_row};
 use crate::{Frontdesk, now_ms};

@@ -11,9 +11,9 @@ use sqlx::Row;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::auth::{Actor, Permission};
+use crate::documents::printing::{JobState, PrintOptions};
 use crate::error::{Error, Result};
-use crate::printing::{JobState, PrintOptions};
+use crate::people::auth::{Actor, Permission};
 use crate::time::from_ms;
 use crate::visits::VisitStatus;
 use crate::{Frontdesk, audit, documents, new_id, now_ms};

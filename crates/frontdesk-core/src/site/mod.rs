@@ -1,12 +1,17 @@
 //! Organisations and sites, and first-run initialisation.
 
+pub mod settings;
+pub(crate) mod status;
+
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::auth::{Actor, ActorKind, Permission, Role, check_password_strength, hash_secret};
 use crate::error::{Error, Result};
+use crate::people::auth::{
+    Actor, ActorKind, Permission, Role, check_password_strength, hash_secret,
+};
 use crate::{Frontdesk, audit, new_id, now_ms, text, time};
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -11,8 +11,8 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::attendance::Direction;
-use crate::auth::{Actor, Permission};
 use crate::error::{Error, Result};
+use crate::people::auth::{Actor, Permission};
 use crate::time::{from_ms, to_ms};
 use crate::{Frontdesk, audit, new_id, now_ms, text};
 use frontdesk_docs::timesheet as ts;
@@ -193,7 +193,7 @@ impl Frontdesk {
         &self,
         actor: &Actor,
         employee_site: Option<Uuid>,
-    ) -> Result<(crate::sites::Site, Tz)> {
+    ) -> Result<(crate::site::Site, Tz)> {
         let site = match employee_site {
             Some(id) => self.site(actor, id).await?,
             None => self.home_site(actor).await?,

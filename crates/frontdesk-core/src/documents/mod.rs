@@ -3,8 +3,12 @@
 //!
 //! Rendering is CPU work of a few milliseconds per page; exports of many employees run on a blocking
 //! thread so the async runtime (and the window) stays responsive. Badge printing with its persisted
-//! print log and reprint guard is in [`crate::badge_prints`]; corrections and approvals that
-//! timesheets apply are in [`crate::timesheets`]; the rules come from the site's settings.
+//! print log and reprint guard is in [`crate::documents::badge_prints`]; corrections and approvals that
+//! timesheets apply are in [`crate::attendance::timesheets`]; the rules come from the site's settings.
+
+pub mod badge_prints;
+pub mod exports;
+pub mod printing;
 
 use chrono::{Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -15,7 +19,7 @@ pub use frontdesk_docs as docs;
 pub use frontdesk_docs::badge::BadgeSize;
 pub use frontdesk_docs::{Rendered, Warning};
 
-use crate::employees::Employee;
+use crate::people::employees::Employee;
 use crate::visits::{Visit, VisitQuery};
 use crate::{Actor, Error, Frontdesk, Permission, Result};
 
@@ -296,7 +300,7 @@ impl Frontdesk {
         let bytes = u32::try_from(rendered.bytes.len()).unwrap_or(u32::MAX);
         // Like every export: written under a temporary name and linked into place, never over
         // another file (two lists in the same second get "(2)").
-        let path = crate::exports::write_file(
+        let path = crate::documents::exports::write_file(
             self.data_dir.exports_dir(),
             format!("evacuation-{stamp}.pdf"),
             rendered.bytes,
@@ -331,7 +335,7 @@ impl Frontdesk {
             .await?
             .attendance
             .to_rules(tz)?;
-        let (start, end) = crate::timesheets::event_window(tz, from, to);
+        let (start, end) = crate::attendance::timesheets::event_window(tz, from, to);
         let mut events: Vec<docs::timesheet::AttendanceEvent> = self
             .attendance(actor, employee_id, start, end)
             .await?
@@ -396,7 +400,7 @@ impl Frontdesk {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::employees::EmployeeQuery;
+    use crate::people::employees::EmployeeQuery;
 
     async fn demo() -> (tempfile::TempDir, Frontdesk, Actor) {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
