@@ -7,6 +7,7 @@ mod attendance;
 mod documents;
 mod employees;
 mod exports;
+mod facade_map;
 mod faces;
 mod import;
 mod visits;
