@@ -20,7 +20,6 @@ use uuid::Uuid;
 use crate::documents::{LogFormat, TimesheetFormat, docs};
 use crate::error::{Error, Result};
 use crate::people::auth::{Actor, ActorKind, Permission, Role};
-use crate::people::employees::EmployeeQuery;
 use crate::time::{from_ms, to_ms};
 use crate::{Frontdesk, audit, new_id, now_ms, text};
 
@@ -134,6 +133,29 @@ struct Export {
     rendered: docs::Rendered,
     file_name: String,
     employees: usize,
+    /// What staff should know about the export beyond the renderer's warnings (e.g. that it holds
+    /// more people than the directory lists).
+    notes: Vec<String>,
+}
+
+impl Export {
+    /// The renderer's warnings and the export's notes, as staff read them.
+    fn warnings(&self) -> Vec<String> {
+        let mut all: Vec<String> = self
+            .rendered
+            .warnings
+            .iter()
+            .map(crate::documents::warning_text)
+            .collect();
+        all.extend(self.notes.iter().cloned());
+        all
+    }
+}
+
+/// One employee a site's timesheet export covers.
+struct RosterEntry {
+    id: Uuid,
+    active: bool,
 }
 
 /// How often a schedule runs.
@@ -393,11 +415,6 @@ fn write_new_file(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<PathB
     )))
 }
 
-fn warnings_text(w: &[docs::Warning]) -> Option<String> {
-    let all: Vec<String> = w.iter().map(crate::documents::warning_text).collect();
-    (!all.is_empty()).then(|| all.join("; "))
-}
-
 fn run_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<ExportRun> {
     let day = |col: &str| -> Result<NaiveDate> {
         let s: String = r.try_get(col)?;
@@ -489,6 +506,55 @@ const SELECT_SCHEDULE: &str =
      FROM export_schedules s JOIN staff_accounts a ON a.id = s.owner_id";
 
 impl Frontdesk {
+    /// Everyone a site's payroll export must cover, by name: every employee of the site who is
+    /// active or clocked during the period (someone who left mid-period is still paid for the days
+    /// worked). No page limit: payroll must never lose people to a directory's page size.
+    async fn payroll_roster(
+        &self,
+        actor: &Actor,
+        site_id: Uuid,
+        tz: chrono_tz::Tz,
+        period: docs::timesheet::Period,
+        department: Option<&str>,
+    ) -> Result<Vec<RosterEntry>> {
+        actor.require(Permission::ExportTimesheets)?;
+        let home = self.home_site(actor).await?;
+        let start = crate::time::start_of_day(tz, period.start);
+        let end = period
+            .end
+            .succ_opt()
+            .map_or(start, |d| crate::time::start_of_day(tz, d));
+        let rows = sqlx::query(
+            "SELECT e.id, e.department, e.active FROM employees e
+             WHERE e.organisation_id = ?1 AND COALESCE(e.site_id, ?2) = ?3
+               AND (e.active = 1 OR EXISTS (SELECT 1 FROM attendance_events a
+                    WHERE a.employee_id = e.id AND a.at >= ?4 AND a.at < ?5))
+             ORDER BY e.name COLLATE NOCASE, e.code",
+        )
+        .bind(actor.organisation_id)
+        .bind(home.id)
+        .bind(site_id)
+        .bind(to_ms(start))
+        .bind(to_ms(end))
+        .fetch_all(&self.pool)
+        .await?;
+        let wanted = department.map(text::fold);
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let dept: Option<String> = r.try_get("department")?;
+            if let Some(w) = &wanted
+                && dept.as_deref().map(text::fold).as_ref() != Some(w)
+            {
+                continue;
+            }
+            out.push(RosterEntry {
+                id: r.try_get("id")?,
+                active: r.try_get("active")?,
+            });
+        }
+        Ok(out)
+    }
+
     /// Renders an export (roles apply: timesheets need the export permission, visit reports the
     /// visit permission) and names its file.
     async fn render_export(&self, actor: &Actor, req: &ExportRequest) -> Result<Export> {
@@ -507,58 +573,49 @@ impl Frontdesk {
         };
         let ext = req.format.as_str();
         let stem = req.kind.file_stem();
+        let mut notes = Vec::new();
         let (rendered, who, employees) = match req.kind {
             ExportKind::Timesheets => {
                 let department = text::optional("department", req.department.as_deref(), 100)?;
-                let home = self.home_site(actor).await?;
-                let all = self
-                    .employees(
-                        actor,
-                        EmployeeQuery {
-                            search: None,
-                            include_inactive: !req.employee_ids.is_empty(),
-                            limit: None,
-                        },
-                    )
-                    .await?;
-                let chosen: Vec<_> = if req.employee_ids.is_empty() {
-                    all.into_iter()
-                        .filter(|e| e.site_id.unwrap_or(home.id) == site.id)
-                        .filter(|e| {
-                            department.as_deref().is_none_or(|d| {
-                                e.department
-                                    .as_deref()
-                                    .is_some_and(|ed| text::fold(ed) == text::fold(d))
-                            })
-                        })
-                        .collect()
-                } else {
-                    let mut chosen = Vec::with_capacity(req.employee_ids.len());
-                    for id in &req.employee_ids {
-                        chosen.push(
-                            all.iter()
-                                .find(|e| e.id == *id)
-                                .cloned()
-                                .ok_or(Error::NotFound { entity: "employee" })?,
-                        );
+                let (ids, who) = if req.employee_ids.is_empty() {
+                    let tz = crate::time::parse_tz("time_zone", &site.time_zone)?;
+                    let roster = self
+                        .payroll_roster(actor, site.id, tz, period, department.as_deref())
+                        .await?;
+                    if roster.is_empty() {
+                        return Err(Error::validation(
+                            "department",
+                            match &department {
+                                Some(d) => format!("no employee at {} in {d}", site.name),
+                                None => format!("no employee at {}", site.name),
+                            },
+                        ));
                     }
-                    chosen
+                    let listed = roster.iter().filter(|e| e.active).count();
+                    if listed != roster.len() {
+                        notes.push(format!(
+                            "{} employees exported; the directory lists {listed} active at {} ({} no longer active but with attendance in the period)",
+                            roster.len(),
+                            site.name,
+                            roster.len() - listed
+                        ));
+                    }
+                    let who = match &department {
+                        Some(d) => format!("{} {d}", site.name),
+                        None => site.name.clone(),
+                    };
+                    (roster.into_iter().map(|e| e.id).collect::<Vec<_>>(), who)
+                } else {
+                    let mut names = Vec::with_capacity(req.employee_ids.len());
+                    for id in &req.employee_ids {
+                        names.push(self.employee(actor, *id).await?.name);
+                    }
+                    let who = match &names[..] {
+                        [one] => one.clone(),
+                        _ => site.name.clone(),
+                    };
+                    (req.employee_ids.clone(), who)
                 };
-                if chosen.is_empty() {
-                    return Err(Error::validation(
-                        "department",
-                        match &department {
-                            Some(d) => format!("no active employee at {} in {d}", site.name),
-                            None => format!("no active employee at {}", site.name),
-                        },
-                    ));
-                }
-                let who = match (&chosen[..], &department) {
-                    ([one], _) if !req.employee_ids.is_empty() => one.name.clone(),
-                    (_, Some(d)) => format!("{} {d}", site.name),
-                    _ => site.name.clone(),
-                };
-                let ids: Vec<Uuid> = chosen.iter().map(|e| e.id).collect();
                 let format = match req.format {
                     ExportFormat::Pdf => TimesheetFormat::Pdf,
                     ExportFormat::Csv => TimesheetFormat::Csv,
@@ -596,6 +653,7 @@ impl Frontdesk {
             rendered,
             file_name: docs::schedule::export_file_name(stem, period, &who, ext),
             employees,
+            notes,
         })
     }
 
@@ -607,7 +665,7 @@ impl Frontdesk {
     ) -> Result<crate::documents::SavedDocument> {
         let export = self.render_export(actor, &req).await?;
         let dir = self.data_dir.exports_dir();
-        let path = write_file(dir, export.file_name, export.rendered.bytes.clone()).await?;
+        let path = write_file(dir, export.file_name.clone(), export.rendered.bytes.clone()).await?;
         let mut tx = self.pool.begin().await?;
         audit::record(
             &mut tx,
@@ -626,12 +684,7 @@ impl Frontdesk {
         Ok(crate::documents::SavedDocument {
             path: path.display().to_string(),
             bytes: u32::try_from(export.rendered.bytes.len()).unwrap_or(u32::MAX),
-            warnings: export
-                .rendered
-                .warnings
-                .iter()
-                .map(crate::documents::warning_text)
-                .collect(),
+            warnings: export.warnings(),
         })
     }
 
@@ -1056,7 +1109,8 @@ impl Frontdesk {
             .render_export(&owner, &req)
             .await
             .map_err(|e| e.to_string())?;
-        let warnings = warnings_text(&export.rendered.warnings);
+        let all = export.warnings();
+        let warnings = (!all.is_empty()).then(|| all.join("; "));
         let dir = self.scheduled_dir(s.spec.folder.as_deref());
         let path = write_file(dir, export.file_name, export.rendered.bytes)
             .await
