@@ -220,3 +220,33 @@ async fn a_run_killed_at_any_step_is_finished_once_by_the_next() {
         .await;
     }
 }
+
+#[tokio::test]
+async fn the_timer_process_and_the_window_at_once_write_each_period_once() {
+    let env = env().await;
+    let (manager, folder, first_due) = scheduled(&env).await;
+    let now = first_due + Duration::days(3);
+    // The timer's `run-due-exports` in its own process, while the window runs the same schedule.
+    let mut timer = Command::new(std::env::current_exe().expect("test binary"))
+        .args([
+            "export_runs::export_child_process",
+            "--exact",
+            "--test-threads=1",
+        ])
+        .env(CHILD_DIR, env._dir.path())
+        .env(CHILD_NOW, now.to_rfc3339())
+        .env_remove(ABORT_AFTER)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start timer process");
+    let mine = env.api.run_due_exports(now).await.expect("window run");
+    let status = tokio::task::spawn_blocking(move || timer.wait())
+        .await
+        .expect("wait task")
+        .expect("timer process");
+    assert!(status.success(), "the timer process ran cleanly");
+    let runs =
+        assert_each_period_once(&env, &manager, &folder, first_due, now, "two processes").await;
+    assert!(mine.len() <= runs.len());
+}
