@@ -6,6 +6,7 @@ mod access;
 mod attendance;
 mod documents;
 mod employees;
+mod export_runs;
 mod exports;
 mod facade_map;
 mod faces;
