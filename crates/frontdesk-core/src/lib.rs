@@ -30,7 +30,9 @@
 //! | `audit.rs` | `audit` |
 //! | `demo.rs` | `seed_demo` |
 //! | `documents/badge_prints.rs` | `print_badge`, `badge_prints` |
-//! | `documents/exports.rs` | `save_export`, `save_export_schedule`, `delete_export_schedule`, `export_schedules`, `export_runs`, `run_due_exports` |
+//! | `documents/exports/request.rs` | `save_export` |
+//! | `documents/exports/runner.rs` | `run_due_exports` |
+//! | `documents/exports/schedule.rs` | `save_export_schedule`, `delete_export_schedule`, `export_schedules`, `export_runs` |
 //! | `documents/mod.rs` | `badge_pdf`, `daily_report_pdf`, `visit_log`, `evacuation_list_pdf`, `save_evacuation_list`, `timesheet`, `timesheet_export` |
 //! | `faces/mod.rs` | `face_service`, `enrol_employee_faces`, `erase_employee_faces`, `identify_face`, `clock_by_face` |
 //! | `lib.rs` | `open`, `with_print_system`, `data_dir`, `device_id`, `pool`, `close` |
