@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::error::{Error, Result};
 use crate::people::auth::{Actor, ActorKind, Permission};
 use crate::time::{from_ms, to_ms};
-use crate::{Frontdesk, audit, new_id, now_ms, text};
+use crate::{Frontdesk, audit, new_id, now_ms, store, text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub enum Direction {
@@ -127,7 +127,7 @@ impl Frontdesk {
         {
             return Err(Error::validation("confidence", "must be between 0 and 1"));
         }
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = store::db::begin_immediate(&self.pool).await?;
         let emp = sqlx::query(
             "SELECT name, active, site_id FROM employees WHERE id = ? AND organisation_id = ?",
         )

@@ -5,8 +5,8 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use crate::error::{Error, Result};
 
@@ -35,4 +35,15 @@ pub async fn open(path: &Path) -> Result<SqlitePool> {
         .await?;
     MIGRATOR.run(&pool).await?;
     Ok(pool)
+}
+
+/// Starts a write transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`).
+///
+/// Every transaction that reads and then writes must start this way. A deferred `BEGIN` takes a
+/// read snapshot first; if another connection (this process's pool or another process, like the
+/// CLI beside the window) commits before our first write, SQLite cannot upgrade the stale snapshot
+/// and fails with `SQLITE_BUSY` at once, without waiting for the busy timeout. Taking the lock up
+/// front makes concurrent writers queue on the busy timeout instead.
+pub(crate) async fn begin_immediate(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>> {
+    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
 }

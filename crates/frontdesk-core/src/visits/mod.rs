@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::people::auth::{Actor, ActorKind, Permission};
 use crate::time::{day_range_ms, from_ms};
 use crate::visits::visitors::VisitorDetails;
-use crate::{Frontdesk, audit, new_id, now_ms, text};
+use crate::{Frontdesk, audit, new_id, now_ms, store, text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -180,7 +180,7 @@ impl Frontdesk {
         };
         let now = now_ms();
 
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = store::db::begin_immediate(&self.pool).await?;
         if let Some(host) = req.host_employee_id {
             let ok: Option<i64> = sqlx::query_scalar(
                 "SELECT active FROM employees WHERE id = ? AND organisation_id = ?",
@@ -286,7 +286,7 @@ impl Frontdesk {
     ) -> Result<Visit> {
         actor.require(Permission::SignVisitors)?;
         let now = now_ms();
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = store::db::begin_immediate(&self.pool).await?;
         let row = sqlx::query(
             "SELECT v.status, v.checked_out_at, v.visitor_name AS name FROM visits v
              JOIN sites s ON s.id = v.site_id WHERE v.id = ? AND s.organisation_id = ?",
