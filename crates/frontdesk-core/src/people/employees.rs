@@ -70,11 +70,23 @@ pub(crate) struct ValidEmployee {
     pub title: Option<String>,
     pub manager_code: Option<String>,
     pub site_id: Option<Uuid>,
-    /// `None` keeps the stored value (a CSV without the column must not reset it).
+    /// `None` keeps the stored value (a CSV without the column, or with an empty cell: a yes/no
+    /// cannot be blank).
     pub active: Option<bool>,
     pub face_consent: Option<bool>,
-    /// When set, the stored manager is kept (a CSV without a manager column).
-    pub keep_manager: bool,
+    /// Stored fields an update leaves as they are.
+    pub kept: Kept,
+}
+
+/// The optional text fields an update does not touch: a CSV file without their column leaves them
+/// as they were (a present but empty cell clears them). A form sends every field, so keeps none.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Kept {
+    pub email: bool,
+    pub phone: bool,
+    pub department: bool,
+    pub title: bool,
+    pub manager: bool,
 }
 
 /// Checks every field and returns all problems, so a CSV row or a form reports them at once.
@@ -122,7 +134,7 @@ pub(crate) fn validate(input: &EmployeeInput) -> std::result::Result<ValidEmploy
             site_id: input.site_id,
             active: input.active,
             face_consent: input.face_consent,
-            keep_manager: false,
+            kept: Kept::default(),
         }),
         _ => Err(errors),
     }
@@ -148,7 +160,11 @@ pub(crate) async fn upsert(
     let now = now_ms();
     if let Some(id) = id_by_code(conn, org, &e.code).await? {
         sqlx::query(
-            "UPDATE employees SET name = ?1, email = ?2, phone = ?3, department = ?4, title = ?5,
+            "UPDATE employees SET name = ?1,
+                email = CASE WHEN ?13 THEN email ELSE ?2 END,
+                phone = CASE WHEN ?14 THEN phone ELSE ?3 END,
+                department = CASE WHEN ?15 THEN department ELSE ?4 END,
+                title = CASE WHEN ?16 THEN title ELSE ?5 END,
                 manager_id = CASE WHEN ?6 THEN manager_id ELSE ?7 END,
                 site_id = COALESCE(?8, site_id), active = COALESCE(?9, active),
                 face_consent = COALESCE(?10, face_consent),
@@ -161,13 +177,17 @@ pub(crate) async fn upsert(
         .bind(&e.phone)
         .bind(&e.department)
         .bind(&e.title)
-        .bind(e.keep_manager)
+        .bind(e.kept.manager)
         .bind(manager_id)
         .bind(e.site_id)
         .bind(e.active)
         .bind(e.face_consent)
         .bind(now)
         .bind(id)
+        .bind(e.kept.email)
+        .bind(e.kept.phone)
+        .bind(e.kept.department)
+        .bind(e.kept.title)
         .execute(&mut *conn)
         .await?;
         return Ok(Upserted::Updated(id));
