@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::people::auth::{Actor, Permission};
-use crate::{Frontdesk, audit, new_id, now_ms, text};
+use crate::{Frontdesk, audit, new_id, now_ms, store, text};
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct Employee {
@@ -266,7 +266,7 @@ impl Frontdesk {
     pub async fn create_employee(&self, actor: &Actor, input: EmployeeInput) -> Result<Employee> {
         actor.require(Permission::ManageEmployees)?;
         let valid = validate(&input).map_err(first_error)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = store::db::begin_immediate(&self.pool).await?;
         if id_by_code(&mut tx, actor.organisation_id, &valid.code)
             .await?
             .is_some()
@@ -300,7 +300,7 @@ impl Frontdesk {
     ) -> Result<Employee> {
         actor.require(Permission::ManageEmployees)?;
         let valid = validate(&input).map_err(first_error)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = store::db::begin_immediate(&self.pool).await?;
         let current: Option<String> =
             sqlx::query_scalar("SELECT code FROM employees WHERE id = ? AND organisation_id = ?")
                 .bind(id)

@@ -14,7 +14,7 @@ use crate::people::auth::{Actor, Permission};
 use crate::people::employees::{
     EmployeeInput, Kept, Upserted, ValidEmployee, id_by_code, upsert, validate,
 };
-use crate::{Frontdesk, audit};
+use crate::{Frontdesk, audit, store};
 
 /// Larger files are refused outright; split them.
 pub const MAX_IMPORT_BYTES: usize = 32 * 1024 * 1024;
@@ -247,7 +247,7 @@ impl Frontdesk {
             });
         }
 
-        let mut tx = self.pool.begin().await?;
+        let mut tx = store::db::begin_immediate(&self.pool).await?;
         let org = actor.organisation_id;
 
         // Pass 2: a row whose manager is neither on file nor among the accepted rows is rejected;

@@ -13,7 +13,7 @@ use crate::people::auth::{
 };
 use crate::site::validate_username;
 use crate::time::from_ms;
-use crate::{Frontdesk, audit, new_id, now_ms, text};
+use crate::{Frontdesk, audit, new_id, now_ms, store, text};
 
 /// Failed logins in a row before an account is locked for [`LOCKOUT_MS`].
 const MAX_FAILED_LOGINS: i64 = 5;
@@ -67,9 +67,7 @@ impl Frontdesk {
         if let Some(until) = row.try_get::<Option<i64>, _>("locked_until")?
             && until > now
         {
-            return Err(Error::Locked(
-                from_ms(until).format("%H:%M UTC").to_string(),
-            ));
+            return Err(locked_error(until));
         }
         let hash: String = row.try_get("password_hash")?;
         let actor = Actor {
@@ -79,29 +77,45 @@ impl Frontdesk {
             organisation_id: row.try_get("org")?,
             device_id: self.device_id,
         };
-        let mut tx = self.pool.begin().await?;
-        if !verify_secret(password.to_string(), hash).await? {
-            let failed: i64 = row.try_get::<i64, _>("failed_logins")? + 1;
-            let locked = (failed >= MAX_FAILED_LOGINS).then_some(now + LOCKOUT_MS);
-            sqlx::query(
-                "UPDATE staff_accounts SET failed_logins = ?, locked_until = ? WHERE id = ?",
+        // The slow hash check runs before the write lock is taken; the counter and the lock are
+        // then read and changed in single statements under it, so parallel attempts (two
+        // windows, the CLI) each count and a lock set meanwhile is honoured.
+        let verified = verify_secret(password.to_string(), hash).await?;
+        let mut tx = store::db::begin_immediate(&self.pool).await?;
+        if !verified {
+            let lock_until = now + LOCKOUT_MS;
+            let stored_until: Option<i64> = sqlx::query_scalar(
+                "UPDATE staff_accounts SET
+                    failed_logins = CASE WHEN failed_logins + 1 >= ?1 THEN 0 ELSE failed_logins + 1 END,
+                    locked_until = CASE WHEN failed_logins + 1 >= ?1 THEN ?2 ELSE locked_until END
+                 WHERE id = ?3 RETURNING locked_until",
             )
-            .bind(if locked.is_some() { 0 } else { failed })
-            .bind(locked)
+            .bind(MAX_FAILED_LOGINS)
+            .bind(lock_until)
             .bind(account.id)
-            .execute(&mut *tx)
+            .fetch_one(&mut *tx)
             .await?;
+            let locked = stored_until == Some(lock_until);
             audit::record(
                 &mut tx,
                 &actor,
                 "auth.login_failed",
                 "staff_account",
                 Some(account.id),
-                serde_json::json!({ "locked": locked.is_some() }),
+                serde_json::json!({ "locked": locked }),
             )
             .await?;
             tx.commit().await?;
             return Err(Error::BadCredentials);
+        }
+        let until: Option<i64> =
+            sqlx::query_scalar("SELECT locked_until FROM staff_accounts WHERE id = ?")
+                .bind(account.id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if let Some(until) = until.filter(|u| *u > now) {
+            // Locked by a parallel attempt after this one started.
+            return Err(locked_error(until));
         }
         sqlx::query(
             "UPDATE staff_accounts SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?",
@@ -157,7 +171,7 @@ impl Frontdesk {
             Some(p) => Some(hash_secret(p).await?),
             None => None,
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = store::db::begin_immediate(&self.pool).await?;
         let taken: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM staff_accounts WHERE username = ?")
                 .bind(&username)
@@ -218,6 +232,10 @@ impl Frontdesk {
                 .await?;
         rows.iter().map(account_from_row).collect()
     }
+}
+
+fn locked_error(until_ms: i64) -> Error {
+    Error::Locked(from_ms(until_ms).format("%H:%M UTC").to_string())
 }
 
 fn account_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<StaffAccount> {

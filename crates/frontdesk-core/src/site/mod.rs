@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::people::auth::{
     Actor, ActorKind, Permission, Role, check_password_strength, hash_secret,
 };
-use crate::{Frontdesk, audit, new_id, now_ms, text, time};
+use crate::{Frontdesk, audit, new_id, now_ms, store, text, time};
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct Site {
@@ -64,7 +64,7 @@ impl Frontdesk {
         check_password_strength("admin_password", &req.admin_password)?;
         let hash = hash_secret(req.admin_password).await?;
 
-        let mut tx = self.pool.begin().await?;
+        let mut tx = store::db::begin_immediate(&self.pool).await?;
         let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organisations")
             .fetch_one(&mut *tx)
             .await?;
@@ -185,7 +185,7 @@ impl Frontdesk {
             },
             address: text::optional("address", req.address.as_deref(), 500)?,
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = store::db::begin_immediate(&self.pool).await?;
         insert_site(&mut tx, actor.organisation_id, &site).await?;
         audit::record(
             &mut tx,

@@ -4,9 +4,11 @@ mod fixtures;
 
 mod access;
 mod attendance;
+mod concurrency;
 mod documents;
 mod employees;
 mod exports;
 mod faces;
 mod import;
+mod settings;
 mod visits;
