@@ -23,7 +23,9 @@ pub async fn open(path: &Path) -> Result<SqlitePool> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5))
+        // Writers queue for the write lock (see `begin_immediate`); the longest holder is a large
+        // CSV import, so a kiosk sign-in waits for it rather than failing after a few seconds.
+        .busy_timeout(Duration::from_secs(30))
         .pragma("temp_store", "memory")
         .pragma("cache_size", "-65536")
         // Reads of a large database go through the page cache without a syscall per page.
