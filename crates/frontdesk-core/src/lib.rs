@@ -17,7 +17,7 @@
 //! | [`attendance`] | IN/OUT events, timesheet corrections and approvals | `record_attendance`, `correct_timesheet`, `approve_timesheet` |
 //! | [`faces`] | enrolment, identification, the face index cache | `enrol_face`, `identify_face`, `clock_by_face` |
 //! | [`documents`] | badges, timesheets, reports, evacuation list, exports, printing | `badge_pdf`, `print_badge`, `save_export`, `run_due_exports` |
-//! | [`store`] | the SQLite pool, migrations and the data directory | (internal) |
+//! | [`store`] | the SQLite pool, migrations, the data directory and this PC's device id | `device_id` |
 //! | [`audit`] | the audit trail every staff action writes | `audit` |
 //!
 //! Cross-cutting helpers sit at the top level: `error` (one error type and its IPC form),
@@ -65,7 +65,7 @@ impl Frontdesk {
     pub async fn open(data_dir: impl AsRef<Path>) -> Result<Self> {
         let data_dir = DataDir::new(data_dir.as_ref());
         let pool = store::db::open(&data_dir.database()).await?;
-        let device_id = load_or_create_device_id(&data_dir)?;
+        let device_id = store::device::load_or_create(&data_dir, &pool).await?;
         Ok(Self {
             pool,
             device_id,
@@ -111,22 +111,4 @@ pub(crate) fn new_id() -> Uuid {
 
 pub(crate) fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
-}
-
-fn load_or_create_device_id(dir: &DataDir) -> Result<Uuid> {
-    let path = dir.device_id_file();
-    match std::fs::read_to_string(&path) {
-        Ok(s) => {
-            if let Ok(id) = Uuid::parse_str(s.trim()) {
-                return Ok(id);
-            }
-            tracing::warn!(path = %path.display(), "device id file unreadable; issuing a new id");
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(Error::io(format!("reading {}", path.display()), e)),
-    }
-    let id = new_id();
-    std::fs::write(&path, id.to_string())
-        .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
-    Ok(id)
 }

@@ -109,7 +109,7 @@ impl Frontdesk {
         let at = match req.at {
             None => now,
             Some(t) => {
-                let t = to_ms(t);
+                let t = to_ms(crate::time::check_instant("at", t)?);
                 if t > now + 60_000 {
                     return Err(Error::validation("at", "cannot be in the future"));
                 }
@@ -227,6 +227,8 @@ impl Frontdesk {
         to: DateTime<Utc>,
     ) -> Result<Vec<AttendanceEvent>> {
         actor.require(Permission::ViewVisits)?;
+        crate::time::check_instant("from", from)?;
+        crate::time::check_instant("to", to)?;
         let rows = sqlx::query(
             "SELECT a.id, a.employee_id, e.name, a.direction, a.at, a.source, a.confidence
              FROM attendance_events a JOIN employees e ON e.id = a.employee_id

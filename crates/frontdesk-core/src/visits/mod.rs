@@ -364,6 +364,7 @@ impl Frontdesk {
     /// A site's visits on one local day, in order of arrival (or expected arrival).
     pub async fn visits(&self, actor: &Actor, q: VisitQuery) -> Result<Vec<Visit>> {
         actor.require(Permission::ViewVisits)?;
+        crate::time::check_date("date", q.date)?;
         let site = match q.site_id {
             Some(id) => self.site(actor, id).await?,
             None => self.home_site(actor).await?,

@@ -6,6 +6,7 @@ mod access;
 mod attendance;
 mod concurrency;
 mod documents;
+mod edge_input;
 mod employees;
 mod exports;
 mod faces;
