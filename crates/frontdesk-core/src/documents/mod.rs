@@ -215,20 +215,12 @@ impl Frontdesk {
             None => self.home_site(actor).await?,
         };
         let tz = crate::time::parse_tz("time_zone", &site.time_zone)?;
-        let mut rows = Vec::new();
-        for date in from.iter_days().take_while(|d| *d <= to) {
-            let visits = self
-                .visits(
-                    actor,
-                    VisitQuery {
-                        site_id: Some(site.id),
-                        date,
-                        status: None,
-                    },
-                )
-                .await?;
-            rows.extend(visits.iter().filter_map(visit_row));
-        }
+        let rows = self
+            .visits_between(actor, Some(site.id), from, to, None)
+            .await?
+            .iter()
+            .filter_map(visit_row)
+            .collect();
         let data = docs::VisitLogData {
             site_name: site.name,
             tz,

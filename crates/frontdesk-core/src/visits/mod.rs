@@ -363,14 +363,35 @@ impl Frontdesk {
 
     /// A site's visits on one local day, in order of arrival (or expected arrival).
     pub async fn visits(&self, actor: &Actor, q: VisitQuery) -> Result<Vec<Visit>> {
+        self.visits_between(actor, q.site_id, q.date, q.date, q.status)
+            .await
+    }
+
+    /// A site's visits on the local days `from..=to`, in order of arrival (or expected arrival),
+    /// in one query.
+    pub async fn visits_between(
+        &self,
+        actor: &Actor,
+        site_id: Option<Uuid>,
+        from: NaiveDate,
+        to: NaiveDate,
+        status: Option<VisitStatus>,
+    ) -> Result<Vec<Visit>> {
         actor.require(Permission::ViewVisits)?;
-        crate::time::check_date("date", q.date)?;
-        let site = match q.site_id {
+        let (from_field, to_field) = if from == to {
+            ("date", "date")
+        } else {
+            ("from", "to")
+        };
+        crate::time::check_date(from_field, from)?;
+        crate::time::check_date(to_field, to)?;
+        let site = match site_id {
             Some(id) => self.site(actor, id).await?,
             None => self.home_site(actor).await?,
         };
         let tz = crate::time::parse_tz("time_zone", &site.time_zone)?;
-        let (start, end) = day_range_ms(tz, q.date);
+        let (start, _) = day_range_ms(tz, from);
+        let (_, end) = day_range_ms(tz, to);
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{SELECT_VISIT} WHERE v.site_id = ?1 AND v.starts_at >= ?2 AND v.starts_at < ?3
                AND (?4 IS NULL OR v.status = ?4)
@@ -379,7 +400,7 @@ impl Frontdesk {
         .bind(site.id)
         .bind(start)
         .bind(end)
-        .bind(q.status.map(VisitStatus::as_str))
+        .bind(status.map(VisitStatus::as_str))
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(visit_from_row).collect()
