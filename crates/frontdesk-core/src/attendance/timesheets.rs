@@ -198,7 +198,7 @@ impl Frontdesk {
             Some(id) => self.site(actor, id).await?,
             None => self.home_site(actor).await?,
         };
-        let tz = crate::time::parse_tz("time_zone", &site.time_zone)?;
+        let tz = site.time_zone;
         Ok((site, tz))
     }
 

@@ -135,7 +135,7 @@ impl Frontdesk {
     ) -> Result<Rendered> {
         let visit = self.visit(actor, visit_id).await?;
         let site = self.site(actor, visit.site_id).await?;
-        let tz = crate::time::parse_tz("time_zone", &site.time_zone)?;
+        let tz = site.time_zone;
         let from = visit
             .checked_in_at
             .or(visit.expected_at)
@@ -176,7 +176,7 @@ impl Frontdesk {
             Some(id) => self.site(actor, id).await?,
             None => self.home_site(actor).await?,
         };
-        let tz = crate::time::parse_tz("time_zone", &site.time_zone)?;
+        let tz = site.time_zone;
         let visits = self
             .visits(
                 actor,
@@ -214,7 +214,7 @@ impl Frontdesk {
             Some(id) => self.site(actor, id).await?,
             None => self.home_site(actor).await?,
         };
-        let tz = crate::time::parse_tz("time_zone", &site.time_zone)?;
+        let tz = site.time_zone;
         let rows = self
             .visits_between(actor, Some(site.id), from, to, None)
             .await?
@@ -241,7 +241,7 @@ impl Frontdesk {
         site_id: Option<Uuid>,
     ) -> Result<Rendered> {
         let now = self.on_site(actor, site_id).await?;
-        let tz = crate::time::parse_tz("time_zone", &now.site.time_zone)?;
+        let tz = now.site.time_zone;
         let mut people: Vec<docs::EvacuationPerson> = now
             .visitors
             .iter()
@@ -427,8 +427,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(badge.bytes.starts_with(b"%PDF-"), "badge is a PDF");
 
-        let tz = crate::time::parse_tz("time_zone", &on_site.site.time_zone)
-            .unwrap_or_else(|e| panic!("{e}"));
+        let tz = on_site.site.time_zone;
         let today = crate::time::today_in(tz);
         let report = api
             .daily_report_pdf(&actor, None, today)

@@ -18,7 +18,9 @@ use crate::{Frontdesk, audit, new_id, now_ms, store, text, time};
 pub struct Site {
     pub id: Uuid,
     pub name: String,
-    pub time_zone: String,
+    /// Parsed once, when the site is read; sent to clients as its IANA name.
+    #[ts(type = "string")]
+    pub time_zone: chrono_tz::Tz,
     pub address: Option<String>,
 }
 
@@ -58,7 +60,7 @@ impl Frontdesk {
     pub async fn init(&self, req: InitRequest) -> Result<InitResponse> {
         let organisation = text::required("organisation", &req.organisation, 200)?;
         let site_name = text::required("site_name", &req.site_name, 200)?;
-        time::parse_tz("time_zone", &req.time_zone)?;
+        let time_zone = time::parse_tz("time_zone", &req.time_zone)?;
         let username = validate_username("admin_username", &req.admin_username)?;
         let display = text::required("admin_display_name", &req.admin_display_name, 200)?;
         check_password_strength("admin_password", &req.admin_password)?;
@@ -87,7 +89,7 @@ impl Frontdesk {
         let site = Site {
             id: new_id(),
             name: site_name,
-            time_zone: req.time_zone,
+            time_zone,
             address: None,
         };
         insert_site(&mut tx, org_id, &site).await?;
@@ -179,10 +181,7 @@ impl Frontdesk {
         let site = Site {
             id: new_id(),
             name: text::required("name", &req.name, 200)?,
-            time_zone: {
-                time::parse_tz("time_zone", &req.time_zone)?;
-                req.time_zone
-            },
+            time_zone: time::parse_tz("time_zone", &req.time_zone)?,
             address: text::optional("address", req.address.as_deref(), 500)?,
         };
         let mut tx = store::db::begin_immediate(&self.pool).await?;
@@ -193,7 +192,7 @@ impl Frontdesk {
             "site.create",
             "site",
             Some(site.id),
-            serde_json::json!({ "name": site.name, "time_zone": site.time_zone }),
+            serde_json::json!({ "name": site.name, "time_zone": site.time_zone.name() }),
         )
         .await?;
         tx.commit().await?;
@@ -217,8 +216,10 @@ impl Frontdesk {
         .fetch_optional(&self.pool)
         .await?
         .ok_or(Error::NotFound { entity: "site" })?;
-        let tz: String = row.try_get("time_zone")?;
-        Ok((row.try_get("id")?, time::parse_tz("time_zone", &tz)?))
+        Ok((
+            row.try_get("id")?,
+            stored_tz(&row.try_get::<String, _>("time_zone")?)?,
+        ))
     }
 }
 
@@ -231,7 +232,7 @@ async fn insert_site(tx: &mut sqlx::SqliteConnection, org_id: Uuid, site: &Site)
     .bind(site.id)
     .bind(org_id)
     .bind(&site.name)
-    .bind(&site.time_zone)
+    .bind(site.time_zone.name())
     .bind(&site.address)
     .bind(now)
     .bind(now)
@@ -244,9 +245,16 @@ fn site_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Site> {
     Ok(Site {
         id: r.try_get("id")?,
         name: r.try_get("name")?,
-        time_zone: r.try_get("time_zone")?,
+        time_zone: stored_tz(&r.try_get::<String, _>("time_zone")?)?,
         address: r.try_get("address")?,
     })
+}
+
+/// A stored zone name was checked when it was written; one that no longer parses (a zone this
+/// build's tz database lacks) is an internal error, not the client's.
+fn stored_tz(name: &str) -> Result<chrono_tz::Tz> {
+    name.parse()
+        .map_err(|_| Error::Internal(format!("stored time zone {name:?} is unknown")))
 }
 
 pub(crate) fn validate_username(field: &str, s: &str) -> Result<String> {

@@ -389,7 +389,7 @@ impl Frontdesk {
             Some(id) => self.site(actor, id).await?,
             None => self.home_site(actor).await?,
         };
-        let tz = crate::time::parse_tz("time_zone", &site.time_zone)?;
+        let tz = site.time_zone;
         let (start, _) = day_range_ms(tz, from);
         let (_, end) = day_range_ms(tz, to);
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
