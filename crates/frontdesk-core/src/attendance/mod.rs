@@ -13,7 +13,9 @@ use crate::people::auth::{Actor, ActorKind, Permission};
 use crate::time::{from_ms, to_ms};
 use crate::{Frontdesk, audit, new_id, now_ms, store, text};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+// Stored in `attendance_events.direction` as `IN` / `OUT`, as in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, sqlx::Type)]
+#[sqlx(rename_all = "UPPERCASE")]
 pub enum Direction {
     #[serde(rename = "IN")]
     In,
@@ -28,32 +30,16 @@ impl Direction {
             Direction::Out => "OUT",
         }
     }
-
-    fn parse(s: &str) -> Result<Self> {
-        match s {
-            "IN" => Ok(Direction::In),
-            "OUT" => Ok(Direction::Out),
-            other => Err(Error::Internal(format!("unknown direction {other}"))),
-        }
-    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+// Stored in `attendance_events.source` under its snake_case name, as in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, sqlx::Type)]
 #[serde(rename_all = "snake_case")]
+#[sqlx(rename_all = "snake_case")]
 pub enum AttendanceSource {
     Face,
     Pin,
     Manual,
-}
-
-impl AttendanceSource {
-    fn as_str(self) -> &'static str {
-        match self {
-            AttendanceSource::Face => "face",
-            AttendanceSource::Pin => "pin",
-            AttendanceSource::Manual => "manual",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -149,7 +135,7 @@ impl Frontdesk {
         .await?;
         let last = match last {
             Some(r) => Some((
-                Direction::parse(&r.try_get::<String, _>("direction")?)?,
+                r.try_get::<Direction, _>("direction")?,
                 r.try_get::<i64, _>("at")?,
             )),
             None => None,
@@ -187,9 +173,9 @@ impl Frontdesk {
         .bind(id)
         .bind(req.employee_id)
         .bind(site_id)
-        .bind(direction.as_str())
+        .bind(direction)
         .bind(at)
-        .bind(req.source.as_str())
+        .bind(req.source)
         .bind(req.confidence)
         .bind(self.device_id)
         .bind(actor.staff_id())
@@ -203,7 +189,7 @@ impl Frontdesk {
             &format!("attendance.{}", direction.as_str().to_lowercase()),
             "attendance_event",
             Some(id),
-            serde_json::json!({ "employee_id": req.employee_id, "source": req.source.as_str(), "back_dated": req.at.is_some() }),
+            serde_json::json!({ "employee_id": req.employee_id, "source": req.source, "back_dated": req.at.is_some() }),
         )
         .await?;
         tx.commit().await?;
@@ -242,18 +228,13 @@ impl Frontdesk {
         .await?;
         rows.iter()
             .map(|r| {
-                let source: String = r.try_get("source")?;
                 Ok(AttendanceEvent {
                     id: r.try_get("id")?,
                     employee_id: r.try_get("employee_id")?,
                     employee_name: r.try_get("name")?,
-                    direction: Direction::parse(&r.try_get::<String, _>("direction")?)?,
+                    direction: r.try_get("direction")?,
                     at: from_ms(r.try_get("at")?),
-                    source: match source.as_str() {
-                        "face" => AttendanceSource::Face,
-                        "pin" => AttendanceSource::Pin,
-                        _ => AttendanceSource::Manual,
-                    },
+                    source: r.try_get("source")?,
                     confidence: r.try_get("confidence")?,
                 })
             })

@@ -1,7 +1,7 @@
 //! The employee directory.
 
 use serde::{Deserialize, Serialize};
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 use ts_rs::TS;
 use uuid::Uuid;
 
@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::people::auth::{Actor, Permission};
 use crate::{Frontdesk, audit, new_id, now_ms, store, text};
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, sqlx::FromRow)]
 pub struct Employee {
     pub id: Uuid,
     pub code: String,
@@ -52,7 +52,7 @@ pub struct EmployeeQuery {
 }
 
 /// A host as the kiosk shows it: no contact details on the lobby screen.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, sqlx::FromRow)]
 pub struct HostSummary {
     pub id: Uuid,
     pub name: String,
@@ -237,23 +237,6 @@ const SELECT: &str =
         m.name AS manager_name, e.site_id, e.active, e.face_consent
     FROM employees e LEFT JOIN employees m ON m.id = e.manager_id";
 
-fn from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Employee> {
-    Ok(Employee {
-        id: r.try_get("id")?,
-        code: r.try_get("code")?,
-        name: r.try_get("name")?,
-        email: r.try_get("email")?,
-        phone: r.try_get("phone")?,
-        department: r.try_get("department")?,
-        title: r.try_get("title")?,
-        manager_id: r.try_get("manager_id")?,
-        manager_name: r.try_get("manager_name")?,
-        site_id: r.try_get("site_id")?,
-        active: r.try_get("active")?,
-        face_consent: r.try_get("face_consent")?,
-    })
-}
-
 fn first_error(mut errors: Vec<Error>) -> Error {
     if errors.is_empty() {
         Error::Internal("validation failed without a reason".into())
@@ -340,21 +323,20 @@ impl Frontdesk {
 
     pub async fn employee(&self, actor: &Actor, id: Uuid) -> Result<Employee> {
         actor.require(Permission::ViewVisits)?;
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        sqlx::query_as::<_, Employee>(sqlx::AssertSqlSafe(format!(
             "{SELECT} WHERE e.id = ? AND e.organisation_id = ?"
         )))
         .bind(id)
         .bind(actor.organisation_id)
         .fetch_optional(&self.pool)
         .await?
-        .ok_or(Error::NotFound { entity: "employee" })?;
-        from_row(&row)
+        .ok_or(Error::NotFound { entity: "employee" })
     }
 
     pub async fn employees(&self, actor: &Actor, q: EmployeeQuery) -> Result<Vec<Employee>> {
         actor.require(Permission::ViewVisits)?;
         let search = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        Ok(sqlx::query_as::<_, Employee>(sqlx::AssertSqlSafe(format!(
             "{SELECT} WHERE e.organisation_id = ?1 AND (?2 OR e.active = 1)
                AND (?3 IS NULL OR e.name LIKE ?3 || '%' ESCAPE '\\' OR e.name LIKE '% ' || ?3 || '%' ESCAPE '\\'
                     OR e.code LIKE ?3 || '%' ESCAPE '\\' OR e.email LIKE ?3 || '%' ESCAPE '\\')
@@ -365,8 +347,7 @@ impl Frontdesk {
         .bind(search.map(escape_like))
         .bind(i64::from(q.limit.unwrap_or(500).clamp(1, 10_000)))
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(from_row).collect()
+        .await?)
     }
 
     /// Host lookup for the sign-in form and kiosk: active employees whose name starts with `query`.
@@ -376,7 +357,7 @@ impl Frontdesk {
         if q.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = sqlx::query(
+        Ok(sqlx::query_as::<_, HostSummary>(
             "SELECT id, name, department FROM employees
              WHERE organisation_id = ?1 AND active = 1
                AND (name LIKE ?2 || '%' ESCAPE '\\' OR name LIKE '% ' || ?2 || '%' ESCAPE '\\')
@@ -385,16 +366,7 @@ impl Frontdesk {
         .bind(actor.organisation_id)
         .bind(escape_like(q))
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(HostSummary {
-                    id: r.try_get("id")?,
-                    name: r.try_get("name")?,
-                    department: r.try_get("department")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 }
 

@@ -194,7 +194,7 @@ impl Frontdesk {
         .bind(&username)
         .bind(&display)
         .bind(&email)
-        .bind(req.role.as_str())
+        .bind(req.role)
         .bind(hash)
         .bind(&pin_hash)
         .bind(now)
@@ -239,13 +239,12 @@ fn locked_error(until_ms: i64) -> Error {
 }
 
 fn account_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<StaffAccount> {
-    let role: String = r.try_get("role")?;
     Ok(StaffAccount {
         id: r.try_get("id")?,
         username: r.try_get("username")?,
         display_name: r.try_get("display_name")?,
         email: r.try_get("email")?,
-        role: Role::parse(&role).ok_or_else(|| Error::Internal(format!("unknown role {role}")))?,
+        role: r.try_get("role")?,
         active: r.try_get("active")?,
         has_kiosk_pin: r.try_get::<Option<String>, _>("kiosk_pin_hash")?.is_some(),
         last_login_at: r.try_get::<Option<i64>, _>("last_login_at")?.map(from_ms),

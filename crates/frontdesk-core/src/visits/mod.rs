@@ -16,8 +16,10 @@ use crate::time::{day_range_ms, from_ms};
 use crate::visits::visitors::VisitorDetails;
 use crate::{Frontdesk, audit, new_id, now_ms, store, text};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+// Stored in `visits.status` under the same snake_case names it has in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, sqlx::Type)]
 #[serde(rename_all = "snake_case")]
+#[sqlx(rename_all = "snake_case")]
 pub enum VisitStatus {
     Expected,
     CheckedIn,
@@ -26,6 +28,7 @@ pub enum VisitStatus {
 }
 
 impl VisitStatus {
+    /// The status as people read it in the CLI and in exports.
     pub fn as_str(self) -> &'static str {
         match self {
             VisitStatus::Expected => "expected",
@@ -33,16 +36,6 @@ impl VisitStatus {
             VisitStatus::CheckedOut => "checked_out",
             VisitStatus::Cancelled => "cancelled",
         }
-    }
-
-    fn parse(s: &str) -> Result<Self> {
-        Ok(match s {
-            "expected" => VisitStatus::Expected,
-            "checked_in" => VisitStatus::CheckedIn,
-            "checked_out" => VisitStatus::CheckedOut,
-            "cancelled" => VisitStatus::Cancelled,
-            other => return Err(Error::Internal(format!("unknown visit status {other}"))),
-        })
     }
 }
 
@@ -123,7 +116,6 @@ pub(crate) const SELECT_VISIT: &str =
     FROM visits v LEFT JOIN employees e ON e.id = v.host_employee_id";
 
 pub(crate) fn visit_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Visit> {
-    let status: String = r.try_get("status")?;
     Ok(Visit {
         id: r.try_get("id")?,
         site_id: r.try_get("site_id")?,
@@ -134,7 +126,7 @@ pub(crate) fn visit_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Visit> {
         host_name: r.try_get("host_name")?,
         purpose: r.try_get("purpose")?,
         visitor_type: r.try_get("visitor_type")?,
-        status: VisitStatus::parse(&status)?,
+        status: r.try_get("status")?,
         expected_at: r.try_get::<Option<i64>, _>("expected_at")?.map(from_ms),
         checked_in_at: r.try_get::<Option<i64>, _>("checked_in_at")?.map(from_ms),
         checked_out_at: r.try_get::<Option<i64>, _>("checked_out_at")?.map(from_ms),
@@ -296,7 +288,7 @@ impl Frontdesk {
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(Error::NotFound { entity: "visit" })?;
-        let status = VisitStatus::parse(&row.try_get::<String, _>("status")?)?;
+        let status = row.try_get::<VisitStatus, _>("status")?;
         let name: String = row.try_get("name")?;
         match status {
             VisitStatus::CheckedIn => {}
@@ -400,7 +392,7 @@ impl Frontdesk {
         .bind(site.id)
         .bind(start)
         .bind(end)
-        .bind(status.map(VisitStatus::as_str))
+        .bind(status)
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(visit_from_row).collect()
