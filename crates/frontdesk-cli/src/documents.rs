@@ -12,7 +12,7 @@ use frontdesk_core::attendance::timesheets::{CorrectionKind, CorrectionRequest};
 use frontdesk_core::documents::badge_prints::{BadgePrint, BadgePrintRequest, PrintOutcome};
 use frontdesk_core::documents::docs::print::{self, JobState, PrintOptions};
 use frontdesk_core::documents::printing::PrintSystem;
-use frontdesk_core::documents::{BadgeSize, LogFormat, Rendered, TimesheetFormat};
+use frontdesk_core::documents::{BadgeSize, ExportFormat, Rendered};
 use frontdesk_core::people::employees::{Employee, EmployeeQuery};
 use frontdesk_core::{Actor, Frontdesk};
 
@@ -59,6 +59,16 @@ pub enum Format {
     Pdf,
     Csv,
     Xlsx,
+}
+
+impl From<Format> for ExportFormat {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Pdf => ExportFormat::Pdf,
+            Format::Csv => ExportFormat::Csv,
+            Format::Xlsx => ExportFormat::Xlsx,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -310,12 +320,8 @@ pub async fn run(
             format,
             output,
         } => {
-            let format = match format {
-                Format::Pdf => LogFormat::Pdf,
-                Format::Csv => LogFormat::Csv,
-                Format::Xlsx => return Err(anyhow!("the visit log is available as pdf or csv")),
-            };
-            let r = api.visit_log(actor, None, from, to, format).await?;
+            // The core says which formats the visit log exists in.
+            let r = api.visit_log(actor, None, from, to, format.into()).await?;
             save(out, &r, &output, "Visit log")?;
         }
         DocsCommand::Evacuation { output, print } => {
@@ -371,12 +377,9 @@ pub async fn run(
                     })
                     .collect::<anyhow::Result<_>>()?
             };
-            let format = match format {
-                Format::Pdf => TimesheetFormat::Pdf,
-                Format::Csv => TimesheetFormat::Csv,
-                Format::Xlsx => TimesheetFormat::Xlsx,
-            };
-            let r = api.timesheet_export(actor, &ids, from, to, format).await?;
+            let r = api
+                .timesheet_export(actor, &ids, from, to, format.into())
+                .await?;
             save(out, &r, &output, "Timesheets")?;
         }
     }

@@ -6,14 +6,17 @@ use chrono_tz::Tz;
 
 use crate::error::{Error, Result};
 
+/// An instant as UTC milliseconds, the form every table stores.
 pub fn to_ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }
 
+/// A stored UTC-milliseconds value as an instant (the epoch for values chrono cannot hold).
 pub fn from_ms(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
 
+/// An IANA zone name, or a validation error on `field` that says what is expected.
 pub fn parse_tz(field: &str, name: &str) -> Result<Tz> {
     name.parse::<Tz>().map_err(|_| {
         Error::validation(
@@ -67,6 +70,7 @@ pub fn day_range_ms(tz: Tz, date: NaiveDate) -> (i64, i64) {
     (to_ms(start_of_day(tz, date)), to_ms(start_of_day(tz, next)))
 }
 
+/// Today's date at a site in zone `tz`.
 pub fn today_in(tz: Tz) -> NaiveDate {
     Utc::now().with_timezone(&tz).date_naive()
 }

@@ -8,6 +8,7 @@
 
 pub mod badge_prints;
 pub mod exports;
+pub(crate) mod files;
 pub mod printing;
 
 use chrono::{Duration, NaiveDate, Utc};
@@ -31,21 +32,33 @@ fn docs_error(e: docs::Error) -> Error {
     }
 }
 
-/// Timesheet export formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// The file formats of documents and exports; which ones a document exists in is checked per kind
+/// (the visit log is PDF or CSV, the daily report PDF).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
-pub enum TimesheetFormat {
+pub enum ExportFormat {
     Pdf,
     Csv,
     Xlsx,
 }
 
-/// Visit log formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LogFormat {
-    Pdf,
-    Csv,
+impl ExportFormat {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            ExportFormat::Pdf => "pdf",
+            ExportFormat::Csv => "csv",
+            ExportFormat::Xlsx => "xlsx",
+        }
+    }
+
+    pub(crate) fn parse(s: &str) -> Result<Self> {
+        Ok(match s {
+            "pdf" => ExportFormat::Pdf,
+            "csv" => ExportFormat::Csv,
+            "xlsx" => ExportFormat::Xlsx,
+            other => return Err(Error::Internal(format!("unknown export format {other}"))),
+        })
+    }
 }
 
 /// Band colours by visitor type; anything else is a neutral blue.
@@ -91,15 +104,7 @@ pub fn badge_size(preset: &str) -> Result<BadgeSize> {
     })
 }
 
-/// A document written to the data directory's exports folder.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct SavedDocument {
-    /// Full path of the file on this PC.
-    pub path: String,
-    pub bytes: u32,
-    /// What the document could not show as asked (e.g. characters no font covers).
-    pub warnings: Vec<String>,
-}
+pub use files::SavedDocument;
 
 pub(crate) fn warning_text(w: &Warning) -> String {
     match w {
@@ -203,7 +208,7 @@ impl Frontdesk {
         site_id: Option<Uuid>,
         from: NaiveDate,
         to: NaiveDate,
-        format: LogFormat,
+        format: ExportFormat,
     ) -> Result<Rendered> {
         let period = docs::timesheet::Period {
             start: from,
@@ -228,8 +233,14 @@ impl Frontdesk {
             visits: rows,
         };
         match format {
-            LogFormat::Pdf => docs::render_visit_log_pdf(&data),
-            LogFormat::Csv => docs::render_visit_log_csv(&data),
+            ExportFormat::Pdf => docs::render_visit_log_pdf(&data),
+            ExportFormat::Csv => docs::render_visit_log_csv(&data),
+            ExportFormat::Xlsx => {
+                return Err(Error::validation(
+                    "format",
+                    "the visit log is available as PDF or CSV",
+                ));
+            }
         }
         .map_err(docs_error)
     }
@@ -292,7 +303,7 @@ impl Frontdesk {
         let bytes = u32::try_from(rendered.bytes.len()).unwrap_or(u32::MAX);
         // Like every export: written under a temporary name and linked into place, never over
         // another file (two lists in the same second get "(2)").
-        let path = crate::documents::exports::write_file(
+        let path = files::save_new_file(
             self.data_dir.exports_dir(),
             format!("evacuation-{stamp}.pdf"),
             rendered.bytes,
@@ -372,16 +383,16 @@ impl Frontdesk {
         employee_ids: &[Uuid],
         from: NaiveDate,
         to: NaiveDate,
-        format: TimesheetFormat,
+        format: ExportFormat,
     ) -> Result<Rendered> {
         let mut sheets = Vec::with_capacity(employee_ids.len());
         for id in employee_ids {
             sheets.push(self.timesheet(actor, *id, from, to).await?);
         }
         tokio::task::spawn_blocking(move || match format {
-            TimesheetFormat::Pdf => docs::timesheet::render_timesheets_pdf(&sheets),
-            TimesheetFormat::Csv => docs::render_timesheet_csv(&sheets),
-            TimesheetFormat::Xlsx => docs::render_timesheet_xlsx(&sheets),
+            ExportFormat::Pdf => docs::timesheet::render_timesheets_pdf(&sheets),
+            ExportFormat::Csv => docs::render_timesheet_csv(&sheets),
+            ExportFormat::Xlsx => docs::render_timesheet_xlsx(&sheets),
         })
         .await
         .map_err(|e| Error::Internal(format!("document task: {e}")))?
@@ -435,7 +446,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(report.bytes.starts_with(b"%PDF-"));
         let log = api
-            .visit_log(&actor, None, today, today, LogFormat::Csv)
+            .visit_log(&actor, None, today, today, ExportFormat::Csv)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         let csv = String::from_utf8_lossy(&log.bytes);
@@ -467,7 +478,7 @@ mod tests {
                 &ids,
                 today - Duration::days(6),
                 today,
-                TimesheetFormat::Xlsx,
+                ExportFormat::Xlsx,
             )
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -478,7 +489,7 @@ mod tests {
                 None,
                 today - Duration::days(400),
                 today,
-                LogFormat::Pdf,
+                ExportFormat::Pdf,
             )
             .await;
         assert!(

@@ -416,7 +416,13 @@ async fn multi_day_visit_log_matches_the_day_by_day_log() {
 
     let log = env
         .api
-        .visit_log(a, None, from, to, frontdesk_core::documents::LogFormat::Csv)
+        .visit_log(
+            a,
+            None,
+            from,
+            to,
+            frontdesk_core::documents::ExportFormat::Csv,
+        )
         .await
         .expect("visit log");
     let csv = String::from_utf8_lossy(&log.bytes);
