@@ -141,25 +141,25 @@ impl Frontdesk {
     }
 
     pub async fn sites(&self, actor: &Actor) -> Result<Vec<Site>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, SiteRow>(
             "SELECT id, name, time_zone, address FROM sites WHERE organisation_id = ? ORDER BY name",
         )
         .bind(actor.organisation_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter().map(|r| site_from_row(&r)).collect()
+        rows.into_iter().map(Site::try_from).collect()
     }
 
     pub async fn site(&self, actor: &Actor, id: Uuid) -> Result<Site> {
-        let row = sqlx::query(
+        sqlx::query_as::<_, SiteRow>(
             "SELECT id, name, time_zone, address FROM sites WHERE id = ? AND organisation_id = ?",
         )
         .bind(id)
         .bind(actor.organisation_id)
         .fetch_optional(&self.pool)
         .await?
-        .ok_or(Error::NotFound { entity: "site" })?;
-        site_from_row(&row)
+        .ok_or(Error::NotFound { entity: "site" })?
+        .try_into()
     }
 
     /// The site this PC belongs to (the first site when the PC is not registered to one).
@@ -241,13 +241,26 @@ async fn insert_site(tx: &mut sqlx::SqliteConnection, org_id: Uuid, site: &Site)
     Ok(())
 }
 
-fn site_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Site> {
-    Ok(Site {
-        id: r.try_get("id")?,
-        name: r.try_get("name")?,
-        time_zone: stored_tz(&r.try_get::<String, _>("time_zone")?)?,
-        address: r.try_get("address")?,
-    })
+/// A `sites` row as stored; its zone name becomes a [`chrono_tz::Tz`] once, here.
+#[derive(sqlx::FromRow)]
+struct SiteRow {
+    id: Uuid,
+    name: String,
+    time_zone: String,
+    address: Option<String>,
+}
+
+impl TryFrom<SiteRow> for Site {
+    type Error = Error;
+
+    fn try_from(r: SiteRow) -> Result<Self> {
+        Ok(Site {
+            id: r.id,
+            name: r.name,
+            time_zone: stored_tz(&r.time_zone)?,
+            address: r.address,
+        })
+    }
 }
 
 /// A stored zone name was checked when it was written; one that no longer parses (a zone this

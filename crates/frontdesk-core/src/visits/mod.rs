@@ -115,24 +115,46 @@ pub(crate) const SELECT_VISIT: &str =
         v.checked_in_at, v.checked_out_at, v.badge_number, v.source
     FROM visits v LEFT JOIN employees e ON e.id = v.host_employee_id";
 
-pub(crate) fn visit_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Visit> {
-    Ok(Visit {
-        id: r.try_get("id")?,
-        site_id: r.try_get("site_id")?,
-        visitor_id: r.try_get("visitor_id")?,
-        visitor_name: r.try_get("visitor_name")?,
-        company: r.try_get("company")?,
-        host_employee_id: r.try_get("host_employee_id")?,
-        host_name: r.try_get("host_name")?,
-        purpose: r.try_get("purpose")?,
-        visitor_type: r.try_get("visitor_type")?,
-        status: r.try_get("status")?,
-        expected_at: r.try_get::<Option<i64>, _>("expected_at")?.map(from_ms),
-        checked_in_at: r.try_get::<Option<i64>, _>("checked_in_at")?.map(from_ms),
-        checked_out_at: r.try_get::<Option<i64>, _>("checked_out_at")?.map(from_ms),
-        badge_number: r.try_get("badge_number")?,
-        source: r.try_get("source")?,
-    })
+/// A row of [`SELECT_VISIT`]; times are stored as UTC milliseconds.
+#[derive(sqlx::FromRow)]
+pub(crate) struct VisitRow {
+    id: Uuid,
+    site_id: Uuid,
+    visitor_id: Uuid,
+    visitor_name: String,
+    company: Option<String>,
+    host_employee_id: Option<Uuid>,
+    host_name: Option<String>,
+    purpose: Option<String>,
+    visitor_type: String,
+    status: VisitStatus,
+    expected_at: Option<i64>,
+    checked_in_at: Option<i64>,
+    checked_out_at: Option<i64>,
+    badge_number: Option<String>,
+    source: String,
+}
+
+impl From<VisitRow> for Visit {
+    fn from(r: VisitRow) -> Self {
+        Visit {
+            id: r.id,
+            site_id: r.site_id,
+            visitor_id: r.visitor_id,
+            visitor_name: r.visitor_name,
+            company: r.company,
+            host_employee_id: r.host_employee_id,
+            host_name: r.host_name,
+            purpose: r.purpose,
+            visitor_type: r.visitor_type,
+            status: r.status,
+            expected_at: r.expected_at.map(from_ms),
+            checked_in_at: r.checked_in_at.map(from_ms),
+            checked_out_at: r.checked_out_at.map(from_ms),
+            badge_number: r.badge_number,
+            source: r.source,
+        }
+    }
 }
 
 fn visitor_type(field: &str, v: Option<&str>) -> Result<String> {
@@ -343,14 +365,14 @@ impl Frontdesk {
     }
 
     async fn visit_unchecked(&self, id: Uuid) -> Result<Visit> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let row = sqlx::query_as::<_, VisitRow>(sqlx::AssertSqlSafe(format!(
             "{SELECT_VISIT} WHERE v.id = ?"
         )))
         .bind(id)
         .fetch_optional(&self.pool)
         .await?
         .ok_or(Error::NotFound { entity: "visit" })?;
-        visit_from_row(&row)
+        Ok(row.into())
     }
 
     /// A site's visits on one local day, in order of arrival (or expected arrival).
@@ -384,7 +406,7 @@ impl Frontdesk {
         let tz = site.time_zone;
         let (start, _) = day_range_ms(tz, from);
         let (_, end) = day_range_ms(tz, to);
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let rows = sqlx::query_as::<_, VisitRow>(sqlx::AssertSqlSafe(format!(
             "{SELECT_VISIT} WHERE v.site_id = ?1 AND v.starts_at >= ?2 AND v.starts_at < ?3
                AND (?4 IS NULL OR v.status = ?4)
              ORDER BY v.starts_at"
@@ -395,6 +417,6 @@ impl Frontdesk {
         .bind(status)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(visit_from_row).collect()
+        Ok(rows.into_iter().map(Visit::from).collect())
     }
 }
