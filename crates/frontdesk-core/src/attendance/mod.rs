@@ -66,6 +66,32 @@ pub struct AttendanceEvent {
     pub confidence: Option<f32>,
 }
 
+/// A row of the attendance query: the time in UTC milliseconds.
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    id: Uuid,
+    employee_id: Uuid,
+    employee_name: String,
+    direction: Direction,
+    at: i64,
+    source: AttendanceSource,
+    confidence: Option<f32>,
+}
+
+impl From<EventRow> for AttendanceEvent {
+    fn from(r: EventRow) -> Self {
+        AttendanceEvent {
+            id: r.id,
+            employee_id: r.employee_id,
+            employee_name: r.employee_name,
+            direction: r.direction,
+            at: from_ms(r.at),
+            source: r.source,
+            confidence: r.confidence,
+        }
+    }
+}
+
 impl Frontdesk {
     pub async fn record_attendance(
         &self,
@@ -215,8 +241,8 @@ impl Frontdesk {
         actor.require(Permission::ViewVisits)?;
         crate::time::check_instant("from", from)?;
         crate::time::check_instant("to", to)?;
-        let rows = sqlx::query(
-            "SELECT a.id, a.employee_id, e.name, a.direction, a.at, a.source, a.confidence
+        let rows = sqlx::query_as::<_, EventRow>(
+            "SELECT a.id, a.employee_id, e.name AS employee_name, a.direction, a.at, a.source, a.confidence
              FROM attendance_events a JOIN employees e ON e.id = a.employee_id
              WHERE a.employee_id = ? AND e.organisation_id = ? AND a.at >= ? AND a.at < ? ORDER BY a.at",
         )
@@ -226,18 +252,6 @@ impl Frontdesk {
         .bind(to_ms(to))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AttendanceEvent {
-                    id: r.try_get("id")?,
-                    employee_id: r.try_get("employee_id")?,
-                    employee_name: r.try_get("name")?,
-                    direction: r.try_get("direction")?,
-                    at: from_ms(r.try_get("at")?),
-                    source: r.try_get("source")?,
-                    confidence: r.try_get("confidence")?,
-                })
-            })
-            .collect()
+        Ok(rows.into_iter().map(AttendanceEvent::from).collect())
     }
 }

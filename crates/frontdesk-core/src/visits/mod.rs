@@ -40,26 +40,16 @@ impl VisitStatus {
 }
 
 /// How a visitor left.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+// Stored in `visits.signed_out_by` under its snake_case name, as in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, sqlx::Type)]
 #[serde(rename_all = "snake_case")]
+#[sqlx(rename_all = "snake_case")]
 pub enum SignOutMethod {
     Kiosk,
     Desk,
     BadgeQr,
     Face,
     Auto,
-}
-
-impl SignOutMethod {
-    fn as_str(self) -> &'static str {
-        match self {
-            SignOutMethod::Kiosk => "kiosk",
-            SignOutMethod::Desk => "desk",
-            SignOutMethod::BadgeQr => "badge_qr",
-            SignOutMethod::Face => "face",
-            SignOutMethod::Auto => "auto",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, TS)]
@@ -339,7 +329,7 @@ impl Frontdesk {
              WHERE id = ? AND status = 'checked_in'",
         )
         .bind(now)
-        .bind(method.as_str())
+        .bind(method)
         .bind(now)
         .bind(visit_id)
         .execute(&mut *tx)
@@ -350,7 +340,7 @@ impl Frontdesk {
             "visit.sign_out",
             "visit",
             Some(visit_id),
-            serde_json::json!({ "method": method.as_str() }),
+            serde_json::json!({ "method": method }),
         )
         .await?;
         tx.commit().await?;
