@@ -309,7 +309,7 @@ pub async fn run(
         }
         DocsCommand::DailyReport { date, output } => {
             let site = api.home_site(actor).await?;
-            let tz = frontdesk_core::time::parse_tz("time_zone", &site.time_zone)?;
+            let tz = site.time_zone;
             let date = date.unwrap_or_else(|| frontdesk_core::time::today_in(tz));
             let r = api.daily_report_pdf(actor, Some(site.id), date).await?;
             save(out, &r, &output, "Daily report")?;
@@ -493,7 +493,7 @@ pub async fn run_timesheet(
     out: &Output,
 ) -> anyhow::Result<()> {
     let site = api.home_site(actor).await?;
-    let tz = frontdesk_core::time::parse_tz("time_zone", &site.time_zone)?;
+    let tz = site.time_zone;
     let local = |t: DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
     match cmd {
         TimesheetCommand::Events { employee, from, to } => {

@@ -16,7 +16,7 @@
 //! | [`attendance`] | IN/OUT events, timesheet corrections and approvals |
 //! | [`faces`] | enrolment, identification, the face index cache |
 //! | [`documents`] | badges, timesheets, reports, evacuation list, exports, printing |
-//! | [`store`] | the SQLite pool, migrations and the data directory |
+//! | [`store`] | the SQLite pool, migrations, the data directory and this PC's device id |
 //! | [`audit`] | the audit trail every staff action writes |
 //!
 //! Which file holds each facade method (kept true by a test):
@@ -42,7 +42,7 @@
 //! | `site/mod.rs` | `is_initialised`, `init`, `sites`, `site`, `home_site`, `create_site` |
 //! | `site/settings.rs` | `settings`, `update_settings` |
 //! | `site/status.rs` | `status` |
-//! | `visits/mod.rs` | `sign_in_visitor`, `sign_out_visit`, `visit`, `visits` |
+//! | `visits/mod.rs` | `sign_in_visitor`, `sign_out_visit`, `visit`, `visits`, `visits_between` |
 //! | `visits/onsite.rs` | `on_site` |
 //! | `visits/visitor_faces.rs` | `remember_visitor_face`, `recognise_visitor`, `forget_visitor_face` |
 //! | `visits/visitors.rs` | `search_visitors`, `find_returning_visitor` |
@@ -94,7 +94,7 @@ impl Frontdesk {
     pub async fn open(data_dir: impl AsRef<Path>) -> Result<Self> {
         let data_dir = DataDir::new(data_dir.as_ref());
         let pool = store::db::open(&data_dir.database()).await?;
-        let device_id = load_or_create_device_id(&data_dir)?;
+        let device_id = store::device::load_or_create(&data_dir, &pool).await?;
         Ok(Self {
             pool,
             device_id,
@@ -140,22 +140,4 @@ pub(crate) fn new_id() -> Uuid {
 
 pub(crate) fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
-}
-
-fn load_or_create_device_id(dir: &DataDir) -> Result<Uuid> {
-    let path = dir.device_id_file();
-    match std::fs::read_to_string(&path) {
-        Ok(s) => {
-            if let Ok(id) = Uuid::parse_str(s.trim()) {
-                return Ok(id);
-            }
-            tracing::warn!(path = %path.display(), "device id file unreadable; issuing a new id");
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(Error::io(format!("reading {}", path.display()), e)),
-    }
-    let id = new_id();
-    std::fs::write(&path, id.to_string())
-        .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
-    Ok(id)
 }

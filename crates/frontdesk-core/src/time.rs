@@ -1,7 +1,7 @@
 //! Time conventions: instants are stored as UTC milliseconds since the Unix epoch; days are
 //! interpreted in a site's IANA time zone, safely across DST changes.
 
-use chrono::{DateTime, LocalResult, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, LocalResult, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use crate::error::{Error, Result};
@@ -26,6 +26,27 @@ pub fn parse_tz(field: &str, name: &str) -> Result<Tz> {
     })
 }
 
+/// Dates Frontdesk accepts: years 1 to 9999. Stored days are `YYYY-MM-DD` text, and a day's
+/// neighbours and zone offsets must stay inside chrono's range (beyond it date arithmetic panics).
+const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
+
+/// `date`, or a validation error naming `field` when it lies outside years 1 to 9999.
+pub fn check_date(field: &str, date: NaiveDate) -> Result<NaiveDate> {
+    if YEARS.contains(&date.year()) {
+        Ok(date)
+    } else {
+        Err(Error::validation(
+            field,
+            format!("{date} is out of range; use a date in the years 1 to 9999"),
+        ))
+    }
+}
+
+/// `at`, or a validation error naming `field` when it lies outside years 1 to 9999 (UTC).
+pub fn check_instant(field: &str, at: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    check_date(field, at.date_naive()).map(|_| at)
+}
+
 /// The first instant of `date` in `tz`. On a day whose midnight does not exist (DST gap) this is the
 /// first instant that does; on an ambiguous midnight, the earlier one.
 pub fn start_of_day(tz: Tz, date: NaiveDate) -> DateTime<Utc> {
@@ -34,7 +55,10 @@ pub fn start_of_day(tz: Tz, date: NaiveDate) -> DateTime<Utc> {
         match tz.from_local_datetime(&probe) {
             LocalResult::Single(t) => return t.with_timezone(&Utc),
             LocalResult::Ambiguous(a, b) => return a.min(b).with_timezone(&Utc),
-            LocalResult::None => probe += chrono::Duration::minutes(15),
+            LocalResult::None => match probe.checked_add_signed(chrono::Duration::minutes(15)) {
+                Some(next) => probe = next,
+                None => break,
+            },
         }
     }
     Utc.from_utc_datetime(&probe)

@@ -198,7 +198,7 @@ impl Frontdesk {
             Some(id) => self.site(actor, id).await?,
             None => self.home_site(actor).await?,
         };
-        let tz = crate::time::parse_tz("time_zone", &site.time_zone)?;
+        let tz = site.time_zone;
         Ok((site, tz))
     }
 
@@ -223,7 +223,7 @@ impl Frontdesk {
             (_, Some(t)) if to_ms(t) > now + 60_000 => {
                 return Err(Error::validation("at", "cannot be in the future"));
             }
-            (_, Some(t)) => Some(to_ms(t)),
+            (_, Some(t)) => Some(to_ms(crate::time::check_instant("at", t)?)),
         };
         let add_direction = match (req.kind, req.direction) {
             (CorrectionKind::Add, None) => {
@@ -354,6 +354,8 @@ impl Frontdesk {
         to: NaiveDate,
     ) -> Result<TimesheetApproval> {
         both_permissions(actor)?;
+        crate::time::check_date("from", from)?;
+        crate::time::check_date("to", to)?;
         let sheet = self.timesheet(actor, employee_id, from, to).await?;
         let totals = &sheet.timesheet.totals;
         let now = now_ms();
@@ -442,6 +444,8 @@ impl Frontdesk {
         to: NaiveDate,
     ) -> Result<Vec<TimesheetCorrection>> {
         actor.require(Permission::ExportTimesheets)?;
+        crate::time::check_date("from", from)?;
+        crate::time::check_date("to", to)?;
         let employee = self.employee(actor, employee_id).await?;
         let (_, tz) = self.employee_site(actor, employee.site_id).await?;
         let start = crate::time::start_of_day(tz, from);
@@ -586,10 +590,13 @@ pub(crate) fn event_window(
     from: NaiveDate,
     to: NaiveDate,
 ) -> (DateTime<Utc>, DateTime<Utc>) {
-    let start = crate::time::start_of_day(tz, from) - Duration::days(1);
+    // Saturating: dates at chrono's limits reach the callers' range checks instead of panicking.
+    let day = Duration::days(1);
+    let start = crate::time::start_of_day(tz, from);
+    let start = start.checked_sub_signed(day).unwrap_or(start);
     let end = to
         .succ_opt()
-        .map_or(start, |d| crate::time::start_of_day(tz, d))
-        + Duration::days(1);
+        .map_or(start, |d| crate::time::start_of_day(tz, d));
+    let end = end.checked_add_signed(day).unwrap_or(end);
     (start, end)
 }

@@ -140,7 +140,7 @@ impl Frontdesk {
     ) -> Result<Rendered> {
         let visit = self.visit(actor, visit_id).await?;
         let site = self.site(actor, visit.site_id).await?;
-        let tz = crate::time::parse_tz("time_zone", &site.time_zone)?;
+        let tz = site.time_zone;
         let from = visit
             .checked_in_at
             .or(visit.expected_at)
@@ -181,7 +181,7 @@ impl Frontdesk {
             Some(id) => self.site(actor, id).await?,
             None => self.home_site(actor).await?,
         };
-        let tz = crate::time::parse_tz("time_zone", &site.time_zone)?;
+        let tz = site.time_zone;
         let visits = self
             .visits(
                 actor,
@@ -219,21 +219,13 @@ impl Frontdesk {
             Some(id) => self.site(actor, id).await?,
             None => self.home_site(actor).await?,
         };
-        let tz = crate::time::parse_tz("time_zone", &site.time_zone)?;
-        let mut rows = Vec::new();
-        for date in from.iter_days().take_while(|d| *d <= to) {
-            let visits = self
-                .visits(
-                    actor,
-                    VisitQuery {
-                        site_id: Some(site.id),
-                        date,
-                        status: None,
-                    },
-                )
-                .await?;
-            rows.extend(visits.iter().filter_map(visit_row));
-        }
+        let tz = site.time_zone;
+        let rows = self
+            .visits_between(actor, Some(site.id), from, to, None)
+            .await?
+            .iter()
+            .filter_map(visit_row)
+            .collect();
         let data = docs::VisitLogData {
             site_name: site.name,
             tz,
@@ -260,7 +252,7 @@ impl Frontdesk {
         site_id: Option<Uuid>,
     ) -> Result<Rendered> {
         let now = self.on_site(actor, site_id).await?;
-        let tz = crate::time::parse_tz("time_zone", &now.site.time_zone)?;
+        let tz = now.site.time_zone;
         let mut people: Vec<docs::EvacuationPerson> = now
             .visitors
             .iter()
@@ -446,8 +438,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(badge.bytes.starts_with(b"%PDF-"), "badge is a PDF");
 
-        let tz = crate::time::parse_tz("time_zone", &on_site.site.time_zone)
-            .unwrap_or_else(|e| panic!("{e}"));
+        let tz = on_site.site.time_zone;
         let today = crate::time::today_in(tz);
         let report = api
             .daily_report_pdf(&actor, None, today)

@@ -10,8 +10,10 @@ use uuid::Uuid;
 use crate::error::{Error, Result};
 
 /// A staff account's role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+// Stored in `staff_accounts.role` under its snake_case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, sqlx::Type)]
 #[serde(rename_all = "snake_case")]
+#[sqlx(rename_all = "snake_case")]
 pub enum Role {
     /// Everything, including staff accounts, settings, exports and erasure.
     Admin,
@@ -41,6 +43,7 @@ impl Role {
         }
     }
 
+    /// A role as typed by a person (the CLI), aliases accepted.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "admin" => Some(Role::Admin),

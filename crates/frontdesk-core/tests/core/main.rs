@@ -4,11 +4,14 @@ mod fixtures;
 
 mod access;
 mod attendance;
+mod concurrency;
 mod documents;
+mod edge_input;
 mod employees;
 mod export_runs;
 mod exports;
 mod facade_map;
 mod faces;
 mod import;
+mod settings;
 mod visits;

@@ -138,7 +138,7 @@ impl Frontdesk {
             ExportKind::Timesheets => {
                 let department = text::optional("department", req.department.as_deref(), 100)?;
                 let (ids, who) = if req.employee_ids.is_empty() {
-                    let tz = crate::time::parse_tz("time_zone", &site.time_zone)?;
+                    let tz = site.time_zone;
                     let roster = self
                         .payroll_roster(actor, site.id, tz, period, department.as_deref())
                         .await?;

@@ -338,7 +338,7 @@ impl Frontdesk {
             Some(s) => self.site(actor, s).await?,
             None => self.home_site(actor).await?,
         };
-        let tz = crate::time::parse_tz("time_zone", &site.time_zone)?;
+        let tz = site.time_zone;
         spec.to_docs(tz)?;
         // A folder that cannot be written is refused now rather than failing every run.
         let dir = self.scheduled_dir(spec.folder.as_deref());
@@ -471,7 +471,7 @@ impl Frontdesk {
                 continue;
             }
             let site = self.site(actor, s.site_id).await?;
-            let tz = crate::time::parse_tz("time_zone", &site.time_zone)?;
+            let tz = site.time_zone;
             let since = from_ms(s.last_run_at.unwrap_or(s.created_at));
             let next_run_at = if s.spec.enabled {
                 s.spec
