@@ -1,10 +1,21 @@
 # Mirrors CI: `make test` is exactly what .ci/run runs.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/frontdesk/target
 
-.PHONY: test demo deps bindings fmt ui e2e bench
+.PHONY: test check demo deps bindings fmt ui e2e bench package
 
 test:
 	scripts/test.sh
+
+# The quick loop before a commit: formatting, lints and unit tests; installs nothing.
+check:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo test --workspace --lib --bins
+	cd ui && npm run --silent check && npm run --silent test
+
+# The release installer (.deb here; .msi/.dmg on Windows/macOS).
+package:
+	scripts/package.sh
 
 demo:
 	scripts/demo.sh

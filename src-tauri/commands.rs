@@ -26,9 +26,11 @@ type Res<T> = Result<T, ApiError>;
 
 #[tauri::command]
 pub async fn app_status(state: State<'_, AppState>) -> Res<AppStatus> {
-    let mut status = state.api.status().await?;
-    status.account = state.account();
-    Ok(status)
+    let status = state.api.status().await?;
+    Ok(match state.session() {
+        Some((actor, account)) => status.signed_in(&actor, account),
+        None => status,
+    })
 }
 
 #[tauri::command]

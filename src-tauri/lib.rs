@@ -2,6 +2,8 @@
 //! here; each command takes typed arguments, calls one core method and maps the error.
 
 mod commands;
+#[cfg(test)]
+mod ipc_contract;
 mod state;
 
 use anyhow::Context;

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::RwLock;
 
 use frontdesk_core::people::staff::StaffAccount;
-use frontdesk_core::{Actor, ApiError, ErrorCode, Frontdesk};
+use frontdesk_core::{Actor, ApiError, Error, Frontdesk};
 
 pub struct AppState {
     pub api: Frontdesk,
@@ -29,11 +29,7 @@ impl AppState {
             .read()
             .ok()
             .and_then(|s| s.as_ref().map(|(a, _)| a.clone()))
-            .ok_or_else(|| ApiError {
-                code: ErrorCode::Unauthenticated,
-                message: "Please sign in.".into(),
-                field: None,
-            })
+            .ok_or_else(|| Error::NotSignedIn.into())
     }
 
     pub fn set_session(&self, session: Option<(Actor, StaffAccount)>) {
@@ -42,10 +38,7 @@ impl AppState {
         }
     }
 
-    pub fn account(&self) -> Option<StaffAccount> {
-        self.session
-            .read()
-            .ok()
-            .and_then(|s| s.as_ref().map(|(_, a)| a.clone()))
+    pub fn session(&self) -> Option<(Actor, StaffAccount)> {
+        self.session.read().ok().and_then(|s| s.clone())
     }
 }

@@ -51,7 +51,7 @@ test("staff sign in, sign a visitor in and see them on site", async (t) => {
   await browser.$("button[type=submit]").click();
   const banner = await browser.$("[role=alert]");
   await banner.waitForDisplayed({ timeout: 10000 });
-  assert.match(await banner.getText(), /wrong username or password/);
+  assert.match(await banner.getText(), /wrong username or password/i);
 
   await fill("#password", "frontdesk-demo");
   await browser.$("button[type=submit]").click();

@@ -8,7 +8,7 @@ use clap::{Subcommand, ValueEnum};
 use frontdesk_core::attendance::Direction;
 use frontdesk_core::attendance::timesheets::{CorrectionKind, CorrectionRequest};
 use frontdesk_core::documents::badge_prints::{BadgePrint, BadgePrintRequest, PrintOutcome};
-use frontdesk_core::documents::{BadgeSize, LogFormat, Rendered, TimesheetFormat};
+use frontdesk_core::documents::{BadgeSize, ExportFormat, Rendered};
 use frontdesk_core::{Actor, Frontdesk};
 
 use crate::output::Output;
@@ -54,6 +54,16 @@ pub enum Format {
     Pdf,
     Csv,
     Xlsx,
+}
+
+impl From<Format> for ExportFormat {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Pdf => ExportFormat::Pdf,
+            Format::Csv => ExportFormat::Csv,
+            Format::Xlsx => ExportFormat::Xlsx,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -217,8 +227,8 @@ pub async fn run(
                     )
                     .await
                     .map_err(|e| match e {
-                        frontdesk_core::Error::Conflict(m) if !reprint => {
-                            anyhow!("{m} (add --reprint)")
+                        e @ frontdesk_core::Error::ReprintUnconfirmed { .. } => {
+                            anyhow!("{e} (add --reprint)")
                         }
                         other => other.into(),
                     })?;
@@ -267,7 +277,7 @@ pub async fn run(
         }
         DocsCommand::DailyReport { date, output } => {
             let site = api.home_site(actor).await?;
-            let tz = frontdesk_core::time::parse_tz("time_zone", &site.time_zone)?;
+            let tz = site.time_zone;
             let date = date.unwrap_or_else(|| frontdesk_core::time::today_in(tz));
             let r = api.daily_report_pdf(actor, Some(site.id), date).await?;
             save(out, &r, &output, "Daily report")?;
@@ -278,12 +288,8 @@ pub async fn run(
             format,
             output,
         } => {
-            let format = match format {
-                Format::Pdf => LogFormat::Pdf,
-                Format::Csv => LogFormat::Csv,
-                Format::Xlsx => return Err(anyhow!("the visit log is available as pdf or csv")),
-            };
-            let r = api.visit_log(actor, None, from, to, format).await?;
+            // The core says which formats the visit log exists in.
+            let r = api.visit_log(actor, None, from, to, format.into()).await?;
             save(out, &r, &output, "Visit log")?;
         }
         DocsCommand::Evacuation { output, print } => {
@@ -309,13 +315,8 @@ pub async fn run(
             format,
             output,
         } => {
-            let format = match format {
-                Format::Pdf => TimesheetFormat::Pdf,
-                Format::Csv => TimesheetFormat::Csv,
-                Format::Xlsx => TimesheetFormat::Xlsx,
-            };
             let r = api
-                .export_timesheets(actor, &employees, from, to, format)
+                .export_timesheets(actor, &employees, from, to, format.into())
                 .await?;
             save(out, &r, &output, "Timesheets")?;
         }
@@ -408,7 +409,7 @@ pub async fn run_timesheet(
     out: &Output,
 ) -> anyhow::Result<()> {
     let site = api.home_site(actor).await?;
-    let tz = frontdesk_core::time::parse_tz("time_zone", &site.time_zone)?;
+    let tz = site.time_zone;
     let local = |t: DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
     match cmd {
         TimesheetCommand::Events { employee, from, to } => {

@@ -8,6 +8,7 @@ use frontdesk_core::documents::exports::{
 };
 use frontdesk_core::{Actor, Frontdesk};
 
+use crate::documents::Format;
 use crate::output::Output;
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -15,13 +16,6 @@ pub enum Kind {
     Timesheets,
     VisitLog,
     DailyReport,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-pub enum Fmt {
-    Pdf,
-    Csv,
-    Xlsx,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -51,7 +45,7 @@ pub enum ExportsCommand {
         #[arg(long, value_enum)]
         kind: Kind,
         #[arg(long, value_enum, default_value = "pdf")]
-        format: Fmt,
+        format: Format,
         /// Timesheets: only this department.
         #[arg(long)]
         department: Option<String>,
@@ -164,11 +158,7 @@ pub async fn run(
                     Kind::VisitLog => ExportKind::VisitLog,
                     Kind::DailyReport => ExportKind::DailyReport,
                 },
-                format: match format {
-                    Fmt::Pdf => ExportFormat::Pdf,
-                    Fmt::Csv => ExportFormat::Csv,
-                    Fmt::Xlsx => ExportFormat::Xlsx,
-                },
+                format: ExportFormat::from(format),
                 department,
                 every: match every {
                     Frequency::Daily => Every::Daily,

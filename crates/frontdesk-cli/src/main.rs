@@ -336,7 +336,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Visits { date, status } => {
             let actor = login(&api, &cli.user).await?;
             let site = api.home_site(&actor).await?;
-            let tz = frontdesk_core::time::parse_tz("time_zone", &site.time_zone)?;
+            let tz = site.time_zone;
             let date = date.unwrap_or_else(|| frontdesk_core::time::today_in(tz));
             let visits = api
                 .visits(

@@ -157,7 +157,7 @@ impl Output {
         if self.json(now) {
             return;
         }
-        let tz: Tz = now.site.time_zone.parse().unwrap_or(Tz::UTC);
+        let tz: Tz = now.site.time_zone;
         println!(
             "{}: {} visitors, {} employees on site",
             safe(&now.site.name),

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 use ts_rs::TS;
 use uuid::Uuid;
 
@@ -71,7 +71,7 @@ impl Frontdesk {
         actor.require(Permission::ViewAudit)?;
         let limit = q.limit.unwrap_or(200).clamp(1, 1000);
         let prefix_hi = q.action_prefix.as_ref().map(|p| format!("{p}\u{10FFFF}"));
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, AuditRow>(
             "SELECT id, at, actor_kind, actor_name, action, entity, entity_id, details, device_id
              FROM audit_log
              WHERE (?1 IS NULL OR (action >= ?1 AND action < ?2))
@@ -89,21 +89,37 @@ impl Frontdesk {
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|r| {
-                let details: String = r.try_get("details")?;
-                Ok(AuditEntry {
-                    id: r.try_get("id")?,
-                    at: from_ms(r.try_get("at")?),
-                    actor_kind: r.try_get("actor_kind")?,
-                    actor_name: r.try_get("actor_name")?,
-                    action: r.try_get("action")?,
-                    entity: r.try_get("entity")?,
-                    entity_id: r.try_get("entity_id")?,
-                    details: serde_json::from_str(&details).unwrap_or(serde_json::Value::Null),
-                    device_id: r.try_get("device_id")?,
-                })
-            })
-            .collect()
+        Ok(rows.into_iter().map(AuditEntry::from).collect())
+    }
+}
+
+/// An `audit_log` row as stored: the time in UTC milliseconds, the details as JSON text.
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: Uuid,
+    at: i64,
+    actor_kind: String,
+    actor_name: String,
+    action: String,
+    entity: String,
+    entity_id: Option<Uuid>,
+    details: String,
+    device_id: Option<Uuid>,
+}
+
+impl From<AuditRow> for AuditEntry {
+    fn from(r: AuditRow) -> Self {
+        AuditEntry {
+            id: r.id,
+            at: from_ms(r.at),
+            actor_kind: r.actor_kind,
+            actor_name: r.actor_name,
+            action: r.action,
+            entity: r.entity,
+            entity_id: r.entity_id,
+            // The trail stays readable even if one row's details are not valid JSON.
+            details: serde_json::from_str(&r.details).unwrap_or(serde_json::Value::Null),
+            device_id: r.device_id,
+        }
     }
 }

@@ -1,5 +1,9 @@
 //! One error type for the whole core. Each variant maps to a small [`ErrorCode`] that clients (the
-//! window, the CLI) branch on; database and IO detail stays in logs.
+//! window, the CLI) branch on, and to an [`ErrorKey`] plus parameters that clients look up in their
+//! message catalogue (so the kiosk can say it in the visitor's language); database and IO detail
+//! stays in logs.
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -17,8 +21,14 @@ pub enum Error {
     /// signed in).
     #[error("{0}")]
     Conflict(String),
+    /// A badge was printed for this visit before; printing another needs the staff's confirmation.
+    #[error("{visitor}'s badge was already printed {}; confirm to print another", times(*.previous))]
+    ReprintUnconfirmed { visitor: String, previous: u32 },
     #[error("your role ({role}) may not {action}")]
     Forbidden { role: String, action: &'static str },
+    /// A staff command came from a window where nobody is signed in.
+    #[error("please sign in")]
+    NotSignedIn,
     #[error("wrong username or password")]
     BadCredentials,
     #[error("this account is locked until {0}; try again later or ask an administrator")]
@@ -69,10 +79,52 @@ impl Error {
             Error::Validation { .. } => ErrorCode::Validation,
             Error::NotFound { .. } => ErrorCode::NotFound,
             Error::Conflict(_) => ErrorCode::Conflict,
+            Error::ReprintUnconfirmed { .. } => ErrorCode::ReprintUnconfirmed,
             Error::Forbidden { .. } => ErrorCode::Forbidden,
-            Error::BadCredentials | Error::Locked(_) => ErrorCode::Unauthenticated,
+            Error::NotSignedIn | Error::BadCredentials | Error::Locked(_) => {
+                ErrorCode::Unauthenticated
+            }
             Error::Database(_) | Error::Migration(_) | Error::Io { .. } | Error::Internal(_) => {
                 ErrorCode::Internal
+            }
+        }
+    }
+
+    /// The catalogue key of this error and the parameters its message needs. Internal errors carry
+    /// none: their detail belongs in the log.
+    pub fn key(&self) -> (ErrorKey, BTreeMap<String, String>) {
+        let params = |pairs: &[(&str, String)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), v.clone()))
+                .collect::<BTreeMap<_, _>>()
+        };
+        match self {
+            Error::Validation { field, message } => (
+                ErrorKey::Validation,
+                params(&[("field", field.clone()), ("problem", message.clone())]),
+            ),
+            Error::NotFound { entity } => (
+                ErrorKey::NotFound,
+                params(&[("entity", (*entity).to_string())]),
+            ),
+            Error::Conflict(detail) => (ErrorKey::Conflict, params(&[("detail", detail.clone())])),
+            Error::ReprintUnconfirmed { visitor, previous } => (
+                ErrorKey::ReprintUnconfirmed,
+                params(&[
+                    ("visitor", visitor.clone()),
+                    ("count", previous.to_string()),
+                ]),
+            ),
+            Error::Forbidden { role, action } => (
+                ErrorKey::Forbidden,
+                params(&[("role", role.clone()), ("action", (*action).to_string())]),
+            ),
+            Error::NotSignedIn => (ErrorKey::NotSignedIn, BTreeMap::new()),
+            Error::BadCredentials => (ErrorKey::BadCredentials, BTreeMap::new()),
+            Error::Locked(until) => (ErrorKey::Locked, params(&[("until", until.clone())])),
+            Error::Database(_) | Error::Migration(_) | Error::Io { .. } | Error::Internal(_) => {
+                (ErrorKey::Internal, BTreeMap::new())
             }
         }
     }
@@ -89,11 +141,22 @@ impl Error {
             }
             _ => self.to_string(),
         };
+        let (key, params) = self.key();
         ApiError {
             code: self.code(),
             message,
             field,
+            key,
+            params,
         }
+    }
+}
+
+fn times(n: u32) -> String {
+    if n == 1 {
+        "once".to_string()
+    } else {
+        format!("{n} times")
     }
 }
 
@@ -104,8 +167,34 @@ pub enum ErrorCode {
     Validation,
     NotFound,
     Conflict,
+    /// The badge was printed before: ask the staff member, then retry with `confirm_reprint`.
+    ReprintUnconfirmed,
     Forbidden,
     Unauthenticated,
+    Internal,
+}
+
+/// The message-catalogue key of an error. The UI's catalogue is typed by this union, so a key added
+/// here fails the UI type check until every language has a message for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+pub enum ErrorKey {
+    #[serde(rename = "error.validation")]
+    Validation,
+    #[serde(rename = "error.not_found")]
+    NotFound,
+    #[serde(rename = "error.conflict")]
+    Conflict,
+    #[serde(rename = "error.reprint_unconfirmed")]
+    ReprintUnconfirmed,
+    #[serde(rename = "error.forbidden")]
+    Forbidden,
+    #[serde(rename = "error.not_signed_in")]
+    NotSignedIn,
+    #[serde(rename = "error.bad_credentials")]
+    BadCredentials,
+    #[serde(rename = "error.locked")]
+    Locked,
+    #[serde(rename = "error.internal")]
     Internal,
 }
 
@@ -113,9 +202,13 @@ pub enum ErrorCode {
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ApiError {
     pub code: ErrorCode,
+    /// Plain English, for logs and for clients whose catalogue lacks `key`.
     pub message: String,
     /// For validation errors: the request field at fault.
     pub field: Option<String>,
+    /// The catalogue key of the message to show, filled in with `params`.
+    pub key: ErrorKey,
+    pub params: BTreeMap<String, String>,
 }
 
 impl From<Error> for ApiError {
@@ -124,5 +217,69 @@ impl From<Error> for ApiError {
             tracing::error!(error = ?e, "internal error");
         }
         e.to_api()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_errors_carry_a_key_and_its_parameters() {
+        let e = Error::NotFound { entity: "visit" }.to_api();
+        assert_eq!(e.code, ErrorCode::NotFound);
+        assert_eq!(e.key, ErrorKey::NotFound);
+        assert_eq!(
+            e.params.get("entity").map(String::as_str),
+            Some("visit"),
+            "the catalogue message names the entity from params"
+        );
+        assert_eq!(e.message, "visit not found", "English fallback stays");
+
+        let v = Error::validation("visitor.name", "is required").to_api();
+        assert_eq!(v.field.as_deref(), Some("visitor.name"));
+        assert_eq!(
+            v.params.get("problem").map(String::as_str),
+            Some("is required")
+        );
+    }
+
+    #[test]
+    fn a_reprint_has_its_own_code_so_the_ui_never_reads_the_message() {
+        let e = Error::ReprintUnconfirmed {
+            visitor: "Ada".into(),
+            previous: 1,
+        };
+        assert_eq!(
+            e.to_string(),
+            "Ada's badge was already printed once; confirm to print another"
+        );
+        let api = e.to_api();
+        assert_eq!(api.code, ErrorCode::ReprintUnconfirmed);
+        assert_eq!(api.params.get("count").map(String::as_str), Some("1"));
+        assert!(
+            Error::ReprintUnconfirmed {
+                visitor: "Ada".into(),
+                previous: 3
+            }
+            .to_string()
+            .contains("already printed 3 times")
+        );
+    }
+
+    #[test]
+    fn internal_errors_hide_their_detail_in_message_and_params() {
+        let e = Error::Internal("secret path /home/x".into()).to_api();
+        assert_eq!(e.code, ErrorCode::Internal);
+        assert_eq!(e.key, ErrorKey::Internal);
+        assert!(e.params.is_empty(), "no detail may reach the screen");
+        assert!(!e.message.contains("secret"), "{}", e.message);
+    }
+
+    #[test]
+    fn keys_serialise_as_catalogue_keys() {
+        let json = serde_json::to_value(Error::BadCredentials.to_api()).expect("serialise");
+        assert_eq!(json["key"], "error.bad_credentials");
+        assert_eq!(json["code"], "unauthenticated");
     }
 }

@@ -1,19 +1,22 @@
 //! Time conventions: instants are stored as UTC milliseconds since the Unix epoch; days are
 //! interpreted in a site's IANA time zone, safely across DST changes.
 
-use chrono::{DateTime, LocalResult, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, LocalResult, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use crate::error::{Error, Result};
 
+/// An instant as UTC milliseconds, the form every table stores.
 pub fn to_ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }
 
+/// A stored UTC-milliseconds value as an instant (the epoch for values chrono cannot hold).
 pub fn from_ms(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
 
+/// An IANA zone name, or a validation error on `field` that says what is expected.
 pub fn parse_tz(field: &str, name: &str) -> Result<Tz> {
     name.parse::<Tz>().map_err(|_| {
         Error::validation(
@@ -21,6 +24,27 @@ pub fn parse_tz(field: &str, name: &str) -> Result<Tz> {
             format!("unknown time zone {name:?}; use an IANA name such as Europe/London"),
         )
     })
+}
+
+/// Dates Frontdesk accepts: years 1 to 9999. Stored days are `YYYY-MM-DD` text, and a day's
+/// neighbours and zone offsets must stay inside chrono's range (beyond it date arithmetic panics).
+const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
+
+/// `date`, or a validation error naming `field` when it lies outside years 1 to 9999.
+pub fn check_date(field: &str, date: NaiveDate) -> Result<NaiveDate> {
+    if YEARS.contains(&date.year()) {
+        Ok(date)
+    } else {
+        Err(Error::validation(
+            field,
+            format!("{date} is out of range; use a date in the years 1 to 9999"),
+        ))
+    }
+}
+
+/// `at`, or a validation error naming `field` when it lies outside years 1 to 9999 (UTC).
+pub fn check_instant(field: &str, at: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    check_date(field, at.date_naive()).map(|_| at)
 }
 
 /// The first instant of `date` in `tz`. On a day whose midnight does not exist (DST gap) this is the
@@ -31,7 +55,10 @@ pub fn start_of_day(tz: Tz, date: NaiveDate) -> DateTime<Utc> {
         match tz.from_local_datetime(&probe) {
             LocalResult::Single(t) => return t.with_timezone(&Utc),
             LocalResult::Ambiguous(a, b) => return a.min(b).with_timezone(&Utc),
-            LocalResult::None => probe += chrono::Duration::minutes(15),
+            LocalResult::None => match probe.checked_add_signed(chrono::Duration::minutes(15)) {
+                Some(next) => probe = next,
+                None => break,
+            },
         }
     }
     Utc.from_utc_datetime(&probe)
@@ -43,6 +70,7 @@ pub fn day_range_ms(tz: Tz, date: NaiveDate) -> (i64, i64) {
     (to_ms(start_of_day(tz, date)), to_ms(start_of_day(tz, next)))
 }
 
+/// Today's date at a site in zone `tz`.
 pub fn today_in(tz: Tz) -> NaiveDate {
     Utc::now().with_timezone(&tz).date_naive()
 }

@@ -1,25 +1,64 @@
 import type { ApiError } from "./bindings/ApiError";
 import type { ErrorCode } from "./bindings/ErrorCode";
+import type { ErrorKey } from "./bindings/ErrorKey";
+import { hasMessage, t } from "./i18n/catalogue";
 
-const CODES: readonly ErrorCode[] = [
-  "validation",
-  "not_found",
-  "conflict",
-  "forbidden",
-  "unauthenticated",
-  "internal",
-];
+// Objects keyed by every member of the generated unions: a code or key added in Rust fails the type
+// check here until it is listed.
+const CODES: Record<ErrorCode, true> = {
+  validation: true,
+  not_found: true,
+  conflict: true,
+  reprint_unconfirmed: true,
+  forbidden: true,
+  unauthenticated: true,
+  internal: true,
+};
+const KEYS: Record<ErrorKey, true> = {
+  "error.validation": true,
+  "error.not_found": true,
+  "error.conflict": true,
+  "error.reprint_unconfirmed": true,
+  "error.forbidden": true,
+  "error.not_signed_in": true,
+  "error.bad_credentials": true,
+  "error.locked": true,
+  "error.internal": true,
+};
+
+function isCode(c: unknown): c is ErrorCode {
+  return typeof c === "string" && Object.prototype.hasOwnProperty.call(CODES, c);
+}
+
+function isKey(k: unknown): k is ErrorKey {
+  return typeof k === "string" && Object.prototype.hasOwnProperty.call(KEYS, k);
+}
 
 /** Whatever a command threw, as the typed error the core sends. */
 export function asApiError(e: unknown): ApiError {
   if (e && typeof e === "object" && "code" in e && "message" in e) {
-    const { code, message, field } = e as Record<string, unknown>;
-    if (typeof message === "string" && CODES.includes(code as ErrorCode)) {
-      return { code: code as ErrorCode, message, field: typeof field === "string" ? field : null };
+    const { code, message, field, key, params } = e as Record<string, unknown>;
+    if (typeof message === "string" && isCode(code)) {
+      const clean: Record<string, string> = {};
+      if (params && typeof params === "object") {
+        for (const [k, v] of Object.entries(params)) if (typeof v === "string") clean[k] = v;
+      }
+      return {
+        code,
+        message,
+        field: typeof field === "string" ? field : null,
+        key: isKey(key) ? key : code === "internal" ? "error.internal" : "error.conflict",
+        params: isKey(key) ? clean : { detail: message },
+      };
     }
   }
   const message = e instanceof Error ? e.message : typeof e === "string" ? e : "Unexpected error";
-  return { code: "internal", message, field: null };
+  return { code: "internal", message, field: null, key: "error.internal", params: {} };
+}
+
+/** The error as the person at the screen reads it: the catalogue's message, else the English text. */
+export function errorText(err: ApiError): string {
+  return hasMessage(err.key) ? t(err.key, err.params) : err.message;
 }
 
 /**
@@ -29,13 +68,12 @@ export function asApiError(e: unknown): ApiError {
 export function fieldError(err: ApiError | null, field: string): string | null {
   if (!err || err.code !== "validation" || !err.field) return null;
   if (err.field !== field) return null;
-  const i = err.message.indexOf(": ");
-  return i >= 0 ? err.message.slice(i + 2) : err.message;
+  return err.params.problem ?? err.message;
 }
 
 /** A validation error that no field on the form claims, or any other error, for a banner. */
 export function formError(err: ApiError | null, fields: readonly string[]): string | null {
   if (!err) return null;
   if (err.code === "validation" && err.field && fields.includes(err.field)) return null;
-  return err.message;
+  return errorText(err);
 }

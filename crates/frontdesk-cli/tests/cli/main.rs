@@ -3,6 +3,8 @@
 use assert_cmd::Command;
 use predicates::prelude::*;
 
+mod concurrent;
+
 const PW: &str = "s3cret-pass";
 
 struct Env {

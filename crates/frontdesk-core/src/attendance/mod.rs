@@ -11,32 +11,46 @@ use uuid::Uuid;
 use crate::error::{Error, Result};
 use crate::people::auth::{Actor, ActorKind, Permission};
 use crate::time::{from_ms, to_ms};
-use crate::{Frontdesk, audit, new_id, now_ms, text};
+use crate::{Frontdesk, audit, new_id, now_ms, store, text};
 
-/// IN or OUT: the rules crate's clock direction, used as is.
-pub use frontdesk_rules::ClockDirection as Direction;
-
-/// A stored direction (`IN`/`OUT`).
-pub(crate) fn parse_direction(s: &str) -> Result<Direction> {
-    Direction::parse(s).ok_or_else(|| Error::Internal(format!("unknown direction {s}")))
+// Stored in `attendance_events.direction` as `IN` / `OUT`, as in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, sqlx::Type)]
+#[sqlx(rename_all = "UPPERCASE")]
+pub enum Direction {
+    #[serde(rename = "IN")]
+    In,
+    #[serde(rename = "OUT")]
+    Out,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::In => "IN",
+            Direction::Out => "OUT",
+        }
+    }
+}
+
+/// The rules engine's direction. Core keeps its own enum only because the database type (sqlx) must
+/// be derived in this crate; this is the one conversion.
+impl From<Direction> for frontdesk_rules::ClockDirection {
+    fn from(d: Direction) -> Self {
+        match d {
+            Direction::In => frontdesk_rules::ClockDirection::In,
+            Direction::Out => frontdesk_rules::ClockDirection::Out,
+        }
+    }
+}
+
+// Stored in `attendance_events.source` under its snake_case name, as in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, sqlx::Type)]
 #[serde(rename_all = "snake_case")]
+#[sqlx(rename_all = "snake_case")]
 pub enum AttendanceSource {
     Face,
     Pin,
     Manual,
-}
-
-impl AttendanceSource {
-    fn as_str(self) -> &'static str {
-        match self {
-            AttendanceSource::Face => "face",
-            AttendanceSource::Pin => "pin",
-            AttendanceSource::Manual => "manual",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -61,6 +75,32 @@ pub struct AttendanceEvent {
     pub at: DateTime<Utc>,
     pub source: AttendanceSource,
     pub confidence: Option<f32>,
+}
+
+/// A row of the attendance query: the time in UTC milliseconds.
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    id: Uuid,
+    employee_id: Uuid,
+    employee_name: String,
+    direction: Direction,
+    at: i64,
+    source: AttendanceSource,
+    confidence: Option<f32>,
+}
+
+impl From<EventRow> for AttendanceEvent {
+    fn from(r: EventRow) -> Self {
+        AttendanceEvent {
+            id: r.id,
+            employee_id: r.employee_id,
+            employee_name: r.employee_name,
+            direction: r.direction,
+            at: from_ms(r.at),
+            source: r.source,
+            confidence: r.confidence,
+        }
+    }
 }
 
 impl Frontdesk {
@@ -92,7 +132,7 @@ impl Frontdesk {
         let at = match req.at {
             None => now,
             Some(t) => {
-                let t = to_ms(t);
+                let t = to_ms(crate::time::check_instant("at", t)?);
                 if t > now + 60_000 {
                     return Err(Error::validation("at", "cannot be in the future"));
                 }
@@ -110,7 +150,7 @@ impl Frontdesk {
         {
             return Err(Error::validation("confidence", "must be between 0 and 1"));
         }
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = store::db::begin_immediate(&self.pool).await?;
         let emp = sqlx::query(
             "SELECT name, active, site_id FROM employees WHERE id = ? AND organisation_id = ?",
         )
@@ -132,7 +172,7 @@ impl Frontdesk {
         .await?;
         let last = match last {
             Some(r) => Some((
-                parse_direction(&r.try_get::<String, _>("direction")?)?,
+                r.try_get::<Direction, _>("direction")?,
                 r.try_get::<i64, _>("at")?,
             )),
             None => None,
@@ -170,9 +210,9 @@ impl Frontdesk {
         .bind(id)
         .bind(req.employee_id)
         .bind(site_id)
-        .bind(direction.as_str())
+        .bind(direction)
         .bind(at)
-        .bind(req.source.as_str())
+        .bind(req.source)
         .bind(req.confidence)
         .bind(self.device_id)
         .bind(actor.staff_id())
@@ -186,7 +226,7 @@ impl Frontdesk {
             &format!("attendance.{}", direction.as_str().to_lowercase()),
             "attendance_event",
             Some(id),
-            serde_json::json!({ "employee_id": req.employee_id, "source": req.source.as_str(), "back_dated": req.at.is_some() }),
+            serde_json::json!({ "employee_id": req.employee_id, "source": req.source, "back_dated": req.at.is_some() }),
         )
         .await?;
         tx.commit().await?;
@@ -210,8 +250,10 @@ impl Frontdesk {
         to: DateTime<Utc>,
     ) -> Result<Vec<AttendanceEvent>> {
         actor.require(Permission::ViewVisits)?;
-        let rows = sqlx::query(
-            "SELECT a.id, a.employee_id, e.name, a.direction, a.at, a.source, a.confidence
+        crate::time::check_instant("from", from)?;
+        crate::time::check_instant("to", to)?;
+        let rows = sqlx::query_as::<_, EventRow>(
+            "SELECT a.id, a.employee_id, e.name AS employee_name, a.direction, a.at, a.source, a.confidence
              FROM attendance_events a JOIN employees e ON e.id = a.employee_id
              WHERE a.employee_id = ? AND e.organisation_id = ? AND a.at >= ? AND a.at < ? ORDER BY a.at",
         )
@@ -221,23 +263,6 @@ impl Frontdesk {
         .bind(to_ms(to))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let source: String = r.try_get("source")?;
-                Ok(AttendanceEvent {
-                    id: r.try_get("id")?,
-                    employee_id: r.try_get("employee_id")?,
-                    employee_name: r.try_get("name")?,
-                    direction: parse_direction(&r.try_get::<String, _>("direction")?)?,
-                    at: from_ms(r.try_get("at")?),
-                    source: match source.as_str() {
-                        "face" => AttendanceSource::Face,
-                        "pin" => AttendanceSource::Pin,
-                        _ => AttendanceSource::Manual,
-                    },
-                    confidence: r.try_get("confidence")?,
-                })
-            })
-            .collect()
+        Ok(rows.into_iter().map(AttendanceEvent::from).collect())
     }
 }

@@ -104,9 +104,12 @@ pub struct TimesheetApproval {
 }
 
 fn direction(s: Option<String>) -> Result<Option<Direction>> {
-    s.as_deref()
-        .map(crate::attendance::parse_direction)
-        .transpose()
+    match s.as_deref() {
+        None => Ok(None),
+        Some("IN") => Ok(Some(Direction::In)),
+        Some("OUT") => Ok(Some(Direction::Out)),
+        Some(other) => Err(Error::Internal(format!("unknown direction {other}"))),
+    }
 }
 
 fn correction_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<TimesheetCorrection> {
@@ -199,7 +202,7 @@ impl Frontdesk {
             Some(id) => self.site(actor, id).await?,
             None => self.home_site(actor).await?,
         };
-        let tz = crate::time::parse_tz("time_zone", &site.time_zone)?;
+        let tz = site.time_zone;
         Ok((site, tz))
     }
 
@@ -224,7 +227,7 @@ impl Frontdesk {
             (_, Some(t)) if to_ms(t) > now + 60_000 => {
                 return Err(Error::validation("at", "cannot be in the future"));
             }
-            (_, Some(t)) => Some(to_ms(t)),
+            (_, Some(t)) => Some(to_ms(crate::time::check_instant("at", t)?)),
         };
         let add_direction = match (req.kind, req.direction) {
             (CorrectionKind::Add, None) => {
@@ -355,6 +358,8 @@ impl Frontdesk {
         to: NaiveDate,
     ) -> Result<TimesheetApproval> {
         both_permissions(actor)?;
+        crate::time::check_date("from", from)?;
+        crate::time::check_date("to", to)?;
         let sheet = self.timesheet(actor, employee_id, from, to).await?;
         let totals = &sheet.timesheet.totals;
         let now = now_ms();
@@ -443,6 +448,8 @@ impl Frontdesk {
         to: NaiveDate,
     ) -> Result<Vec<TimesheetCorrection>> {
         actor.require(Permission::ExportTimesheets)?;
+        crate::time::check_date("from", from)?;
+        crate::time::check_date("to", to)?;
         let employee = self.employee(actor, employee_id).await?;
         let (_, tz) = self.employee_site(actor, employee.site_id).await?;
         let start = crate::time::start_of_day(tz, from);
@@ -501,7 +508,8 @@ impl Frontdesk {
                 id: id.to_string(),
                 at: from_ms(row.try_get("at")?),
                 direction: direction(row.try_get("direction")?)?
-                    .ok_or_else(|| Error::Internal("clock event without direction".into()))?,
+                    .ok_or_else(|| Error::Internal("clock event without direction".into()))?
+                    .into(),
             });
             let more = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "{SELECT_CORRECTION} WHERE event_id = ?"
@@ -527,9 +535,12 @@ impl Frontdesk {
                             at: c.corrected_at.ok_or_else(|| {
                                 Error::Internal("added event without a time".into())
                             })?,
-                            direction: c.direction.ok_or_else(|| {
-                                Error::Internal("added event without a direction".into())
-                            })?,
+                            direction: c
+                                .direction
+                                .ok_or_else(|| {
+                                    Error::Internal("added event without a direction".into())
+                                })?
+                                .into(),
                         },
                     },
                     CorrectionKind::Remove => ts::CorrectionAction::Remove {
@@ -584,10 +595,13 @@ pub(crate) fn event_window(
     from: NaiveDate,
     to: NaiveDate,
 ) -> (DateTime<Utc>, DateTime<Utc>) {
-    let start = crate::time::start_of_day(tz, from) - Duration::days(1);
+    // Saturating: dates at chrono's limits reach the callers' range checks instead of panicking.
+    let day = Duration::days(1);
+    let start = crate::time::start_of_day(tz, from);
+    let start = start.checked_sub_signed(day).unwrap_or(start);
     let end = to
         .succ_opt()
-        .map_or(start, |d| crate::time::start_of_day(tz, d))
-        + Duration::days(1);
+        .map_or(start, |d| crate::time::start_of_day(tz, d));
+    let end = end.checked_add_signed(day).unwrap_or(end);
     (start, end)
 }

@@ -135,15 +135,10 @@ impl Frontdesk {
         if let documents::docs::print::ReprintDecision::Warn { previous_prints } =
             documents::docs::print::reprint_decision(previous, req.confirm_reprint)
         {
-            let times = if previous_prints == 1 {
-                "once".to_string()
-            } else {
-                format!("{previous_prints} times")
-            };
-            return Err(Error::Conflict(format!(
-                "{}'s badge was already printed {times}; confirm to print another",
-                visit.visitor_name
-            )));
+            return Err(Error::ReprintUnconfirmed {
+                visitor: visit.visitor_name.clone(),
+                previous: previous_prints,
+            });
         }
         sqlx::query(
             "INSERT INTO badge_prints (id, visit_id, printed_at, printer, preset, printed_by, actor_name, outcome,

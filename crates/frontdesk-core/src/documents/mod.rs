@@ -8,6 +8,7 @@
 
 pub mod badge_prints;
 pub mod exports;
+pub(crate) mod files;
 pub mod printing;
 mod timesheet_export;
 
@@ -33,21 +34,33 @@ fn docs_error(e: docs::Error) -> Error {
     }
 }
 
-/// Timesheet export formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// The file formats of documents and exports; which ones a document exists in is checked per kind
+/// (the visit log is PDF or CSV, the daily report PDF).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
-pub enum TimesheetFormat {
+pub enum ExportFormat {
     Pdf,
     Csv,
     Xlsx,
 }
 
-/// Visit log formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LogFormat {
-    Pdf,
-    Csv,
+impl ExportFormat {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            ExportFormat::Pdf => "pdf",
+            ExportFormat::Csv => "csv",
+            ExportFormat::Xlsx => "xlsx",
+        }
+    }
+
+    pub(crate) fn parse(s: &str) -> Result<Self> {
+        Ok(match s {
+            "pdf" => ExportFormat::Pdf,
+            "csv" => ExportFormat::Csv,
+            "xlsx" => ExportFormat::Xlsx,
+            other => return Err(Error::Internal(format!("unknown export format {other}"))),
+        })
+    }
 }
 
 /// Band colours by visitor type; anything else is a neutral blue.
@@ -93,15 +106,7 @@ pub fn badge_size(preset: &str) -> Result<BadgeSize> {
     })
 }
 
-/// A document written to the data directory's exports folder.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct SavedDocument {
-    /// Full path of the file on this PC.
-    pub path: String,
-    pub bytes: u32,
-    /// What the document could not show as asked (e.g. characters no font covers).
-    pub warnings: Vec<String>,
-}
+pub use files::SavedDocument;
 
 pub(crate) fn warning_text(w: &Warning) -> String {
     match w {
@@ -137,7 +142,7 @@ impl Frontdesk {
     ) -> Result<Rendered> {
         let visit = self.visit(actor, visit_id).await?;
         let site = self.site(actor, visit.site_id).await?;
-        let tz = crate::time::parse_tz("time_zone", &site.time_zone)?;
+        let tz = site.time_zone;
         let from = visit
             .checked_in_at
             .or(visit.expected_at)
@@ -178,7 +183,7 @@ impl Frontdesk {
             Some(id) => self.site(actor, id).await?,
             None => self.home_site(actor).await?,
         };
-        let tz = crate::time::parse_tz("time_zone", &site.time_zone)?;
+        let tz = site.time_zone;
         let visits = self
             .visits(
                 actor,
@@ -205,7 +210,7 @@ impl Frontdesk {
         site_id: Option<Uuid>,
         from: NaiveDate,
         to: NaiveDate,
-        format: LogFormat,
+        format: ExportFormat,
     ) -> Result<Rendered> {
         let period = frontdesk_rules::Period {
             start: from,
@@ -216,21 +221,13 @@ impl Frontdesk {
             Some(id) => self.site(actor, id).await?,
             None => self.home_site(actor).await?,
         };
-        let tz = crate::time::parse_tz("time_zone", &site.time_zone)?;
-        let mut rows = Vec::new();
-        for date in from.iter_days().take_while(|d| *d <= to) {
-            let visits = self
-                .visits(
-                    actor,
-                    VisitQuery {
-                        site_id: Some(site.id),
-                        date,
-                        status: None,
-                    },
-                )
-                .await?;
-            rows.extend(visits.iter().filter_map(visit_row));
-        }
+        let tz = site.time_zone;
+        let rows = self
+            .visits_between(actor, Some(site.id), from, to, None)
+            .await?
+            .iter()
+            .filter_map(visit_row)
+            .collect();
         let data = docs::VisitLogData {
             site_name: site.name,
             tz,
@@ -238,8 +235,14 @@ impl Frontdesk {
             visits: rows,
         };
         match format {
-            LogFormat::Pdf => docs::render_visit_log_pdf(&data),
-            LogFormat::Csv => docs::render_visit_log_csv(&data),
+            ExportFormat::Pdf => docs::render_visit_log_pdf(&data),
+            ExportFormat::Csv => docs::render_visit_log_csv(&data),
+            ExportFormat::Xlsx => {
+                return Err(Error::validation(
+                    "format",
+                    "the visit log is available as PDF or CSV",
+                ));
+            }
         }
         .map_err(docs_error)
     }
@@ -251,7 +254,7 @@ impl Frontdesk {
         site_id: Option<Uuid>,
     ) -> Result<Rendered> {
         let now = self.on_site(actor, site_id).await?;
-        let tz = crate::time::parse_tz("time_zone", &now.site.time_zone)?;
+        let tz = now.site.time_zone;
         let mut people: Vec<docs::EvacuationPerson> = now
             .visitors
             .iter()
@@ -302,7 +305,7 @@ impl Frontdesk {
         let bytes = u32::try_from(rendered.bytes.len()).unwrap_or(u32::MAX);
         // Like every export: written under a temporary name and linked into place, never over
         // another file (two lists in the same second get "(2)").
-        let path = crate::documents::exports::write_file(
+        let path = files::save_new_file(
             self.data_dir.exports_dir(),
             format!("evacuation-{stamp}.pdf"),
             rendered.bytes,
@@ -345,7 +348,7 @@ impl Frontdesk {
             .map(|e| frontdesk_rules::timesheet::AttendanceEvent {
                 id: e.id.to_string(),
                 at: e.at,
-                direction: e.direction,
+                direction: e.direction.into(),
             })
             .collect();
         let corrections = self
@@ -378,16 +381,16 @@ impl Frontdesk {
         employee_ids: &[Uuid],
         from: NaiveDate,
         to: NaiveDate,
-        format: TimesheetFormat,
+        format: ExportFormat,
     ) -> Result<Rendered> {
         let mut sheets = Vec::with_capacity(employee_ids.len());
         for id in employee_ids {
             sheets.push(self.timesheet(actor, *id, from, to).await?);
         }
         tokio::task::spawn_blocking(move || match format {
-            TimesheetFormat::Pdf => docs::timesheet::render_timesheets_pdf(&sheets),
-            TimesheetFormat::Csv => docs::render_timesheet_csv(&sheets),
-            TimesheetFormat::Xlsx => docs::render_timesheet_xlsx(&sheets),
+            ExportFormat::Pdf => docs::timesheet::render_timesheets_pdf(&sheets),
+            ExportFormat::Csv => docs::render_timesheet_csv(&sheets),
+            ExportFormat::Xlsx => docs::render_timesheet_xlsx(&sheets),
         })
         .await
         .map_err(|e| Error::Internal(format!("document task: {e}")))?
@@ -433,8 +436,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(badge.bytes.starts_with(b"%PDF-"), "badge is a PDF");
 
-        let tz = crate::time::parse_tz("time_zone", &on_site.site.time_zone)
-            .unwrap_or_else(|e| panic!("{e}"));
+        let tz = on_site.site.time_zone;
         let today = crate::time::today_in(tz);
         let report = api
             .daily_report_pdf(&actor, None, today)
@@ -442,7 +444,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(report.bytes.starts_with(b"%PDF-"));
         let log = api
-            .visit_log(&actor, None, today, today, LogFormat::Csv)
+            .visit_log(&actor, None, today, today, ExportFormat::Csv)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         let csv = String::from_utf8_lossy(&log.bytes);
@@ -474,7 +476,7 @@ mod tests {
                 &ids,
                 today - Duration::days(6),
                 today,
-                TimesheetFormat::Xlsx,
+                ExportFormat::Xlsx,
             )
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -485,7 +487,7 @@ mod tests {
                 None,
                 today - Duration::days(400),
                 today,
-                LogFormat::Pdf,
+                ExportFormat::Pdf,
             )
             .await;
         assert!(

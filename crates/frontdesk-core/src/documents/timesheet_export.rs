@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use crate::documents::{Rendered, TimesheetFormat};
+use crate::documents::{ExportFormat, Rendered};
 use crate::error::{Error, Result};
 use crate::people::auth::{Actor, Permission};
 use crate::{Frontdesk, audit};
@@ -19,7 +19,7 @@ impl Frontdesk {
         codes: &[String],
         from: NaiveDate,
         to: NaiveDate,
-        format: TimesheetFormat,
+        format: ExportFormat,
     ) -> Result<Rendered> {
         actor.require(Permission::ExportTimesheets)?;
         let ids: Vec<Uuid> = if codes.is_empty() {
@@ -45,11 +45,6 @@ impl Frontdesk {
             ids
         };
         let rendered = self.timesheet_export(actor, &ids, from, to, format).await?;
-        let format_name = match format {
-            TimesheetFormat::Pdf => "pdf",
-            TimesheetFormat::Csv => "csv",
-            TimesheetFormat::Xlsx => "xlsx",
-        };
         let mut tx = self.pool.begin().await?;
         audit::record(
             &mut tx,
@@ -58,7 +53,7 @@ impl Frontdesk {
             "organisation",
             Some(actor.organisation_id),
             serde_json::json!({
-                "employees": ids, "from": from.to_string(), "to": to.to_string(), "format": format_name,
+                "employees": ids, "from": from.to_string(), "to": to.to_string(), "format": format.as_str(),
             }),
         )
         .await?;

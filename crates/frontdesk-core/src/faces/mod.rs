@@ -32,20 +32,25 @@ pub struct FaceService {
     pub(crate) visitors: RwLock<FaceIndex>,
 }
 
+/// What became of an enrolment request.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct EnrolmentReport {
     /// False when too few good images were given: nothing was stored.
     pub stored: bool,
+    /// How many images passed the quality gates.
     pub accepted: u32,
+    /// The images that did not, with why.
     pub rejected: Vec<ImageProblem>,
     /// E.g. "image 2 looks like Ann Smith, who is already enrolled".
     pub warnings: Vec<String>,
 }
 
+/// One enrolment image that was not used.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ImageProblem {
     /// 0-based position of the image in the request.
     pub image: u32,
+    /// What to do differently, in plain words ("move closer", "too dark").
     pub reason: String,
 }
 
@@ -53,14 +58,20 @@ pub struct ImageProblem {
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum FaceResult {
+    /// An enrolled, consenting employee, close enough under the identification threshold.
     Match {
+        /// Who it is.
         employee_id: Uuid,
+        /// Their display name, for the greeting.
         name: String,
+        /// Descriptor distance to their gallery (smaller is closer).
         distance: f32,
     },
+    /// A face, but nobody enrolled close enough: never clocks anyone.
     Unknown,
     /// No usable face: the instruction to show ("move closer", "too dark", ...).
     Rejected {
+        /// The instruction, in plain words.
         reason: String,
     },
 }

@@ -10,8 +10,10 @@ use uuid::Uuid;
 use crate::error::{Error, Result};
 
 /// A staff account's role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+// Stored in `staff_accounts.role` under its snake_case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, sqlx::Type)]
 #[serde(rename_all = "snake_case")]
+#[sqlx(rename_all = "snake_case")]
 pub enum Role {
     /// Everything, including staff accounts, settings, exports and erasure.
     Admin,
@@ -22,6 +24,17 @@ pub enum Role {
 }
 
 impl Role {
+    pub const ALL: [Role; 3] = [Role::Admin, Role::FrontDesk, Role::Manager];
+
+    /// What a staff member with this role may do, in [`Permission::ALL`] order.
+    pub fn permissions(self) -> Vec<Permission> {
+        let kind = ActorKind::Staff(self);
+        Permission::ALL
+            .into_iter()
+            .filter(|p| p.allowed(&kind))
+            .collect()
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Admin => "admin",
@@ -30,6 +43,7 @@ impl Role {
         }
     }
 
+    /// A role as typed by a person (the CLI), aliases accepted.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "admin" => Some(Role::Admin),
@@ -40,8 +54,10 @@ impl Role {
     }
 }
 
-/// Things an actor may be allowed to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Things an actor may be allowed to do. Sent to clients in [`crate::AppStatus`] so they show only
+/// what the signed-in account may use, without a copy of the role table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
 pub enum Permission {
     ManageStaff,
     ManageSites,
@@ -57,6 +73,20 @@ pub enum Permission {
 }
 
 impl Permission {
+    pub const ALL: [Permission; 11] = [
+        Permission::ManageStaff,
+        Permission::ManageSites,
+        Permission::ManageSettings,
+        Permission::ManageEmployees,
+        Permission::SignVisitors,
+        Permission::ViewVisits,
+        Permission::RecordAttendance,
+        Permission::CorrectAttendance,
+        Permission::ExportTimesheets,
+        Permission::EraseData,
+        Permission::ViewAudit,
+    ];
+
     fn describe(self) -> &'static str {
         match self {
             Permission::ManageStaff => "manage staff accounts",
@@ -136,6 +166,14 @@ impl Actor {
 
     pub fn can(&self, permission: Permission) -> bool {
         permission.allowed(&self.kind)
+    }
+
+    /// Everything this actor may do, in [`Permission::ALL`] order.
+    pub fn permissions(&self) -> Vec<Permission> {
+        Permission::ALL
+            .into_iter()
+            .filter(|p| self.can(*p))
+            .collect()
     }
 
     pub fn require(&self, permission: Permission) -> Result<()> {
@@ -247,6 +285,38 @@ mod tests {
         assert!(m.can(Permission::ExportTimesheets));
         assert!(!m.can(Permission::SignVisitors));
         assert!(!m.can(Permission::ManageStaff));
+    }
+
+    #[test]
+    fn permissions_list_exactly_what_can_allows() {
+        for kind in [
+            ActorKind::Staff(Role::Admin),
+            ActorKind::Staff(Role::FrontDesk),
+            ActorKind::Staff(Role::Manager),
+            ActorKind::Kiosk,
+        ] {
+            let a = actor(kind.clone());
+            let listed = a.permissions();
+            for p in Permission::ALL {
+                assert_eq!(
+                    listed.contains(&p),
+                    a.can(p),
+                    "{kind:?}: the list the UI gets must agree with the check the core makes for {p:?}"
+                );
+            }
+        }
+        for role in Role::ALL {
+            assert_eq!(
+                role.permissions(),
+                actor(ActorKind::Staff(role)).permissions(),
+                "the table written for the UI's mock host is the one the core checks"
+            );
+        }
+        assert_eq!(
+            actor(ActorKind::Staff(Role::Admin)).permissions().len(),
+            Permission::ALL.len(),
+            "an administrator may do everything, so ALL must list every permission"
+        );
     }
 
     #[tokio::test]

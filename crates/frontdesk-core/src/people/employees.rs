@@ -1,15 +1,15 @@
 //! The employee directory.
 
 use serde::{Deserialize, Serialize};
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::people::auth::{Actor, Permission};
-use crate::{Frontdesk, audit, new_id, now_ms, text};
+use crate::{Frontdesk, audit, new_id, now_ms, store, text};
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, sqlx::FromRow)]
 pub struct Employee {
     pub id: Uuid,
     pub code: String,
@@ -52,7 +52,7 @@ pub struct EmployeeQuery {
 }
 
 /// A host as the kiosk shows it: no contact details on the lobby screen.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, sqlx::FromRow)]
 pub struct HostSummary {
     pub id: Uuid,
     pub name: String,
@@ -70,11 +70,23 @@ pub(crate) struct ValidEmployee {
     pub title: Option<String>,
     pub manager_code: Option<String>,
     pub site_id: Option<Uuid>,
-    /// `None` keeps the stored value (a CSV without the column must not reset it).
+    /// `None` keeps the stored value (a CSV without the column, or with an empty cell: a yes/no
+    /// cannot be blank).
     pub active: Option<bool>,
     pub face_consent: Option<bool>,
-    /// When set, the stored manager is kept (a CSV without a manager column).
-    pub keep_manager: bool,
+    /// Stored fields an update leaves as they are.
+    pub kept: Kept,
+}
+
+/// The optional text fields an update does not touch: a CSV file without their column leaves them
+/// as they were (a present but empty cell clears them). A form sends every field, so keeps none.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Kept {
+    pub email: bool,
+    pub phone: bool,
+    pub department: bool,
+    pub title: bool,
+    pub manager: bool,
 }
 
 /// Checks every field and returns all problems, so a CSV row or a form reports them at once.
@@ -122,7 +134,7 @@ pub(crate) fn validate(input: &EmployeeInput) -> std::result::Result<ValidEmploy
             site_id: input.site_id,
             active: input.active,
             face_consent: input.face_consent,
-            keep_manager: false,
+            kept: Kept::default(),
         }),
         _ => Err(errors),
     }
@@ -148,7 +160,11 @@ pub(crate) async fn upsert(
     let now = now_ms();
     if let Some(id) = id_by_code(conn, org, &e.code).await? {
         sqlx::query(
-            "UPDATE employees SET name = ?1, email = ?2, phone = ?3, department = ?4, title = ?5,
+            "UPDATE employees SET name = ?1,
+                email = CASE WHEN ?13 THEN email ELSE ?2 END,
+                phone = CASE WHEN ?14 THEN phone ELSE ?3 END,
+                department = CASE WHEN ?15 THEN department ELSE ?4 END,
+                title = CASE WHEN ?16 THEN title ELSE ?5 END,
                 manager_id = CASE WHEN ?6 THEN manager_id ELSE ?7 END,
                 site_id = COALESCE(?8, site_id), active = COALESCE(?9, active),
                 face_consent = COALESCE(?10, face_consent),
@@ -161,13 +177,17 @@ pub(crate) async fn upsert(
         .bind(&e.phone)
         .bind(&e.department)
         .bind(&e.title)
-        .bind(e.keep_manager)
+        .bind(e.kept.manager)
         .bind(manager_id)
         .bind(e.site_id)
         .bind(e.active)
         .bind(e.face_consent)
         .bind(now)
         .bind(id)
+        .bind(e.kept.email)
+        .bind(e.kept.phone)
+        .bind(e.kept.department)
+        .bind(e.kept.title)
         .execute(&mut *conn)
         .await?;
         return Ok(Upserted::Updated(id));
@@ -217,23 +237,6 @@ const SELECT: &str =
         m.name AS manager_name, e.site_id, e.active, e.face_consent
     FROM employees e LEFT JOIN employees m ON m.id = e.manager_id";
 
-fn from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Employee> {
-    Ok(Employee {
-        id: r.try_get("id")?,
-        code: r.try_get("code")?,
-        name: r.try_get("name")?,
-        email: r.try_get("email")?,
-        phone: r.try_get("phone")?,
-        department: r.try_get("department")?,
-        title: r.try_get("title")?,
-        manager_id: r.try_get("manager_id")?,
-        manager_name: r.try_get("manager_name")?,
-        site_id: r.try_get("site_id")?,
-        active: r.try_get("active")?,
-        face_consent: r.try_get("face_consent")?,
-    })
-}
-
 fn first_error(mut errors: Vec<Error>) -> Error {
     if errors.is_empty() {
         Error::Internal("validation failed without a reason".into())
@@ -246,7 +249,7 @@ impl Frontdesk {
     pub async fn create_employee(&self, actor: &Actor, input: EmployeeInput) -> Result<Employee> {
         actor.require(Permission::ManageEmployees)?;
         let valid = validate(&input).map_err(first_error)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = store::db::begin_immediate(&self.pool).await?;
         if id_by_code(&mut tx, actor.organisation_id, &valid.code)
             .await?
             .is_some()
@@ -280,7 +283,7 @@ impl Frontdesk {
     ) -> Result<Employee> {
         actor.require(Permission::ManageEmployees)?;
         let valid = validate(&input).map_err(first_error)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = store::db::begin_immediate(&self.pool).await?;
         let current: Option<String> =
             sqlx::query_scalar("SELECT code FROM employees WHERE id = ? AND organisation_id = ?")
                 .bind(id)
@@ -320,15 +323,14 @@ impl Frontdesk {
 
     pub async fn employee(&self, actor: &Actor, id: Uuid) -> Result<Employee> {
         actor.require(Permission::ViewVisits)?;
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        sqlx::query_as::<_, Employee>(sqlx::AssertSqlSafe(format!(
             "{SELECT} WHERE e.id = ? AND e.organisation_id = ?"
         )))
         .bind(id)
         .bind(actor.organisation_id)
         .fetch_optional(&self.pool)
         .await?
-        .ok_or(Error::NotFound { entity: "employee" })?;
-        from_row(&row)
+        .ok_or(Error::NotFound { entity: "employee" })
     }
 
     /// An employee (active or not) by their code, ignoring case: one indexed lookup, so clients
@@ -336,7 +338,7 @@ impl Frontdesk {
     pub async fn employee_by_code(&self, actor: &Actor, code: &str) -> Result<Employee> {
         actor.require(Permission::ViewVisits)?;
         let code = crate::text::required("code", code, 100)?;
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        sqlx::query_as::<_, Employee>(sqlx::AssertSqlSafe(format!(
             "{SELECT} WHERE e.organisation_id = ? AND e.code = ? COLLATE NOCASE
              ORDER BY e.code = ? DESC LIMIT 1"
         )))
@@ -345,14 +347,13 @@ impl Frontdesk {
         .bind(&code)
         .fetch_optional(&self.pool)
         .await?
-        .ok_or(Error::NotFound { entity: "employee" })?;
-        from_row(&row)
+        .ok_or(Error::NotFound { entity: "employee" })
     }
 
     pub async fn employees(&self, actor: &Actor, q: EmployeeQuery) -> Result<Vec<Employee>> {
         actor.require(Permission::ViewVisits)?;
         let search = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        Ok(sqlx::query_as::<_, Employee>(sqlx::AssertSqlSafe(format!(
             "{SELECT} WHERE e.organisation_id = ?1 AND (?2 OR e.active = 1)
                AND (?3 IS NULL OR e.name LIKE ?3 || '%' ESCAPE '\\' OR e.name LIKE '% ' || ?3 || '%' ESCAPE '\\'
                     OR e.code LIKE ?3 || '%' ESCAPE '\\' OR e.email LIKE ?3 || '%' ESCAPE '\\')
@@ -363,8 +364,7 @@ impl Frontdesk {
         .bind(search.map(escape_like))
         .bind(i64::from(q.limit.unwrap_or(500).clamp(1, 10_000)))
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(from_row).collect()
+        .await?)
     }
 
     /// Host lookup for the sign-in form and kiosk: active employees whose name starts with `query`.
@@ -374,7 +374,7 @@ impl Frontdesk {
         if q.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = sqlx::query(
+        Ok(sqlx::query_as::<_, HostSummary>(
             "SELECT id, name, department FROM employees
              WHERE organisation_id = ?1 AND active = 1
                AND (name LIKE ?2 || '%' ESCAPE '\\' OR name LIKE '% ' || ?2 || '%' ESCAPE '\\')
@@ -383,16 +383,7 @@ impl Frontdesk {
         .bind(actor.organisation_id)
         .bind(escape_like(q))
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(HostSummary {
-                    id: r.try_get("id")?,
-                    name: r.try_get("name")?,
-                    department: r.try_get("department")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 }
 

@@ -1,6 +1,8 @@
 //! Employee CSV import. Each row is checked on its own: valid rows are imported, invalid rows are
 //! reported with their line number and every problem found, and a row is either written completely
-//! or not at all. Re-importing a file updates employees by code instead of duplicating them.
+//! or not at all. Re-importing a file updates employees by code instead of duplicating them; a
+//! column the file does not have leaves that field as it was, an empty cell clears it (yes/no
+//! columns keep their value when blank).
 
 use std::collections::{HashMap, HashSet};
 
@@ -10,9 +12,9 @@ use ts_rs::TS;
 use crate::error::{Error, Result};
 use crate::people::auth::{Actor, Permission};
 use crate::people::employees::{
-    EmployeeInput, Upserted, ValidEmployee, id_by_code, upsert, validate,
+    EmployeeInput, Kept, Upserted, ValidEmployee, id_by_code, upsert, validate,
 };
-use crate::{Frontdesk, audit};
+use crate::{Frontdesk, audit, store};
 
 /// Larger files are refused outright; split them.
 pub const MAX_IMPORT_BYTES: usize = 32 * 1024 * 1024;
@@ -245,7 +247,7 @@ impl Frontdesk {
             });
         }
 
-        let mut tx = self.pool.begin().await?;
+        let mut tx = store::db::begin_immediate(&self.pool).await?;
         let org = actor.organisation_id;
 
         // Pass 2: a row whose manager is neither on file nor among the accepted rows is rejected;
@@ -280,9 +282,15 @@ impl Frontdesk {
 
         // Pass 3: write rows without managers first, then link managers, so order in the file
         // does not matter.
-        let has_manager_column = present.contains(&Column::ManagerCode);
+        let kept = Kept {
+            email: !present.contains(&Column::Email),
+            phone: !present.contains(&Column::Phone),
+            department: !present.contains(&Column::Department),
+            title: !present.contains(&Column::Title),
+            manager: !present.contains(&Column::ManagerCode),
+        };
         for row in &mut parsed {
-            row.employee.keep_manager = !has_manager_column;
+            row.employee.kept = kept;
         }
         for row in &parsed {
             let without_manager = ValidEmployee {

@@ -2,7 +2,6 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use ts_rs::TS;
 use uuid::Uuid;
 
@@ -13,7 +12,7 @@ use crate::people::auth::{
 };
 use crate::site::validate_username;
 use crate::time::from_ms;
-use crate::{Frontdesk, audit, new_id, now_ms, text};
+use crate::{Frontdesk, audit, new_id, now_ms, store, text};
 
 /// Failed logins in a row before an account is locked for [`LOCKOUT_MS`].
 const MAX_FAILED_LOGINS: i64 = 5;
@@ -50,8 +49,8 @@ pub struct Session {
 
 impl Frontdesk {
     pub async fn login(&self, username: &str, password: &str) -> Result<Session> {
-        let row = sqlx::query(
-            "SELECT s.*, o.id AS org FROM staff_accounts s JOIN organisations o ON o.id = s.organisation_id
+        let row = sqlx::query_as::<_, StaffRow>(
+            "SELECT s.* FROM staff_accounts s JOIN organisations o ON o.id = s.organisation_id
              WHERE s.username = ? AND s.active = 1",
         )
         .bind(username.trim())
@@ -62,46 +61,59 @@ impl Frontdesk {
             let _ = verify_secret(password.to_string(), DUMMY_HASH.to_string()).await;
             return Err(Error::BadCredentials);
         };
-        let account = account_from_row(&row)?;
         let now = now_ms();
-        if let Some(until) = row.try_get::<Option<i64>, _>("locked_until")?
+        if let Some(until) = row.locked_until
             && until > now
         {
-            return Err(Error::Locked(
-                from_ms(until).format("%H:%M UTC").to_string(),
-            ));
+            return Err(locked_error(until));
         }
-        let hash: String = row.try_get("password_hash")?;
+        let account = StaffAccount::from(&row);
         let actor = Actor {
             kind: ActorKind::Staff(account.role),
             id: Some(account.id),
             name: account.display_name.clone(),
-            organisation_id: row.try_get("org")?,
+            organisation_id: row.organisation_id,
             device_id: self.device_id,
         };
-        let mut tx = self.pool.begin().await?;
-        if !verify_secret(password.to_string(), hash).await? {
-            let failed: i64 = row.try_get::<i64, _>("failed_logins")? + 1;
-            let locked = (failed >= MAX_FAILED_LOGINS).then_some(now + LOCKOUT_MS);
-            sqlx::query(
-                "UPDATE staff_accounts SET failed_logins = ?, locked_until = ? WHERE id = ?",
+        // The slow hash check runs before the write lock is taken; the counter and the lock are
+        // then read and changed in single statements under it, so parallel attempts (two
+        // windows, the CLI) each count and a lock set meanwhile is honoured.
+        let verified = verify_secret(password.to_string(), row.password_hash).await?;
+        let mut tx = store::db::begin_immediate(&self.pool).await?;
+        if !verified {
+            let lock_until = now + LOCKOUT_MS;
+            let stored_until: Option<i64> = sqlx::query_scalar(
+                "UPDATE staff_accounts SET
+                    failed_logins = CASE WHEN failed_logins + 1 >= ?1 THEN 0 ELSE failed_logins + 1 END,
+                    locked_until = CASE WHEN failed_logins + 1 >= ?1 THEN ?2 ELSE locked_until END
+                 WHERE id = ?3 RETURNING locked_until",
             )
-            .bind(if locked.is_some() { 0 } else { failed })
-            .bind(locked)
+            .bind(MAX_FAILED_LOGINS)
+            .bind(lock_until)
             .bind(account.id)
-            .execute(&mut *tx)
+            .fetch_one(&mut *tx)
             .await?;
+            let locked = stored_until == Some(lock_until);
             audit::record(
                 &mut tx,
                 &actor,
                 "auth.login_failed",
                 "staff_account",
                 Some(account.id),
-                serde_json::json!({ "locked": locked.is_some() }),
+                serde_json::json!({ "locked": locked }),
             )
             .await?;
             tx.commit().await?;
             return Err(Error::BadCredentials);
+        }
+        let until: Option<i64> =
+            sqlx::query_scalar("SELECT locked_until FROM staff_accounts WHERE id = ?")
+                .bind(account.id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if let Some(until) = until.filter(|u| *u > now) {
+            // Locked by a parallel attempt after this one started.
+            return Err(locked_error(until));
         }
         sqlx::query(
             "UPDATE staff_accounts SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?",
@@ -157,7 +169,7 @@ impl Frontdesk {
             Some(p) => Some(hash_secret(p).await?),
             None => None,
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = store::db::begin_immediate(&self.pool).await?;
         let taken: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM staff_accounts WHERE username = ?")
                 .bind(&username)
@@ -180,7 +192,7 @@ impl Frontdesk {
         .bind(&username)
         .bind(&display)
         .bind(&email)
-        .bind(req.role.as_str())
+        .bind(req.role)
         .bind(hash)
         .bind(&pin_hash)
         .bind(now)
@@ -211,27 +223,49 @@ impl Frontdesk {
 
     pub async fn staff_accounts(&self, actor: &Actor) -> Result<Vec<StaffAccount>> {
         actor.require(Permission::ManageStaff)?;
-        let rows =
-            sqlx::query("SELECT * FROM staff_accounts WHERE organisation_id = ? ORDER BY username")
-                .bind(actor.organisation_id)
-                .fetch_all(&self.pool)
-                .await?;
-        rows.iter().map(account_from_row).collect()
+        let rows = sqlx::query_as::<_, StaffRow>(
+            "SELECT * FROM staff_accounts WHERE organisation_id = ? ORDER BY username",
+        )
+        .bind(actor.organisation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(StaffAccount::from).collect())
     }
 }
 
-fn account_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<StaffAccount> {
-    let role: String = r.try_get("role")?;
-    Ok(StaffAccount {
-        id: r.try_get("id")?,
-        username: r.try_get("username")?,
-        display_name: r.try_get("display_name")?,
-        email: r.try_get("email")?,
-        role: Role::parse(&role).ok_or_else(|| Error::Internal(format!("unknown role {role}")))?,
-        active: r.try_get("active")?,
-        has_kiosk_pin: r.try_get::<Option<String>, _>("kiosk_pin_hash")?.is_some(),
-        last_login_at: r.try_get::<Option<i64>, _>("last_login_at")?.map(from_ms),
-    })
+fn locked_error(until_ms: i64) -> Error {
+    Error::Locked(from_ms(until_ms).format("%H:%M UTC").to_string())
+}
+
+/// A `staff_accounts` row as stored (secrets included: it never leaves this module).
+#[derive(sqlx::FromRow)]
+struct StaffRow {
+    id: Uuid,
+    organisation_id: Uuid,
+    username: String,
+    display_name: String,
+    email: Option<String>,
+    role: Role,
+    active: bool,
+    password_hash: String,
+    kiosk_pin_hash: Option<String>,
+    locked_until: Option<i64>,
+    last_login_at: Option<i64>,
+}
+
+impl From<&StaffRow> for StaffAccount {
+    fn from(r: &StaffRow) -> Self {
+        StaffAccount {
+            id: r.id,
+            username: r.username.clone(),
+            display_name: r.display_name.clone(),
+            email: r.email.clone(),
+            role: r.role,
+            active: r.active,
+            has_kiosk_pin: r.kiosk_pin_hash.is_some(),
+            last_login_at: r.last_login_at.map(from_ms),
+        }
+    }
 }
 
 /// A valid argon2id hash of a random string, verified against when a username does not exist.

@@ -12,13 +12,15 @@ use crate::error::{Error, Result};
 use crate::people::auth::{
     Actor, ActorKind, Permission, Role, check_password_strength, hash_secret,
 };
-use crate::{Frontdesk, audit, new_id, now_ms, text, time};
+use crate::{Frontdesk, audit, new_id, now_ms, store, text, time};
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct Site {
     pub id: Uuid,
     pub name: String,
-    pub time_zone: String,
+    /// Parsed once, when the site is read; sent to clients as its IANA name.
+    #[ts(type = "string")]
+    pub time_zone: chrono_tz::Tz,
     pub address: Option<String>,
 }
 
@@ -58,13 +60,13 @@ impl Frontdesk {
     pub async fn init(&self, req: InitRequest) -> Result<InitResponse> {
         let organisation = text::required("organisation", &req.organisation, 200)?;
         let site_name = text::required("site_name", &req.site_name, 200)?;
-        time::parse_tz("time_zone", &req.time_zone)?;
+        let time_zone = time::parse_tz("time_zone", &req.time_zone)?;
         let username = validate_username("admin_username", &req.admin_username)?;
         let display = text::required("admin_display_name", &req.admin_display_name, 200)?;
         check_password_strength("admin_password", &req.admin_password)?;
         let hash = hash_secret(req.admin_password).await?;
 
-        let mut tx = self.pool.begin().await?;
+        let mut tx = store::db::begin_immediate(&self.pool).await?;
         let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organisations")
             .fetch_one(&mut *tx)
             .await?;
@@ -87,7 +89,7 @@ impl Frontdesk {
         let site = Site {
             id: new_id(),
             name: site_name,
-            time_zone: req.time_zone,
+            time_zone,
             address: None,
         };
         insert_site(&mut tx, org_id, &site).await?;
@@ -139,25 +141,25 @@ impl Frontdesk {
     }
 
     pub async fn sites(&self, actor: &Actor) -> Result<Vec<Site>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, SiteRow>(
             "SELECT id, name, time_zone, address FROM sites WHERE organisation_id = ? ORDER BY name",
         )
         .bind(actor.organisation_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter().map(|r| site_from_row(&r)).collect()
+        rows.into_iter().map(Site::try_from).collect()
     }
 
     pub async fn site(&self, actor: &Actor, id: Uuid) -> Result<Site> {
-        let row = sqlx::query(
+        sqlx::query_as::<_, SiteRow>(
             "SELECT id, name, time_zone, address FROM sites WHERE id = ? AND organisation_id = ?",
         )
         .bind(id)
         .bind(actor.organisation_id)
         .fetch_optional(&self.pool)
         .await?
-        .ok_or(Error::NotFound { entity: "site" })?;
-        site_from_row(&row)
+        .ok_or(Error::NotFound { entity: "site" })?
+        .try_into()
     }
 
     /// The site this PC belongs to (the first site when the PC is not registered to one).
@@ -179,13 +181,10 @@ impl Frontdesk {
         let site = Site {
             id: new_id(),
             name: text::required("name", &req.name, 200)?,
-            time_zone: {
-                time::parse_tz("time_zone", &req.time_zone)?;
-                req.time_zone
-            },
+            time_zone: time::parse_tz("time_zone", &req.time_zone)?,
             address: text::optional("address", req.address.as_deref(), 500)?,
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = store::db::begin_immediate(&self.pool).await?;
         insert_site(&mut tx, actor.organisation_id, &site).await?;
         audit::record(
             &mut tx,
@@ -193,7 +192,7 @@ impl Frontdesk {
             "site.create",
             "site",
             Some(site.id),
-            serde_json::json!({ "name": site.name, "time_zone": site.time_zone }),
+            serde_json::json!({ "name": site.name, "time_zone": site.time_zone.name() }),
         )
         .await?;
         tx.commit().await?;
@@ -217,8 +216,10 @@ impl Frontdesk {
         .fetch_optional(&self.pool)
         .await?
         .ok_or(Error::NotFound { entity: "site" })?;
-        let tz: String = row.try_get("time_zone")?;
-        Ok((row.try_get("id")?, time::parse_tz("time_zone", &tz)?))
+        Ok((
+            row.try_get("id")?,
+            stored_tz(&row.try_get::<String, _>("time_zone")?)?,
+        ))
     }
 }
 
@@ -231,7 +232,7 @@ async fn insert_site(tx: &mut sqlx::SqliteConnection, org_id: Uuid, site: &Site)
     .bind(site.id)
     .bind(org_id)
     .bind(&site.name)
-    .bind(&site.time_zone)
+    .bind(site.time_zone.name())
     .bind(&site.address)
     .bind(now)
     .bind(now)
@@ -240,13 +241,33 @@ async fn insert_site(tx: &mut sqlx::SqliteConnection, org_id: Uuid, site: &Site)
     Ok(())
 }
 
-fn site_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Site> {
-    Ok(Site {
-        id: r.try_get("id")?,
-        name: r.try_get("name")?,
-        time_zone: r.try_get("time_zone")?,
-        address: r.try_get("address")?,
-    })
+/// A `sites` row as stored; its zone name becomes a [`chrono_tz::Tz`] once, here.
+#[derive(sqlx::FromRow)]
+struct SiteRow {
+    id: Uuid,
+    name: String,
+    time_zone: String,
+    address: Option<String>,
+}
+
+impl TryFrom<SiteRow> for Site {
+    type Error = Error;
+
+    fn try_from(r: SiteRow) -> Result<Self> {
+        Ok(Site {
+            id: r.id,
+            name: r.name,
+            time_zone: stored_tz(&r.time_zone)?,
+            address: r.address,
+        })
+    }
+}
+
+/// A stored zone name was checked when it was written; one that no longer parses (a zone this
+/// build's tz database lacks) is an internal error, not the client's.
+fn stored_tz(name: &str) -> Result<chrono_tz::Tz> {
+    name.parse()
+        .map_err(|_| Error::Internal(format!("stored time zone {name:?} is unknown")))
 }
 
 pub(crate) fn validate_username(field: &str, s: &str) -> Result<String> {

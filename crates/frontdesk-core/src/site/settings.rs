@@ -1,14 +1,15 @@
 //! Typed settings per site. The database stores one JSON value per key; this module owns the keys,
-//! their types and their defaults, so a missing or unreadable value falls back to its default.
+//! their types and their defaults. Values are decoded key by key: a missing value takes its default, and
+//! an unreadable one takes its default and is reported in `SiteSettings::unreadable` (and the log).
 
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
+use sqlx::SqliteConnection;
 use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::people::auth::{Actor, Permission};
-use crate::{Frontdesk, audit, now_ms};
+use crate::{Frontdesk, audit, now_ms, store};
 
 /// The attendance settings are the rules crate's own type (defaults and validation live there).
 pub use frontdesk_rules::{AttendanceRules, BreakRule, Rounding};
@@ -33,7 +34,14 @@ pub struct SiteSettings {
     pub attendance: AttendanceRules,
     /// The kiosk returns to its welcome screen after this many idle seconds.
     pub kiosk_idle_seconds: u32,
+    /// Keys whose stored value could not be read (written by another version or by hand): they
+    /// show their default here, and saving the settings replaces the stored value. Read-only:
+    /// ignored when settings are saved.
+    pub unreadable: Vec<String>,
 }
+
+/// The one [`SiteSettings`] field that is a report, not a stored setting.
+const UNREADABLE: &str = "unreadable";
 
 impl Default for SiteSettings {
     fn default() -> Self {
@@ -48,6 +56,7 @@ impl Default for SiteSettings {
             badge_printer: None,
             attendance: AttendanceRules::default(),
             kiosk_idle_seconds: 60,
+            unreadable: Vec::new(),
         }
     }
 }
@@ -110,48 +119,78 @@ fn scope(site: Uuid) -> String {
     site.simple().to_string()
 }
 
+/// A site's stored settings over the defaults, decoded key by key: one unreadable value falls
+/// back to its default (and is named in `unreadable`) instead of resetting every setting.
+async fn stored(conn: &mut SqliteConnection, site_id: Uuid) -> Result<SiteSettings> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT key, value FROM settings WHERE scope = ? ORDER BY key")
+            .bind(scope(site_id))
+            .fetch_all(&mut *conn)
+            .await?;
+    let internal = |e: serde_json::Error| Error::Internal(e.to_string());
+    let serde_json::Value::Object(mut merged) =
+        serde_json::to_value(SiteSettings::default()).map_err(internal)?
+    else {
+        return Err(Error::Internal("settings are not an object".into()));
+    };
+    merged.remove(UNREADABLE);
+    let mut unreadable = Vec::new();
+    for (key, value) in rows {
+        if !merged.contains_key(&key) {
+            continue; // a key this version does not know
+        }
+        // `merged` always decodes, so a trial that fails is this key's fault.
+        let mut trial = merged.clone();
+        let decoded = serde_json::from_str::<serde_json::Value>(&value).and_then(|v| {
+            trial.insert(key.clone(), v);
+            serde_json::from_value::<SiteSettings>(serde_json::Value::Object(trial.clone()))
+        });
+        match decoded {
+            Ok(_) => merged = trial,
+            Err(e) => {
+                tracing::warn!(site = %site_id, key, error = %e, "stored setting unreadable; using its default");
+                unreadable.push(key);
+            }
+        }
+    }
+    let mut settings: SiteSettings =
+        serde_json::from_value(serde_json::Value::Object(merged)).map_err(internal)?;
+    settings.unreadable = unreadable;
+    Ok(settings)
+}
+
 impl Frontdesk {
     pub async fn settings(&self, actor: &Actor, site_id: Uuid) -> Result<SiteSettings> {
         self.site(actor, site_id).await?;
-        let rows = sqlx::query("SELECT key, value FROM settings WHERE scope = ?")
-            .bind(scope(site_id))
-            .fetch_all(&self.pool)
-            .await?;
-        let mut merged = serde_json::to_value(SiteSettings::default())
-            .map_err(|e| Error::Internal(e.to_string()))?;
-        if let Some(obj) = merged.as_object_mut() {
-            for r in rows {
-                let key: String = r.try_get("key")?;
-                let value: String = r.try_get("value")?;
-                if obj.contains_key(&key)
-                    && let Ok(v) = serde_json::from_str(&value)
-                {
-                    obj.insert(key, v);
-                }
-            }
-        }
-        Ok(serde_json::from_value(merged).unwrap_or_default())
+        let mut conn = self.pool.acquire().await?;
+        stored(&mut conn, site_id).await
     }
 
+    /// Saves every setting that differs from the stored one (and any stored value that was
+    /// unreadable), in one transaction that holds the write lock from its first read.
     pub async fn update_settings(
         &self,
         actor: &Actor,
         site_id: Uuid,
-        new: SiteSettings,
+        mut new: SiteSettings,
     ) -> Result<SiteSettings> {
         actor.require(Permission::ManageSettings)?;
         new.validate()?;
-        let old = self.settings(actor, site_id).await?;
+        new.unreadable.clear();
+        self.site(actor, site_id).await?;
+        let mut tx = store::db::begin_immediate(&self.pool).await?;
+        let old = stored(&mut tx, site_id).await?;
         let (serde_json::Value::Object(old_map), serde_json::Value::Object(new_map)) = (
             serde_json::to_value(&old).map_err(|e| Error::Internal(e.to_string()))?,
             serde_json::to_value(&new).map_err(|e| Error::Internal(e.to_string()))?,
         ) else {
             return Err(Error::Internal("settings are not an object".into()));
         };
-        let mut tx = self.pool.begin().await?;
         let mut changed = Vec::new();
         for (key, value) in &new_map {
-            if old_map.get(key) == Some(value) {
+            if key == UNREADABLE
+                || (old_map.get(key) == Some(value) && !old.unreadable.contains(key))
+            {
                 continue;
             }
             sqlx::query(
@@ -175,7 +214,7 @@ impl Frontdesk {
                 "settings.update",
                 "site",
                 Some(site_id),
-                serde_json::json!({ "changed": changed }),
+                serde_json::json!({ "changed": changed, "repaired": old.unreadable }),
             )
             .await?;
         }

@@ -5,6 +5,7 @@ use ts_rs::TS;
 
 use crate::Frontdesk;
 use crate::error::Result;
+use crate::people::auth::{Actor, Permission};
 use crate::people::staff::StaffAccount;
 use crate::site::Site;
 
@@ -17,6 +18,20 @@ pub struct AppStatus {
     pub demo: bool,
     /// The signed-in staff member, filled in by the client shell.
     pub account: Option<StaffAccount>,
+    /// What the signed-in account may do (empty when nobody is signed in). Clients show or hide
+    /// features by these, never by a copy of the role table; the core still checks every call.
+    pub permissions: Vec<Permission>,
+}
+
+impl AppStatus {
+    /// The status as `actor`, signed in as `account`, sees it.
+    pub fn signed_in(self, actor: &Actor, account: StaffAccount) -> Self {
+        Self {
+            account: Some(account),
+            permissions: actor.permissions(),
+            ..self
+        }
+    }
 }
 
 impl Frontdesk {
@@ -27,6 +42,7 @@ impl Frontdesk {
                 site: None,
                 demo: false,
                 account: None,
+                permissions: Vec::new(),
             });
         }
         let kiosk = self.kiosk_actor().await?;
@@ -40,6 +56,57 @@ impl Frontdesk {
             site: Some(site),
             demo: demo > 0,
             account: None,
+            permissions: Vec::new(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::people::auth::{ActorKind, Role};
+
+    #[test]
+    fn a_signed_in_status_lists_the_accounts_permissions() {
+        let status = AppStatus {
+            initialised: true,
+            site: None,
+            demo: false,
+            account: None,
+            permissions: Vec::new(),
+        };
+        let actor = Actor {
+            kind: ActorKind::Staff(Role::Manager),
+            id: None,
+            name: "Mia".into(),
+            organisation_id: uuid::Uuid::nil(),
+            device_id: uuid::Uuid::nil(),
+        };
+        let account = StaffAccount {
+            id: uuid::Uuid::nil(),
+            username: "mia".into(),
+            display_name: "Mia".into(),
+            email: None,
+            role: Role::Manager,
+            active: true,
+            has_kiosk_pin: false,
+            last_login_at: None,
+        };
+        let signed_in = status.signed_in(&actor, account);
+        assert_eq!(
+            signed_in.permissions,
+            Role::Manager.permissions(),
+            "the UI gets exactly the manager's permissions, from the core's table"
+        );
+        assert!(
+            signed_in
+                .permissions
+                .contains(&Permission::ExportTimesheets)
+        );
+        assert!(!signed_in.permissions.contains(&Permission::ManageSettings));
+        assert_eq!(
+            signed_in.account.map(|a| a.username).as_deref(),
+            Some("mia")
+        );
     }
 }

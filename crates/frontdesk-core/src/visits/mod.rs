@@ -14,10 +14,12 @@ use crate::error::{Error, Result};
 use crate::people::auth::{Actor, ActorKind, Permission};
 use crate::time::{day_range_ms, from_ms};
 use crate::visits::visitors::VisitorDetails;
-use crate::{Frontdesk, audit, new_id, now_ms, text};
+use crate::{Frontdesk, audit, new_id, now_ms, store, text};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+// Stored in `visits.status` under the same snake_case names it has in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, sqlx::Type)]
 #[serde(rename_all = "snake_case")]
+#[sqlx(rename_all = "snake_case")]
 pub enum VisitStatus {
     Expected,
     CheckedIn,
@@ -26,6 +28,7 @@ pub enum VisitStatus {
 }
 
 impl VisitStatus {
+    /// The status as people read it in the CLI and in exports.
     pub fn as_str(self) -> &'static str {
         match self {
             VisitStatus::Expected => "expected",
@@ -34,39 +37,19 @@ impl VisitStatus {
             VisitStatus::Cancelled => "cancelled",
         }
     }
-
-    fn parse(s: &str) -> Result<Self> {
-        Ok(match s {
-            "expected" => VisitStatus::Expected,
-            "checked_in" => VisitStatus::CheckedIn,
-            "checked_out" => VisitStatus::CheckedOut,
-            "cancelled" => VisitStatus::Cancelled,
-            other => return Err(Error::Internal(format!("unknown visit status {other}"))),
-        })
-    }
 }
 
 /// How a visitor left.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+// Stored in `visits.signed_out_by` under its snake_case name, as in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, sqlx::Type)]
 #[serde(rename_all = "snake_case")]
+#[sqlx(rename_all = "snake_case")]
 pub enum SignOutMethod {
     Kiosk,
     Desk,
     BadgeQr,
     Face,
     Auto,
-}
-
-impl SignOutMethod {
-    fn as_str(self) -> &'static str {
-        match self {
-            SignOutMethod::Kiosk => "kiosk",
-            SignOutMethod::Desk => "desk",
-            SignOutMethod::BadgeQr => "badge_qr",
-            SignOutMethod::Face => "face",
-            SignOutMethod::Auto => "auto",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, TS)]
@@ -122,25 +105,46 @@ pub(crate) const SELECT_VISIT: &str =
         v.checked_in_at, v.checked_out_at, v.badge_number, v.source
     FROM visits v LEFT JOIN employees e ON e.id = v.host_employee_id";
 
-pub(crate) fn visit_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Visit> {
-    let status: String = r.try_get("status")?;
-    Ok(Visit {
-        id: r.try_get("id")?,
-        site_id: r.try_get("site_id")?,
-        visitor_id: r.try_get("visitor_id")?,
-        visitor_name: r.try_get("visitor_name")?,
-        company: r.try_get("company")?,
-        host_employee_id: r.try_get("host_employee_id")?,
-        host_name: r.try_get("host_name")?,
-        purpose: r.try_get("purpose")?,
-        visitor_type: r.try_get("visitor_type")?,
-        status: VisitStatus::parse(&status)?,
-        expected_at: r.try_get::<Option<i64>, _>("expected_at")?.map(from_ms),
-        checked_in_at: r.try_get::<Option<i64>, _>("checked_in_at")?.map(from_ms),
-        checked_out_at: r.try_get::<Option<i64>, _>("checked_out_at")?.map(from_ms),
-        badge_number: r.try_get("badge_number")?,
-        source: r.try_get("source")?,
-    })
+/// A row of [`SELECT_VISIT`]; times are stored as UTC milliseconds.
+#[derive(sqlx::FromRow)]
+pub(crate) struct VisitRow {
+    id: Uuid,
+    site_id: Uuid,
+    visitor_id: Uuid,
+    visitor_name: String,
+    company: Option<String>,
+    host_employee_id: Option<Uuid>,
+    host_name: Option<String>,
+    purpose: Option<String>,
+    visitor_type: String,
+    status: VisitStatus,
+    expected_at: Option<i64>,
+    checked_in_at: Option<i64>,
+    checked_out_at: Option<i64>,
+    badge_number: Option<String>,
+    source: String,
+}
+
+impl From<VisitRow> for Visit {
+    fn from(r: VisitRow) -> Self {
+        Visit {
+            id: r.id,
+            site_id: r.site_id,
+            visitor_id: r.visitor_id,
+            visitor_name: r.visitor_name,
+            company: r.company,
+            host_employee_id: r.host_employee_id,
+            host_name: r.host_name,
+            purpose: r.purpose,
+            visitor_type: r.visitor_type,
+            status: r.status,
+            expected_at: r.expected_at.map(from_ms),
+            checked_in_at: r.checked_in_at.map(from_ms),
+            checked_out_at: r.checked_out_at.map(from_ms),
+            badge_number: r.badge_number,
+            source: r.source,
+        }
+    }
 }
 
 fn visitor_type(field: &str, v: Option<&str>) -> Result<String> {
@@ -180,7 +184,7 @@ impl Frontdesk {
         };
         let now = now_ms();
 
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = store::db::begin_immediate(&self.pool).await?;
         if let Some(host) = req.host_employee_id {
             let ok: Option<i64> = sqlx::query_scalar(
                 "SELECT active FROM employees WHERE id = ? AND organisation_id = ?",
@@ -286,7 +290,7 @@ impl Frontdesk {
     ) -> Result<Visit> {
         actor.require(Permission::SignVisitors)?;
         let now = now_ms();
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = store::db::begin_immediate(&self.pool).await?;
         let row = sqlx::query(
             "SELECT v.status, v.checked_out_at, v.visitor_name AS name FROM visits v
              JOIN sites s ON s.id = v.site_id WHERE v.id = ? AND s.organisation_id = ?",
@@ -296,7 +300,7 @@ impl Frontdesk {
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(Error::NotFound { entity: "visit" })?;
-        let status = VisitStatus::parse(&row.try_get::<String, _>("status")?)?;
+        let status = row.try_get::<VisitStatus, _>("status")?;
         let name: String = row.try_get("name")?;
         match status {
             VisitStatus::CheckedIn => {}
@@ -325,7 +329,7 @@ impl Frontdesk {
              WHERE id = ? AND status = 'checked_in'",
         )
         .bind(now)
-        .bind(method.as_str())
+        .bind(method)
         .bind(now)
         .bind(visit_id)
         .execute(&mut *tx)
@@ -336,7 +340,7 @@ impl Frontdesk {
             "visit.sign_out",
             "visit",
             Some(visit_id),
-            serde_json::json!({ "method": method.as_str() }),
+            serde_json::json!({ "method": method }),
         )
         .await?;
         tx.commit().await?;
@@ -351,26 +355,48 @@ impl Frontdesk {
     }
 
     async fn visit_unchecked(&self, id: Uuid) -> Result<Visit> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let row = sqlx::query_as::<_, VisitRow>(sqlx::AssertSqlSafe(format!(
             "{SELECT_VISIT} WHERE v.id = ?"
         )))
         .bind(id)
         .fetch_optional(&self.pool)
         .await?
         .ok_or(Error::NotFound { entity: "visit" })?;
-        visit_from_row(&row)
+        Ok(row.into())
     }
 
     /// A site's visits on one local day, in order of arrival (or expected arrival).
     pub async fn visits(&self, actor: &Actor, q: VisitQuery) -> Result<Vec<Visit>> {
+        self.visits_between(actor, q.site_id, q.date, q.date, q.status)
+            .await
+    }
+
+    /// A site's visits on the local days `from..=to`, in order of arrival (or expected arrival),
+    /// in one query.
+    pub async fn visits_between(
+        &self,
+        actor: &Actor,
+        site_id: Option<Uuid>,
+        from: NaiveDate,
+        to: NaiveDate,
+        status: Option<VisitStatus>,
+    ) -> Result<Vec<Visit>> {
         actor.require(Permission::ViewVisits)?;
-        let site = match q.site_id {
+        let (from_field, to_field) = if from == to {
+            ("date", "date")
+        } else {
+            ("from", "to")
+        };
+        crate::time::check_date(from_field, from)?;
+        crate::time::check_date(to_field, to)?;
+        let site = match site_id {
             Some(id) => self.site(actor, id).await?,
             None => self.home_site(actor).await?,
         };
-        let tz = crate::time::parse_tz("time_zone", &site.time_zone)?;
-        let (start, end) = day_range_ms(tz, q.date);
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let tz = site.time_zone;
+        let (start, _) = day_range_ms(tz, from);
+        let (_, end) = day_range_ms(tz, to);
+        let rows = sqlx::query_as::<_, VisitRow>(sqlx::AssertSqlSafe(format!(
             "{SELECT_VISIT} WHERE v.site_id = ?1 AND v.starts_at >= ?2 AND v.starts_at < ?3
                AND (?4 IS NULL OR v.status = ?4)
              ORDER BY v.starts_at"
@@ -378,9 +404,9 @@ impl Frontdesk {
         .bind(site.id)
         .bind(start)
         .bind(end)
-        .bind(q.status.map(VisitStatus::as_str))
+        .bind(status)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(visit_from_row).collect()
+        Ok(rows.into_iter().map(Visit::from).collect())
     }
 }

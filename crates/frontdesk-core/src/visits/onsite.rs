@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::people::auth::{Actor, Permission};
 use crate::site::Site;
 use crate::time::from_ms;
-use crate::visits::{SELECT_VISIT, Visit, visit_from_row};
+use crate::visits::{SELECT_VISIT, Visit, VisitRow};
 use crate::{Frontdesk, now_ms};
 
 /// An IN older than this without an OUT is treated as a forgotten clock-out, not presence.
@@ -40,16 +40,15 @@ impl Frontdesk {
             Some(id) => self.site(actor, id).await?,
             None => self.home_site(actor).await?,
         };
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let visitors: Vec<Visit> = sqlx::query_as::<_, VisitRow>(sqlx::AssertSqlSafe(format!(
             "{SELECT_VISIT} WHERE v.site_id = ? AND v.status = 'checked_in' ORDER BY v.checked_in_at"
         )))
         .bind(site.id)
         .fetch_all(&self.pool)
-        .await?;
-        let visitors = rows
-            .iter()
-            .map(visit_from_row)
-            .collect::<Result<Vec<_>>>()?;
+        .await?
+        .into_iter()
+        .map(Visit::from)
+        .collect();
 
         // Latest event per employee inside the presence window, kept when it is an IN at this site.
         let since = now_ms() - PRESENCE_WINDOW_HOURS * 3_600_000;

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::faces::observe;
 use crate::people::auth::{Actor, Permission};
 use crate::visits::visitors::ReturningVisitor;
-use crate::{Frontdesk, audit, new_id, now_ms};
+use crate::{Frontdesk, audit, new_id, now_ms, store};
 
 /// Descriptors kept per visitor: the newest few, so the gallery follows changes in looks.
 const KEPT_PER_VISITOR: i64 = 3;
@@ -94,15 +94,21 @@ impl Frontdesk {
             .map_err(|reason| Error::validation("image", reason))?;
 
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "UPDATE visitors SET face_consent_at = COALESCE(face_consent_at, ?), updated_at = ? WHERE id = ?",
+        let mut tx = store::db::begin_immediate(&self.pool).await?;
+        // Checked again under the write lock: the visitor may have been erased while the face
+        // was being read.
+        let consented = sqlx::query(
+            "UPDATE visitors SET face_consent_at = COALESCE(face_consent_at, ?), updated_at = ?
+             WHERE id = ? AND erased_at IS NULL",
         )
         .bind(now)
         .bind(now)
         .bind(visitor_id)
         .execute(&mut *tx)
         .await?;
+        if consented.rows_affected() == 0 {
+            return Err(Error::Conflict("this visitor's details were erased".into()));
+        }
         let rowid: i64 = sqlx::query_scalar(
             "INSERT INTO face_embeddings (id, owner_kind, owner_id, face_image_id, model_id, dims, vector, quality, created_at)
              VALUES (?, 'visitor', ?, NULL, ?, ?, ?, ?, ?) RETURNING rowid",
@@ -194,7 +200,7 @@ impl Frontdesk {
     /// descriptors were removed.
     pub async fn forget_visitor_face(&self, actor: &Actor, visitor_id: Uuid) -> Result<u32> {
         actor.require(Permission::SignVisitors)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = store::db::begin_immediate(&self.pool).await?;
         let found = sqlx::query(
             "UPDATE visitors SET face_consent_at = NULL, updated_at = ? WHERE id = ? AND organisation_id = ?",
         )

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use frontdesk_core::audit::AuditQuery;
-use frontdesk_core::documents::TimesheetFormat;
+use frontdesk_core::documents::ExportFormat;
 use frontdesk_core::documents::badge_prints::PrintOutcome;
 use frontdesk_core::documents::printing::FolderPrinter;
 use frontdesk_core::people::employees::{Employee, EmployeeInput};
@@ -170,7 +170,7 @@ async fn timesheet_export_picks_employees_by_code_or_all_active_and_is_audited()
     let csv = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
     let one = env
         .api
-        .export_timesheets(a, &["b1".into()], from, to, TimesheetFormat::Csv)
+        .export_timesheets(a, &["b1".into()], from, to, ExportFormat::Csv)
         .await
         .expect("one employee");
     let text = csv(&one.bytes);
@@ -179,7 +179,7 @@ async fn timesheet_export_picks_employees_by_code_or_all_active_and_is_audited()
 
     let all = env
         .api
-        .export_timesheets(a, &[], from, to, TimesheetFormat::Csv)
+        .export_timesheets(a, &[], from, to, ExportFormat::Csv)
         .await
         .expect("everyone");
     let text = csv(&all.bytes);
@@ -190,7 +190,7 @@ async fn timesheet_export_picks_employees_by_code_or_all_active_and_is_audited()
 
     let err = env
         .api
-        .export_timesheets(a, &["ZZ".into()], from, to, TimesheetFormat::Csv)
+        .export_timesheets(a, &["ZZ".into()], from, to, ExportFormat::Csv)
         .await
         .expect_err("unknown code");
     assert_eq!(err.code(), ErrorCode::NotFound);
@@ -227,7 +227,7 @@ async fn timesheet_export_picks_employees_by_code_or_all_active_and_is_audited()
     let desk = env.staff("desk", Role::FrontDesk).await;
     let err = env
         .api
-        .export_timesheets(&desk, &[], from, to, TimesheetFormat::Csv)
+        .export_timesheets(&desk, &[], from, to, ExportFormat::Csv)
         .await
         .expect_err("front desk staff do not export timesheets");
     assert_eq!(err.code(), ErrorCode::Forbidden);

@@ -110,7 +110,7 @@ async fn badge_reprint_needs_confirmation_even_after_a_restart() {
         .print_badge(&desk, print(&visit, false))
         .await
         .expect_err("second print without confirmation");
-    assert_eq!(again.code(), ErrorCode::Conflict);
+    assert_eq!(again.code(), ErrorCode::ReprintUnconfirmed);
     assert!(
         again.to_string().contains("already printed once"),
         "{again}"
@@ -127,7 +127,7 @@ async fn badge_reprint_needs_confirmation_even_after_a_restart() {
         .print_badge(&desk, print(&visit, false))
         .await
         .expect_err("the guard remembers across restarts");
-    assert_eq!(after_restart.code(), ErrorCode::Conflict);
+    assert_eq!(after_restart.code(), ErrorCode::ReprintUnconfirmed);
     let reprint = api
         .print_badge(&desk, print(&visit, true))
         .await
@@ -200,7 +200,7 @@ async fn failed_prints_do_not_count_offline_ones_do() {
         .print_badge(&a, print(&visit, false))
         .await
         .expect_err("the offline job may still print");
-    assert_eq!(err.code(), ErrorCode::Conflict);
+    assert_eq!(err.code(), ErrorCode::ReprintUnconfirmed);
 
     let manager = env.staff("mia", Role::Manager).await;
     let err = env

@@ -444,3 +444,150 @@ async fn schedules_follow_roles_and_refuse_bad_folders() {
         1
     );
 }
+
+/// 600 more employees than the directory's default page, named so that they sort after the ones
+/// the test checks, all at the home site; inserted through the pool because 600 audited creates
+/// would only slow the test down.
+async fn bulk_employees(env: &Env, n: usize) {
+    let (org, site): (uuid::Uuid, uuid::Uuid) =
+        sqlx::query_as("SELECT organisation_id, id FROM sites LIMIT 1")
+            .fetch_one(env.api.pool())
+            .await
+            .expect("site");
+    let mut tx = env.api.pool().begin().await.expect("tx");
+    for i in 0..n {
+        sqlx::query(
+            "INSERT INTO employees (id, organisation_id, site_id, code, name, department, active,
+                created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, 'Sales', 1, 0, 0)",
+        )
+        .bind(uuid::Uuid::now_v7())
+        .bind(org)
+        .bind(site)
+        .bind(format!("B{i:04}"))
+        .bind(format!("Bulk Person {i:04}"))
+        .execute(&mut *tx)
+        .await
+        .expect("insert employee");
+    }
+    tx.commit().await.expect("commit");
+}
+
+/// The employee names in a timesheet CSV (column 2), once each.
+fn csv_employees(path: &str) -> std::collections::BTreeSet<String> {
+    let mut r = csv::Reader::from_path(path).expect("csv file");
+    r.records()
+        .map(|rec| {
+            rec.expect("csv record")
+                .get(1)
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect()
+}
+
+/// An employee who clocked in the period and was then deactivated (left the company).
+async fn leaver(env: &Env) -> Employee {
+    let zara = employee(env, "L1", "Zara Leaver", "Sales").await;
+    let day = yesterday() - Duration::days(1);
+    clock(env, &zara, local(day, 9, 0), Direction::In).await;
+    clock(env, &zara, local(day, 17, 0), Direction::Out).await;
+    env.api
+        .update_employee(
+            &env.admin.actor,
+            zara.id,
+            EmployeeInput {
+                code: "L1".into(),
+                name: "Zara Leaver".into(),
+                department: Some("Sales".into()),
+                active: Some(false),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("deactivate");
+    zara
+}
+
+#[tokio::test]
+async fn site_exports_include_every_employee_and_leavers_with_hours() {
+    let env = env().await;
+    let manager = env.staff("mia", Role::Manager).await;
+    bulk_employees(&env, 600).await;
+    let eve = employee(&env, "E1", "Eve Employee", "Sales").await;
+    clock(&env, &eve, local(yesterday(), 9, 0), Direction::In).await;
+    clock(&env, &eve, local(yesterday(), 17, 0), Direction::Out).await;
+    leaver(&env).await;
+
+    for department in [None, Some("Sales".to_string())] {
+        let saved = env
+            .api
+            .save_export(
+                &manager,
+                ExportRequest {
+                    kind: ExportKind::Timesheets,
+                    format: ExportFormat::Csv,
+                    site_id: None,
+                    from: yesterday() - Duration::days(1),
+                    to: yesterday(),
+                    department: department.clone(),
+                    employee_ids: Vec::new(),
+                },
+            )
+            .await
+            .expect("export");
+        let names = csv_employees(&saved.path);
+        assert_eq!(
+            names.len(),
+            602,
+            "600 bulk + Eve + the leaver, none cut off by a page limit ({department:?})"
+        );
+        assert!(
+            names.contains("Bulk Person 0599"),
+            "the last by name is kept"
+        );
+        assert!(
+            names.contains("Zara Leaver"),
+            "a leaver with hours in the period is paid for them"
+        );
+        assert!(
+            saved
+                .warnings
+                .iter()
+                .any(|w| w.contains("602") && w.contains("601")),
+            "the document says it holds more people than the directory's active list: {:?}",
+            saved.warnings
+        );
+    }
+}
+
+#[tokio::test]
+async fn scheduled_payroll_runs_include_every_employee_and_say_so() {
+    let env = env().await;
+    let manager = env.staff("mia", Role::Manager).await;
+    bulk_employees(&env, 600).await;
+    leaver(&env).await;
+    let out = tempfile::tempdir().expect("out dir");
+    let folder = out.path().join("payroll");
+    env.api
+        .save_export_schedule(&manager, None, weekly_payroll(&folder))
+        .await
+        .expect("save schedule");
+    let runs = env
+        .api
+        .run_due_exports(Utc::now() + Duration::days(1))
+        .await
+        .expect("run");
+    let run = runs.first().expect("one run due");
+    assert_eq!(run.status, RunStatus::Done, "{run:?}");
+    let names = csv_employees(run.path.as_deref().expect("path"));
+    assert_eq!(names.len(), 601, "600 bulk + the leaver");
+    assert!(names.contains("Zara Leaver"));
+    assert!(
+        run.message
+            .as_deref()
+            .is_some_and(|m| m.contains("601") && m.contains("600")),
+        "the run says its employee count differs from the directory's: {:?}",
+        run.message
+    );
+}

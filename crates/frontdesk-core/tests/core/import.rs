@@ -145,3 +145,106 @@ async fn manager_cannot_import() {
             .is_err()
     );
 }
+
+fn by_code<'a>(
+    list: &'a [frontdesk_core::people::employees::Employee],
+    code: &str,
+) -> &'a frontdesk_core::people::employees::Employee {
+    list.iter().find(|e| e.code == code).expect("employee")
+}
+
+#[tokio::test]
+async fn re_import_without_a_column_leaves_that_field_as_it_was() {
+    let env = env().await;
+    let a = &env.admin.actor;
+    let full = "code,name,email,phone,department,title,manager_code,active,face_consent\n\
+                B1,Bea Boss,bea@acme.test,+44 20 7946 0000,Ops,Director,,yes,yes\n\
+                E1,Eli Employee,eli@acme.test,+44 20 7946 0001,Ops,Clerk,B1,no,yes\n";
+    env.api
+        .import_employees_csv(a, full.as_bytes())
+        .await
+        .expect("first import");
+
+    let report = env
+        .api
+        .import_employees_csv(a, b"code,name\nB1,Bea Boss\nE1,Eli Renamed\n")
+        .await
+        .expect("re-import");
+    assert_eq!(report.updated, 2, "both rows update by code: {report:?}");
+
+    let list = env.api.employees(a, all()).await.expect("list");
+    let eli = by_code(&list, "E1");
+    assert_eq!(eli.name, "Eli Renamed", "the name column was present");
+    assert_eq!(
+        eli.email.as_deref(),
+        Some("eli@acme.test"),
+        "no email column: the email must stay"
+    );
+    assert_eq!(
+        eli.phone.as_deref(),
+        Some("+44 20 7946 0001"),
+        "no phone column"
+    );
+    assert_eq!(
+        eli.department.as_deref(),
+        Some("Ops"),
+        "no department column"
+    );
+    assert_eq!(eli.title.as_deref(), Some("Clerk"), "no title column");
+    assert_eq!(
+        eli.manager_name.as_deref(),
+        Some("Bea Boss"),
+        "no manager column"
+    );
+    assert!(!eli.active, "no active column: still inactive");
+    assert!(eli.face_consent, "no consent column: consent stays given");
+    let bea = by_code(&list, "B1");
+    assert_eq!(bea.email.as_deref(), Some("bea@acme.test"));
+    assert_eq!(bea.title.as_deref(), Some("Director"));
+}
+
+#[tokio::test]
+async fn re_import_with_an_empty_cell_clears_that_field() {
+    let env = env().await;
+    let a = &env.admin.actor;
+    let full = "code,name,email,phone,department,title,manager_code\n\
+                B1,Bea Boss,bea@acme.test,,Ops,,\n\
+                E1,Eli Employee,eli@acme.test,+44 20 7946 0001,Ops,Clerk,B1\n";
+    env.api
+        .import_employees_csv(a, full.as_bytes())
+        .await
+        .expect("first import");
+    env.api
+        .import_employees_csv(
+            a,
+            b"code,name,email,title,manager_code,active\nE1,Eli Employee,,Senior Clerk,,\n",
+        )
+        .await
+        .expect("re-import");
+    let list = env.api.employees(a, all()).await.expect("list");
+    let eli = by_code(&list, "E1");
+    assert_eq!(eli.email, None, "an empty email cell clears the email");
+    assert_eq!(
+        eli.manager_id, None,
+        "an empty manager cell clears the manager"
+    );
+    assert_eq!(
+        eli.title.as_deref(),
+        Some("Senior Clerk"),
+        "a filled cell sets it"
+    );
+    assert_eq!(
+        eli.phone.as_deref(),
+        Some("+44 20 7946 0001"),
+        "no phone column: kept"
+    );
+    assert_eq!(
+        eli.department.as_deref(),
+        Some("Ops"),
+        "no department column: kept"
+    );
+    assert!(
+        eli.active,
+        "a yes/no cannot be blank: an empty active cell keeps it"
+    );
+}

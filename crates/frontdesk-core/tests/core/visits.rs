@@ -63,7 +63,7 @@ async fn sign_in_shows_on_site_and_in_the_day_log_then_sign_out_removes_it() {
     assert_eq!(names, ["Vera Visitor", "Walt Walker"]);
 
     let site = env.api.home_site(&desk).await.expect("site");
-    let today = frontdesk_core::time::today_in(site.time_zone.parse().expect("tz"));
+    let today = frontdesk_core::time::today_in(site.time_zone);
     let log = env
         .api
         .visits(
@@ -337,4 +337,99 @@ async fn every_change_lands_in_the_sync_outbox() {
         .await
         .expect("pragma");
     assert_eq!(mode, "wal");
+}
+
+/// The visit log over many days is one query; it must return exactly the rows the per-day log
+/// returns, day after day, across a DST change and local midnights.
+#[tokio::test]
+async fn multi_day_visit_log_matches_the_day_by_day_log() {
+    use chrono::{NaiveDate, TimeZone, Utc};
+    let env = env().await;
+    let a = &env.admin.actor;
+    // (visitor, UTC time the visit starts). The site is in Europe/London.
+    let plan = [
+        ("Before Range", Utc.with_ymd_and_hms(2026, 3, 26, 23, 59, 0)), // 26 Mar local (GMT)
+        ("First Day", Utc.with_ymd_and_hms(2026, 3, 27, 0, 0, 0)),
+        ("Spring Gap", Utc.with_ymd_and_hms(2026, 3, 29, 1, 30, 0)), // 02:30 BST, after the gap
+        ("Late Local", Utc.with_ymd_and_hms(2026, 3, 30, 22, 59, 0)), // 23:59 BST on the 30th
+        (
+            "After Midnight",
+            Utc.with_ymd_and_hms(2026, 3, 30, 23, 0, 0),
+        ), // 00:00 BST on the 31st
+        ("After Range", Utc.with_ymd_and_hms(2026, 4, 1, 0, 0, 0)),  // 01:00 BST on 1 Apr
+    ];
+    for (name, at) in plan {
+        let at = at.single().expect("time");
+        let v = env
+            .api
+            .sign_in_visitor(a, visitor(name))
+            .await
+            .expect("sign in");
+        sqlx::query("UPDATE visits SET starts_at = ?, checked_in_at = ? WHERE id = ?")
+            .bind(at.timestamp_millis())
+            .bind(at.timestamp_millis())
+            .bind(v.id)
+            .execute(env.api.pool())
+            .await
+            .expect("back-date the visit");
+    }
+    let from = NaiveDate::from_ymd_opt(2026, 3, 27).expect("date");
+    let to = NaiveDate::from_ymd_opt(2026, 3, 31).expect("date");
+    let range = env
+        .api
+        .visits_between(a, None, from, to, None)
+        .await
+        .expect("range");
+    let mut by_day = Vec::new();
+    for date in from.iter_days().take_while(|d| *d <= to) {
+        by_day.extend(
+            env.api
+                .visits(
+                    a,
+                    VisitQuery {
+                        site_id: None,
+                        date,
+                        status: None,
+                    },
+                )
+                .await
+                .expect("day"),
+        );
+    }
+    let names = |v: &[frontdesk_core::visits::Visit]| -> Vec<String> {
+        v.iter().map(|v| v.visitor_name.clone()).collect()
+    };
+    assert_eq!(
+        names(&range),
+        ["First Day", "Spring Gap", "Late Local", "After Midnight"],
+        "local days 27 to 31 March, in arrival order, nothing outside them"
+    );
+    assert_eq!(
+        names(&range),
+        names(&by_day),
+        "one query returns the same rows as one query per day"
+    );
+    let ids = |v: &[frontdesk_core::visits::Visit]| -> Vec<uuid::Uuid> {
+        v.iter().map(|v| v.id).collect()
+    };
+    assert_eq!(ids(&range), ids(&by_day));
+
+    let log = env
+        .api
+        .visit_log(
+            a,
+            None,
+            from,
+            to,
+            frontdesk_core::documents::ExportFormat::Csv,
+        )
+        .await
+        .expect("visit log");
+    let csv = String::from_utf8_lossy(&log.bytes);
+    for name in names(&range) {
+        assert!(csv.contains(&name), "{name} is in the exported log:\n{csv}");
+    }
+    for outside in ["Before Range", "After Range"] {
+        assert!(!csv.contains(outside), "{outside} is outside the period");
+    }
 }

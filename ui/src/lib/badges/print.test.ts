@@ -35,12 +35,18 @@ describe("printBadge", () => {
     const print = async (req: BadgePrintRequest) => {
       seen.push(req);
       if (!req.confirm_reprint) {
-        throw { code: "conflict", message: "Vera's badge was already printed once; confirm to print another", field: null };
+        throw {
+          code: "reprint_unconfirmed",
+          message: "Vera's badge was already printed once; confirm to print another",
+          field: null,
+          key: "error.reprint_unconfirmed",
+          params: { visitor: "Vera", count: "1" },
+        };
       }
       return result("done", null, true);
     };
     const first = await printBadge(print, "v1", false);
-    expect(first.kind).toBe("confirm");
+    expect(first).toEqual({ kind: "confirm", message: "Vera's badge was already printed once. Print another?" });
     expect(await printBadge(print, "v1", true)).toEqual({ kind: "done", message: "Reprinted" });
     expect(seen.map((r) => r.confirm_reprint)).toEqual([false, true]);
     expect(seen[0]?.visit_id).toBe("v1");
@@ -51,6 +57,11 @@ describe("printBadge", () => {
       throw { code: "conflict", message: "Vera is no longer signed in", field: null };
     };
     expect(await printBadge(signedOut, "v1", false)).toEqual({ kind: "problem", message: "Vera is no longer signed in" });
+    // The code decides, never the wording: a conflict that happens to say "already printed" is no question.
+    const wording = async () => {
+      throw { code: "conflict", message: "already printed", field: null, key: "error.conflict", params: { detail: "already printed" } };
+    };
+    expect((await printBadge(wording, "v1", false)).kind).toBe("problem");
     const noPrinter = async () => {
       throw { code: "validation", message: "printer: no badge printer is set", field: "printer" };
     };

@@ -3,7 +3,8 @@
 import type { ApiError } from "../bindings/ApiError";
 import type { BadgePrint } from "../bindings/BadgePrint";
 import type { BadgePrintRequest } from "../bindings/BadgePrintRequest";
-import { asApiError } from "../errors";
+import { asApiError, errorText } from "../errors";
+import { t } from "../i18n/catalogue";
 
 export type PrintState =
   | { kind: "printing" }
@@ -23,24 +24,24 @@ export async function printBadge(
     result = await print({ visit_id: visitId, printer: null, confirm_reprint: confirm });
   } catch (e) {
     const err: ApiError = asApiError(e);
-    if (err.code === "conflict" && !confirm && err.message.includes("already printed")) {
-      return { kind: "confirm", message: err.message };
+    if (err.code === "reprint_unconfirmed" && !confirm) {
+      return { kind: "confirm", message: errorText(err) };
     }
-    return { kind: "problem", message: err.message };
+    return { kind: "problem", message: errorText(err) };
   }
   return outcomeState(result);
 }
 
 export function outcomeState(p: BadgePrint): PrintState {
-  const why = p.message ? `: ${p.message}` : "";
+  const reason = p.message;
   switch (p.outcome) {
     case "done":
-      return { kind: "done", message: p.reprint ? "Reprinted" : "Printed" };
+      return { kind: "done", message: t(p.reprint ? "print.reprinted" : "print.printed") };
     case "pending":
-      return { kind: "done", message: `Sent to ${p.printer}, still printing` };
+      return { kind: "done", message: t("print.pending", { printer: p.printer }) };
     case "offline":
-      return { kind: "problem", message: `Printer offline${why}` };
+      return { kind: "problem", message: reason ? t("print.offline_because", { reason }) : t("print.offline") };
     case "failed":
-      return { kind: "problem", message: `Print failed${why}` };
+      return { kind: "problem", message: reason ? t("print.failed_because", { reason }) : t("print.failed") };
   }
 }

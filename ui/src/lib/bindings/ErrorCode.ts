@@ -3,4 +3,4 @@
 /**
  * What a client can branch on. Grows only when the UI must behave differently.
  */
-export type ErrorCode = "validation" | "not_found" | "conflict" | "forbidden" | "unauthenticated" | "internal";
+export type ErrorCode = "validation" | "not_found" | "conflict" | "reprint_unconfirmed" | "forbidden" | "unauthenticated" | "internal";

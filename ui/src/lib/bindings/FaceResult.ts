@@ -3,4 +3,20 @@
 /**
  * The answer at the clock-in camera. Never the nearest person by force.
  */
-export type FaceResult = { "kind": "match", employee_id: string, name: string, distance: number, } | { "kind": "unknown" } | { "kind": "rejected", reason: string, };
+export type FaceResult = { "kind": "match", 
+/**
+ * Who it is.
+ */
+employee_id: string, 
+/**
+ * Their display name, for the greeting.
+ */
+name: string, 
+/**
+ * Descriptor distance to their gallery (smaller is closer).
+ */
+distance: number, } | { "kind": "unknown" } | { "kind": "rejected", 
+/**
+ * The instruction, in plain words.
+ */
+reason: string, };

@@ -29,4 +29,10 @@ attendance: AttendanceRules,
 /**
  * The kiosk returns to its welcome screen after this many idle seconds.
  */
-kiosk_idle_seconds: number, };
+kiosk_idle_seconds: number, 
+/**
+ * Keys whose stored value could not be read (written by another version or by hand): they
+ * show their default here, and saving the settings replaces the stored value. Read-only:
+ * ignored when settings are saved.
+ */
+unreadable: Array<string>, };

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { describeSchedule, formatsFor, kindsFor, lastRunText, newSchedule, quickPeriod } from "./periods";
 import type { ExportSchedule } from "../bindings/ExportSchedule";
+import { ROLE_PERMISSIONS } from "../bindings/rolePermissions";
+
+const admin = ROLE_PERMISSIONS.admin;
+const desk = ROLE_PERMISSIONS.front_desk;
+const manager = ROLE_PERMISSIONS.manager;
 
 describe("quickPeriod", () => {
   it("finds last Monday–Sunday week from any weekday", () => {
@@ -26,27 +31,29 @@ describe("formats and roles", () => {
     expect(formatsFor("visit_log")).not.toContain("xlsx");
     expect(formatsFor("timesheets")).toContain("xlsx");
   });
-  it("keeps timesheets from the front desk", () => {
-    expect(kindsFor("front_desk")).not.toContain("timesheets");
-    expect(kindsFor("manager")).toContain("timesheets");
-    expect(newSchedule("front_desk").kind).toBe("visit_log");
+  it("offers what the account's permissions allow, as the core checks it", () => {
+    expect(kindsFor(desk)).toEqual(["visit_log", "daily_report"]);
+    expect(kindsFor(manager)).toContain("timesheets");
+    expect(kindsFor(["export_timesheets"])).toEqual(["timesheets"]);
+    expect(kindsFor([])).toEqual([]);
+    expect(newSchedule(desk).kind).toBe("visit_log");
   });
 });
 
 describe("schedule wording", () => {
   it("reads like a sentence", () => {
-    expect(describeSchedule(newSchedule("manager"))).toBe("Every Monday at 06:00 · last week");
-    expect(describeSchedule({ ...newSchedule("admin"), every: "monthly", month_day: 2, period: "previous_month" })).toBe(
+    expect(describeSchedule(newSchedule(manager))).toBe("Every Monday at 06:00 · last week");
+    expect(describeSchedule({ ...newSchedule(admin), every: "monthly", month_day: 2, period: "previous_month" })).toBe(
       "Every month on the 2nd at 06:00 · last month",
     );
-    expect(describeSchedule({ ...newSchedule("admin"), every: "daily", period: "last_days", days: 7 })).toBe(
+    expect(describeSchedule({ ...newSchedule(admin), every: "daily", period: "last_days", days: 7 })).toBe(
       "Every day at 06:00 · the last 7 days",
     );
   });
   it("shows failures with the reason", () => {
     const base: ExportSchedule = {
       id: "1",
-      spec: newSchedule("admin"),
+      spec: newSchedule(admin),
       owner_name: "Mia",
       folder_path: "/x",
       next_run_at: null,

@@ -2,8 +2,9 @@
 import type { ExportFormat } from "../bindings/ExportFormat";
 import type { ExportKind } from "../bindings/ExportKind";
 import type { ExportSchedule } from "../bindings/ExportSchedule";
-import type { Role } from "../bindings/Role";
+import type { Permission } from "../bindings/Permission";
 import type { ScheduleSpec } from "../bindings/ScheduleSpec";
+import { currentLocale, t, tOrdinal } from "../i18n/catalogue";
 
 export type Period = { from: string; to: string };
 
@@ -64,54 +65,57 @@ export function defaultFormat(kind: ExportKind): ExportFormat {
   return formatsFor(kind)[0] ?? "pdf";
 }
 
-/** The kinds a role may export (timesheets are for managers and administrators). */
-export function kindsFor(role: Role): ExportKind[] {
-  return role === "front_desk" ? ["visit_log", "daily_report"] : ["timesheets", "visit_log", "daily_report"];
+/** The kinds the signed-in account may export: the core asks `export_timesheets` for timesheets and
+ * `view_visits` for the visit log and the daily report. */
+export function kindsFor(permissions: readonly Permission[]): ExportKind[] {
+  const kinds: ExportKind[] = [];
+  if (permissions.includes("export_timesheets")) kinds.push("timesheets");
+  if (permissions.includes("view_visits")) kinds.push("visit_log", "daily_report");
+  return kinds;
 }
 
-export const kindLabel: Record<ExportKind, string> = {
-  timesheets: "Timesheets",
-  visit_log: "Visit log",
-  daily_report: "Daily visitor report",
-};
+export function kindLabel(kind: ExportKind): string {
+  return t(`kind.${kind}`);
+}
 
-const weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-
-function ordinal(n: number): string {
-  const s = n % 100 >= 11 && n % 100 <= 13 ? "th" : (["th", "st", "nd", "rd"][n % 10] ?? "th");
-  return `${n}${s}`;
+/** The locale's name of an ISO weekday (1 = Monday … 7 = Sunday). */
+export function weekdayName(isoDay: number): string {
+  // 2024-01-01 was a Monday.
+  return new Intl.DateTimeFormat(currentLocale(), { weekday: "long", timeZone: "UTC" }).format(
+    new Date(Date.UTC(2024, 0, isoDay)),
+  );
 }
 
 /** "Every Monday at 06:00 · last week", as the schedule list shows it. */
 export function describeSchedule(spec: ScheduleSpec): string {
   const when =
     spec.every === "daily"
-      ? "Every day"
+      ? t("describe.daily")
       : spec.every === "weekly"
-        ? `Every ${weekdays[(spec.weekday ?? 1) - 1] ?? "week"}`
-        : `Every month on the ${ordinal(spec.month_day ?? 1)}`;
-  const period = {
-    previous_day: "the day before",
-    previous_week: "last week",
-    previous_month: "last month",
-    last_days: `the last ${spec.days ?? 0} days`,
-  }[spec.period];
-  return `${when} at ${spec.at} · ${period}`;
+        ? t("describe.weekly", { weekday: weekdayName(spec.weekday ?? 1) })
+        : t("describe.monthly", { day: tOrdinal("describe.ordinal", spec.month_day ?? 1) });
+  const period =
+    spec.period === "last_days" ? t("describe.last_days", { count: spec.days ?? 0 }) : t(`describe.${spec.period}`);
+  return t("describe.sentence", { when, at: spec.at, period });
 }
 
 /** A schedule's last outcome in a few words. */
 export function lastRunText(s: ExportSchedule): { text: string; problem: boolean } {
   const r = s.last_run;
-  if (!r) return { text: "Not run yet", problem: false };
-  if (r.status === "done") return { text: `Done (${r.period_start} – ${r.period_end})`, problem: false };
-  return { text: `Failed: ${r.message ?? "no reason given"} (attempt ${r.attempts}; will retry)`, problem: true };
+  if (!r) return { text: t("run.none"), problem: false };
+  if (r.status === "done") return { text: t("run.done", { from: r.period_start, to: r.period_end }), problem: false };
+  return {
+    text: t("run.failed", { reason: r.message ?? t("run.no_reason"), attempts: r.attempts }),
+    problem: true,
+  };
 }
 
-/** A new schedule form: last week's timesheets every Monday at 06:00 (or the visit log for the desk). */
-export function newSchedule(role: Role): ScheduleSpec {
-  const timesheets = role !== "front_desk";
+/** A new schedule form: last week's timesheets every Monday at 06:00 (or the visit log without the
+ * permission to export timesheets). */
+export function newSchedule(permissions: readonly Permission[]): ScheduleSpec {
+  const timesheets = permissions.includes("export_timesheets");
   return {
-    name: timesheets ? "Weekly timesheets" : "Weekly visit log",
+    name: t(timesheets ? "schedule.new_timesheets" : "schedule.new_visit_log"),
     site_id: null,
     kind: timesheets ? "timesheets" : "visit_log",
     format: timesheets ? "xlsx" : "pdf",

@@ -1,3 +1,5 @@
+import { t } from "../i18n/catalogue";
+
 /** Local clock time (HH:MM) of an instant at the site's time zone. */
 export function clock(iso: string | null, timeZone: string): string {
   if (!iso) return "–";
@@ -12,10 +14,9 @@ export function duration(fromIso: string | null, now: Date): string {
   const from = new Date(fromIso).getTime();
   if (Number.isNaN(from)) return "–";
   const minutes = Math.max(0, Math.floor((now.getTime() - from) / 60000));
-  if (minutes < 60) return `${minutes} min`;
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return `${h} h ${String(m).padStart(2, "0")} min`;
+  if (minutes < 60) return t("duration.minutes", { minutes });
+  const hours = Math.floor(minutes / 60);
+  return t("duration.hours", { hours, minutes: String(minutes % 60).padStart(2, "0") });
 }
 
 /**

@@ -1,0 +1,58 @@
+// The seam between the screens and whatever answers them: the Tauri shell in the desktop app, an
+// in-memory host in a plain browser and in component tests. Every method resolves with the core's
+// DTO or rejects with an `ApiError` (code, key + params, English message).
+import type { AppStatus } from "../bindings/AppStatus";
+import type { ApprovalRequest } from "../bindings/ApprovalRequest";
+import type { AuditEntry } from "../bindings/AuditEntry";
+import type { AuditQuery } from "../bindings/AuditQuery";
+import type { BadgePrint } from "../bindings/BadgePrint";
+import type { BadgePrintRequest } from "../bindings/BadgePrintRequest";
+import type { CorrectionRequest } from "../bindings/CorrectionRequest";
+import type { Employee } from "../bindings/Employee";
+import type { EmployeeQuery } from "../bindings/EmployeeQuery";
+import type { ExportRequest } from "../bindings/ExportRequest";
+import type { ExportRun } from "../bindings/ExportRun";
+import type { ExportSchedule } from "../bindings/ExportSchedule";
+import type { HostSummary } from "../bindings/HostSummary";
+import type { ImportReport } from "../bindings/ImportReport";
+import type { InitRequest } from "../bindings/InitRequest";
+import type { OnSiteNow } from "../bindings/OnSiteNow";
+import type { Printer } from "../bindings/Printer";
+import type { SavedDocument } from "../bindings/SavedDocument";
+import type { ScheduleSpec } from "../bindings/ScheduleSpec";
+import type { SignInRequest } from "../bindings/SignInRequest";
+import type { SiteSettings } from "../bindings/SiteSettings";
+import type { StaffAccount } from "../bindings/StaffAccount";
+import type { TimesheetApproval } from "../bindings/TimesheetApproval";
+import type { TimesheetCorrection } from "../bindings/TimesheetCorrection";
+import type { Visit } from "../bindings/Visit";
+import type { VisitorSummary } from "../bindings/VisitorSummary";
+import type { VisitQuery } from "../bindings/VisitQuery";
+
+export interface Host {
+  status(): Promise<AppStatus>;
+  setup(req: InitRequest): Promise<void>;
+  login(username: string, password: string): Promise<StaffAccount>;
+  logout(): Promise<void>;
+  onSite(): Promise<OnSiteNow>;
+  visits(query: VisitQuery): Promise<Visit[]>;
+  signIn(req: SignInRequest): Promise<Visit>;
+  signOut(visitId: string): Promise<Visit>;
+  searchHosts(query: string): Promise<HostSummary[]>;
+  searchVisitors(query: string): Promise<VisitorSummary[]>;
+  employees(query: EmployeeQuery): Promise<Employee[]>;
+  importEmployees(csv: string): Promise<ImportReport>;
+  audit(query: AuditQuery): Promise<AuditEntry[]>;
+  printBadge(req: BadgePrintRequest): Promise<BadgePrint>;
+  saveEvacuationList(): Promise<SavedDocument>;
+  correctTimesheet(req: CorrectionRequest): Promise<TimesheetCorrection>;
+  approveTimesheet(req: ApprovalRequest): Promise<TimesheetApproval>;
+  saveExport(req: ExportRequest): Promise<SavedDocument>;
+  exportSchedules(): Promise<ExportSchedule[]>;
+  saveExportSchedule(id: string | null, spec: ScheduleSpec): Promise<ExportSchedule>;
+  deleteExportSchedule(id: string): Promise<void>;
+  exportRuns(id: string): Promise<ExportRun[]>;
+  printers(): Promise<Printer[]>;
+  siteSettings(): Promise<SiteSettings>;
+  updateSiteSettings(settings: SiteSettings): Promise<SiteSettings>;
+}

@@ -1,0 +1,349 @@
+// An in-memory host with the demo company's data, for a plain browser (`npm run dev`, then open
+// `/?host=mock`, or any page outside Tauri) and for component tests. It keeps the core's rules that
+// screens depend on: who may do what (the permissions the core reports for each role), validation
+// errors naming their field, the reprint question, typed error codes and catalogue keys. The core
+// remains the authority; this is a stand-in, not a second implementation of the business rules.
+import type { ApiError } from "../bindings/ApiError";
+import type { AppStatus } from "../bindings/AppStatus";
+import type { ErrorCode } from "../bindings/ErrorCode";
+import type { ErrorKey } from "../bindings/ErrorKey";
+import type { ExportKind } from "../bindings/ExportKind";
+import type { ExportSchedule } from "../bindings/ExportSchedule";
+import type { HostSummary } from "../bindings/HostSummary";
+import type { Permission } from "../bindings/Permission";
+import type { PresentEmployee } from "../bindings/PresentEmployee";
+import type { Printer } from "../bindings/Printer";
+import { ROLE_PERMISSIONS } from "../bindings/rolePermissions";
+import type { Role } from "../bindings/Role";
+import type { Site } from "../bindings/Site";
+import type { SiteSettings } from "../bindings/SiteSettings";
+import type { StaffAccount } from "../bindings/StaffAccount";
+import type { Visit } from "../bindings/Visit";
+import { siteToday } from "../visits/format";
+import type { Host } from "./host";
+
+export const MOCK_PASSWORD = "frontdesk-demo";
+
+function apiError(code: ErrorCode, key: ErrorKey, message: string, params: Record<string, string> = {}, field: string | null = null): ApiError {
+  return { code, key, params, message, field };
+}
+
+function invalid(field: string, problem: string): ApiError {
+  return apiError("validation", "error.validation", `${field}: ${problem}`, { field, problem }, field);
+}
+
+function notFound(entity: string): ApiError {
+  return apiError("not_found", "error.not_found", `${entity} not found`, { entity });
+}
+
+let counter = 0;
+function id(): string {
+  counter += 1;
+  return `00000000-0000-7000-8000-${String(counter).padStart(12, "0")}`;
+}
+
+const EMPLOYEES: [string, string][] = [
+  ["Amelia Hart", "Reception"],
+  ["Björn Lindqvist", "Engineering"],
+  ["Chiara Russo", "Engineering"],
+  ["Emeka Okafor", "Sales"],
+  ["Fatima Al-Sayed", "Sales"],
+  ["Grace Kim", "Finance"],
+  ["Isabel García", "People"],
+];
+
+export type MockOptions = {
+  /** Start set up (default) or at the first-run setup screen. */
+  initialised?: boolean;
+  /** Sign in as this role straight away. */
+  signedInAs?: Role;
+  /** Milliseconds each call waits, to see loading states in the browser. */
+  latency?: number;
+  now?: () => Date;
+};
+
+export type MockHost = Host & {
+  /** Visits as stored, for test assertions. */
+  readonly visitsStored: Visit[];
+  readonly exportsSaved: string[];
+};
+
+export function createMockHost(options: MockOptions = {}): MockHost {
+  const now = options.now ?? (() => new Date());
+  let initialised = options.initialised ?? true;
+  const site: Site = { id: id(), name: "Head Office", time_zone: "Europe/London", address: null };
+  const accounts: (StaffAccount & { password: string })[] = [
+    ["admin", "Demo Admin", "admin"],
+    ["desk", "Dana Desk", "front_desk"],
+    ["mia", "Mia Manager", "manager"],
+  ].map(([username, display_name, role]) => ({
+    id: id(),
+    username: username as string,
+    display_name: display_name as string,
+    email: null,
+    role: role as Role,
+    active: true,
+    has_kiosk_pin: false,
+    last_login_at: null,
+    password: MOCK_PASSWORD,
+  }));
+  let account: StaffAccount | null = null;
+  const hosts: HostSummary[] = EMPLOYEES.map(([name, department]) => ({ id: id(), name, department }));
+  const present: PresentEmployee[] = hosts.slice(0, 4).map((h, i) => ({
+    id: h.id,
+    name: h.name,
+    department: h.department,
+    phone: null,
+    since: new Date(now().getTime() - (i + 1) * 47 * 60_000).toISOString(),
+  }));
+  const visits: Visit[] = [];
+  const prints = new Map<string, number>();
+  const schedules: ExportSchedule[] = [];
+  const exportsSaved: string[] = [];
+  let badge = 100;
+  let settings: SiteSettings = {
+    auto_sign_out_time: "23:00",
+    visitor_photo_retention_days: 30,
+    visit_retention_days: 365,
+    require_agreement: false,
+    agreement_version: "1",
+    agreement_text: "",
+    badge_preset: "brother_ql_62x100",
+    badge_printer: null,
+    attendance: {
+      rounding_minutes: 0,
+      rounding: "nearest",
+      breaks: [],
+      daily_overtime_after_minutes: null,
+      weekly_overtime_after_minutes: null,
+      auto_close_time: null,
+      max_session_hours: 16,
+      duplicate_window_minutes: 2,
+    },
+    kiosk_idle_seconds: 60,
+  };
+  const printers: Printer[] = [
+    { name: "badges", description: "Brother QL-820NWB", is_default: false, offline: false, message: "idle" },
+    { name: "Office laser", description: "HP LaserJet", is_default: true, offline: false, message: "idle" },
+  ];
+
+  function signIn(name: string, company: string | null, hostIndex: number, purpose: string, minutesAgo: number): Visit {
+    const host = hosts[hostIndex] ?? null;
+    badge += 1;
+    const v: Visit = {
+      id: id(),
+      site_id: site.id,
+      visitor_id: id(),
+      visitor_name: name,
+      company,
+      host_employee_id: host?.id ?? null,
+      host_name: host?.name ?? null,
+      purpose,
+      visitor_type: "visitor",
+      status: "checked_in",
+      expected_at: null,
+      checked_in_at: new Date(now().getTime() - minutesAgo * 60_000).toISOString(),
+      checked_out_at: null,
+      badge_number: `V-${badge}`,
+      source: "desk",
+    };
+    visits.push(v);
+    return v;
+  }
+  signIn("Priya Shah", "Northwind Traders", 4, "Quarterly review", 95);
+  signIn("Tom O'Neill", "Contoso Ltd", 6, "Interview", 40);
+  signIn("Léa Dubois", "Fabrikam", 0, "Delivery", 12);
+
+  const permissions = (): Permission[] => (account ? ROLE_PERMISSIONS[account.role] : []);
+
+  function need(p: Permission, action: string): void {
+    if (!account) throw apiError("unauthenticated", "error.not_signed_in", "please sign in");
+    if (!permissions().includes(p)) {
+      const role = account.role.replace("_", " ");
+      throw apiError("forbidden", "error.forbidden", `your role (${role}) may not ${action}`, { role, action });
+    }
+  }
+
+  function required(field: string, value: string | null | undefined): string {
+    const v = (value ?? "").trim();
+    if (!v) throw invalid(field, "is required");
+    return v;
+  }
+
+  const exportPermission = (kind: ExportKind): Permission => (kind === "timesheets" ? "export_timesheets" : "view_visits");
+
+  async function answer<T>(f: () => T): Promise<T> {
+    if (options.latency) await new Promise((r) => setTimeout(r, options.latency));
+    return structuredClone(f());
+  }
+
+  if (options.signedInAs) account = accounts.find((a) => a.role === options.signedInAs) ?? null;
+
+  const host: MockHost = {
+    visitsStored: visits,
+    exportsSaved,
+    status: () =>
+      answer((): AppStatus => ({
+        initialised,
+        site: initialised ? site : null,
+        demo: initialised,
+        account: account ? { ...account } : null,
+        permissions: permissions(),
+      })),
+    setup: (req) =>
+      answer(() => {
+        if (initialised) throw apiError("conflict", "error.conflict", "already set up", { detail: "already set up" });
+        site.name = required("site_name", req.site_name);
+        required("organisation", req.organisation);
+        required("admin_display_name", req.admin_display_name);
+        if (req.admin_password.length < 8) throw invalid("admin_password", "must be at least 8 characters");
+        initialised = true;
+      }),
+    login: (username, password) =>
+      answer(() => {
+        const found = accounts.find((a) => a.username === username.trim() && a.password === password);
+        if (!found) throw apiError("unauthenticated", "error.bad_credentials", "wrong username or password");
+        const { password: _secret, ...rest } = found;
+        account = rest;
+        return rest;
+      }),
+    logout: () =>
+      answer(() => {
+        account = null;
+      }),
+    onSite: () =>
+      answer(() => {
+        need("view_visits", "view visits");
+        return { site, visitors: visits.filter((v) => v.status === "checked_in"), employees: present };
+      }),
+    visits: (query) =>
+      answer(() => {
+        need("view_visits", "view visits");
+        return visits.filter((v) => v.checked_in_at && siteToday(site.time_zone, new Date(v.checked_in_at)) === query.date);
+      }),
+    signIn: (req) =>
+      answer(() => {
+        need("sign_visitors", "sign visitors in or out");
+        const name = required("visitor.name", req.visitor.name);
+        const email = req.visitor.email?.trim();
+        if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
+          throw invalid("visitor.email", `"${email}" is not a valid email address`);
+        }
+        const hostIndex = hosts.findIndex((h) => h.id === req.host_employee_id);
+        if (req.host_employee_id && hostIndex < 0) throw invalid("host_employee_id", "no such employee");
+        return signIn(name, req.visitor.company, hostIndex, req.purpose ?? "", 0);
+      }),
+    signOut: (visitId) =>
+      answer(() => {
+        need("sign_visitors", "sign visitors in or out");
+        const v = visits.find((x) => x.id === visitId);
+        if (!v) throw notFound("visit");
+        if (v.status !== "checked_in") {
+          throw apiError("conflict", "error.conflict", "the visit is not signed in", { detail: "the visit is not signed in" });
+        }
+        v.status = "checked_out";
+        v.checked_out_at = now().toISOString();
+        return v;
+      }),
+    searchHosts: (query) =>
+      answer(() => {
+        need("sign_visitors", "sign visitors in or out");
+        const q = query.trim().toLowerCase();
+        return hosts.filter((h) => h.name.toLowerCase().split(/\s+/).some((w) => w.startsWith(q)));
+      }),
+    searchVisitors: () => answer(() => (need("sign_visitors", "sign visitors in or out"), [])),
+    employees: () => answer(() => (need("manage_employees", "manage employees"), [])),
+    importEmployees: () =>
+      answer(() => (need("manage_employees", "manage employees"), { created: 0, updated: 0, rejected: [], ignored_columns: [] })),
+    audit: () => answer(() => (need("view_audit", "view the audit log"), [])),
+    printBadge: (req) =>
+      answer(() => {
+        need("sign_visitors", "sign visitors in or out");
+        const v = visits.find((x) => x.id === req.visit_id);
+        if (!v) throw notFound("visit");
+        const printer = req.printer ?? settings.badge_printer;
+        if (!printer) throw invalid("printer", "choose a badge printer in Settings first");
+        const previous = prints.get(v.id) ?? 0;
+        if (previous > 0 && !req.confirm_reprint) {
+          const times = previous === 1 ? "once" : `${previous} times`;
+          throw apiError(
+            "reprint_unconfirmed",
+            "error.reprint_unconfirmed",
+            `${v.visitor_name}'s badge was already printed ${times}; confirm to print another`,
+            { visitor: v.visitor_name, count: String(previous) },
+          );
+        }
+        prints.set(v.id, previous + 1);
+        return {
+          id: id(),
+          visit_id: v.id,
+          printed_at: now().toISOString(),
+          printer,
+          preset: settings.badge_preset,
+          printed_by: account?.display_name ?? "",
+          outcome: "done" as const,
+          message: null,
+          reprint: previous > 0,
+        };
+      }),
+    saveEvacuationList: () =>
+      answer(() => {
+        need("view_visits", "view visits");
+        const path = `/exports/evacuation-${siteToday(site.time_zone, now())}.pdf`;
+        exportsSaved.push(path);
+        return { path, bytes: 2048, warnings: [] };
+      }),
+    correctTimesheet: () => answer(() => {
+      need("correct_attendance", "correct attendance");
+      throw notFound("clock event");
+    }),
+    approveTimesheet: () => answer(() => {
+      need("export_timesheets", "export timesheets");
+      throw notFound("employee");
+    }),
+    saveExport: (req) =>
+      answer(() => {
+        need(exportPermission(req.kind), req.kind === "timesheets" ? "export timesheets" : "view visits");
+        if (!req.from) throw invalid("from", "is required");
+        if (req.to < req.from) throw invalid("to", "the last day comes before the first");
+        const path = `/exports/${req.kind}-${req.from}-${req.to}.${req.format}`;
+        exportsSaved.push(path);
+        return { path, bytes: 4096, warnings: [] };
+      }),
+    exportSchedules: () => answer(() => (need("view_visits", "view visits"), schedules)),
+    saveExportSchedule: (scheduleId, spec) =>
+      answer(() => {
+        need(exportPermission(spec.kind), "schedule exports");
+        const name = required("name", spec.name);
+        if (!/^\d\d:\d\d$/.test(spec.at.trim())) throw invalid("at", "use a time such as 06:00");
+        const saved: ExportSchedule = {
+          id: scheduleId ?? id(),
+          spec: { ...spec, name },
+          owner_name: account?.display_name ?? "",
+          folder_path: spec.folder ?? "/exports/scheduled",
+          next_run_at: null,
+          last_run: null,
+        };
+        const i = schedules.findIndex((s) => s.id === saved.id);
+        if (i >= 0) schedules[i] = saved;
+        else schedules.push(saved);
+        return saved;
+      }),
+    deleteExportSchedule: (scheduleId) =>
+      answer(() => {
+        const i = schedules.findIndex((s) => s.id === scheduleId);
+        if (i < 0) throw notFound("export schedule");
+        schedules.splice(i, 1);
+      }),
+    exportRuns: () => answer(() => []),
+    printers: () => answer(() => (need("sign_visitors", "sign visitors in or out"), printers)),
+    siteSettings: () => answer(() => (need("view_visits", "view visits"), settings)),
+    updateSiteSettings: (next) =>
+      answer(() => {
+        need("manage_settings", "change settings");
+        settings = { ...next };
+        return settings;
+      }),
+  };
+  return host;
+}

@@ -1,0 +1,47 @@
+// The desktop host: each method invokes one Rust command. The only importer of `@tauri-apps/*`.
+// `src-tauri/ipc_contract.rs` reads this file: every command named here must be a registered,
+// capability-granted command and every command must be called here.
+import { invoke } from "@tauri-apps/api/core";
+import { asApiError } from "../errors";
+import type { Host } from "./host";
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw asApiError(e);
+  }
+}
+
+export const tauriHost: Host = {
+  status: () => call("app_status"),
+  setup: (req) => call("setup", { req }),
+  login: (username, password) => call("login", { username, password }),
+  logout: () => call("logout"),
+  onSite: () => call("on_site"),
+  visits: (query) => call("visits", { query }),
+  signIn: (req) => call("sign_in_visitor", { req }),
+  signOut: (visitId) => call("sign_out_visit", { visitId }),
+  searchHosts: (query) => call("search_hosts", { query }),
+  searchVisitors: (query) => call("search_visitors", { query }),
+  employees: (query) => call("employees", { query }),
+  importEmployees: (csv) => call("import_employees", { csv }),
+  audit: (query) => call("audit", { query }),
+  printBadge: (req) => call("print_badge", { req }),
+  saveEvacuationList: () => call("save_evacuation_list"),
+  correctTimesheet: (req) => call("correct_timesheet", { req }),
+  approveTimesheet: (req) => call("approve_timesheet", { req }),
+  saveExport: (req) => call("save_export", { req }),
+  exportSchedules: () => call("export_schedules"),
+  saveExportSchedule: (id, spec) => call("save_export_schedule", { id, spec }),
+  deleteExportSchedule: (id) => call("delete_export_schedule", { id }),
+  exportRuns: (id) => call("export_runs", { id }),
+  printers: () => call("printers"),
+  siteSettings: () => call("site_settings"),
+  updateSiteSettings: (settings) => call("update_site_settings", { settings }),
+};
+
+/** True inside the Tauri window (the shell injects its IPC bridge before the page loads). */
+export function inTauri(): boolean {
+  return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
+}
