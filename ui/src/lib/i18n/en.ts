@@ -135,6 +135,7 @@ export const en = {
   "settings.stock": "Badge stock",
   "settings.saved": "Saved. Badges print on {printer}.",
   "settings.no_printer": "no printer",
+  "settings.unreadable": "Some stored settings could not be read and show their defaults: {keys}. Saving replaces them.",
   "stock.brother_ql_62x100": "Brother QL, 62 × 100 mm",
   "stock.brother_ql_62x29": "Brother QL, 62 × 29 mm",
   "stock.dymo_54x101": "DYMO, 54 × 101 mm",

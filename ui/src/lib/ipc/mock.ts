@@ -121,6 +121,7 @@ export function createMockHost(options: MockOptions = {}): MockHost {
       duplicate_window_minutes: 2,
     },
     kiosk_idle_seconds: 60,
+    unreadable: [],
   };
   const printers: Printer[] = [
     { name: "badges", description: "Brother QL-820NWB", is_default: false, offline: false, message: "idle" },
