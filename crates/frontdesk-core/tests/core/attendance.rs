@@ -1,5 +1,4 @@
 use frontdesk_core::attendance::{AttendanceRequest, AttendanceSource, Direction};
-use frontdesk_core::people::employees::EmployeeInput;
 use frontdesk_core::{Error, ErrorCode};
 
 use crate::fixtures::env;
@@ -19,18 +18,7 @@ fn req(employee_id: uuid::Uuid) -> AttendanceRequest {
 async fn clock_in_toggles_and_shows_on_site() {
     let env = env().await;
     let a = &env.admin.actor;
-    let e = env
-        .api
-        .create_employee(
-            a,
-            EmployeeInput {
-                code: "42".into(),
-                name: "Eve Employee".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("employee");
+    let e = env.employee("42", "Eve Employee").await;
     let kiosk = env.api.kiosk_actor().await.expect("kiosk");
     let first = env
         .api
@@ -85,18 +73,7 @@ async fn clock_in_toggles_and_shows_on_site() {
 async fn manual_back_dating_needs_staff_and_a_reason() {
     let env = env().await;
     let a = &env.admin.actor;
-    let e = env
-        .api
-        .create_employee(
-            a,
-            EmployeeInput {
-                code: "7".into(),
-                name: "Manny Manual".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("employee");
+    let e = env.employee("7", "Manny Manual").await;
     let mut r = req(e.id);
     r.source = AttendanceSource::Manual;
     r.at = Some(chrono::Utc::now() - chrono::Duration::hours(3));

@@ -4,7 +4,6 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use frontdesk_core::attendance::Direction;
 use frontdesk_core::attendance::timesheets::{CorrectionKind, CorrectionRequest};
-use frontdesk_core::people::employees::EmployeeInput;
 use frontdesk_core::visits::VisitQuery;
 use frontdesk_core::{Error, Frontdesk};
 
@@ -18,18 +17,7 @@ fn is_validation(r: &Result<impl std::fmt::Debug, Error>, field: &str) -> bool {
 async fn dates_at_chronos_limits_are_refused_not_panicked_on() {
     let env = env().await;
     let a = &env.admin.actor;
-    let e = env
-        .api
-        .create_employee(
-            a,
-            EmployeeInput {
-                code: "E1".into(),
-                name: "Eli".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("employee");
+    let e = env.employee("E1", "Eli").await;
     for d in [NaiveDate::MIN, NaiveDate::MAX] {
         let r = env.api.approve_timesheet(a, e.id, d, d).await;
         assert!(is_validation(&r, "from"), "approving {d}: {r:?}");

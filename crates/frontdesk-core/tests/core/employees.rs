@@ -7,18 +7,7 @@ use crate::fixtures::env;
 async fn create_update_and_search_employees() {
     let env = env().await;
     let a = &env.admin.actor;
-    let boss = env
-        .api
-        .create_employee(
-            a,
-            EmployeeInput {
-                code: "B1".into(),
-                name: "Bea Boss".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("boss");
+    let boss = env.employee("B1", "Bea Boss").await;
     let e = env
         .api
         .create_employee(

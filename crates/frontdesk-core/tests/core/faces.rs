@@ -32,18 +32,7 @@ async fn enrol_identify_clock_and_erase() {
     let Some(lfw) = faces_dev() else { return };
     let env = env().await;
     let a = &env.admin.actor;
-    let george = env
-        .api
-        .create_employee(
-            a,
-            EmployeeInput {
-                code: "GC".into(),
-                name: "George Clooney".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("employee");
+    let george = env.employee("GC", "George Clooney").await;
     let images: Vec<Vec<u8>> = (1..=4).map(|n| photo(&lfw, "George_Clooney", n)).collect();
 
     let err = env

@@ -1,3 +1,4 @@
+use frontdesk_core::people::employees::{Employee, EmployeeInput};
 use frontdesk_core::people::staff::{NewStaffAccount, Session};
 use frontdesk_core::site::InitRequest;
 use frontdesk_core::{Actor, Frontdesk, Role};
@@ -36,6 +37,21 @@ pub async fn env() -> Env {
 }
 
 impl Env {
+    /// An employee at the home site with only a code and a name, created by the admin.
+    pub async fn employee(&self, code: &str, name: &str) -> Employee {
+        self.api
+            .create_employee(
+                &self.admin.actor,
+                EmployeeInput {
+                    code: code.into(),
+                    name: name.into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("create employee")
+    }
+
     pub async fn staff(&self, username: &str, role: Role) -> Actor {
         let password = format!("{username}-password");
         self.api
