@@ -114,6 +114,7 @@ impl Frontdesk {
         self
     }
 
+    /// The data directory this instance reads and writes.
     pub fn data_dir(&self) -> &DataDir {
         &self.data_dir
     }
@@ -129,6 +130,7 @@ impl Frontdesk {
         &self.pool
     }
 
+    /// Closes the database pool, waiting for connections in use to be returned; call before exit.
     pub async fn close(&self) {
         self.pool.close().await;
     }

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::people::auth::{Actor, Permission};
 use crate::{Frontdesk, audit, now_ms, store};
 
+/// All settings of one site, each with its default when not stored; see [`Frontdesk::settings`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
 pub struct SiteSettings {
@@ -20,8 +21,13 @@ pub struct SiteSettings {
     pub visitor_photo_retention_days: u32,
     /// Visits and visitor details older than this are anonymised.
     pub visit_retention_days: u32,
+    /// Whether visitors must accept the agreement when signing in (default `true`). Stored for
+    /// clients to act on; sign-in itself does not check it.
     pub require_agreement: bool,
+    /// Version label of `agreement_text` (default `1`); clients send it as
+    /// `SignInRequest::agreement_version` so each visit records which text was accepted.
     pub agreement_version: String,
+    /// The agreement shown to visitors, as plain text (at most 20,000 bytes).
     pub agreement_text: String,
     /// Badge stock: brother_ql_62x100, brother_ql_62x29, dymo_54x101, cr80 or a6.
     pub badge_preset: String,
@@ -118,7 +124,9 @@ pub enum RoundingMode {
 /// (gaps between sessions count as break taken).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct BreakRule {
+    /// Worked minutes in a day from which the rule applies (at most 24 hours).
     pub after_minutes: u32,
+    /// Minimum break, in minutes, once the rule applies (no more than `after_minutes`).
     pub deduct_minutes: u32,
 }
 
@@ -129,7 +137,9 @@ pub struct BreakRule {
 pub struct AttendanceRules {
     /// Rounding step in minutes (0 or 1: none); must divide an hour.
     pub rounding_minutes: u32,
+    /// Which way clock-in and clock-out times are rounded to the step.
     pub rounding: RoundingMode,
+    /// Break rules (at most 10); by default 30 minutes after 6 hours, 45 after 9.
     pub breaks: Vec<BreakRule>,
     /// Worked minutes per day above which minutes are overtime (`None`: no daily overtime).
     pub daily_overtime_after_minutes: Option<u32>,
@@ -311,6 +321,8 @@ async fn stored(conn: &mut SqliteConnection, site_id: Uuid) -> Result<SiteSettin
 }
 
 impl Frontdesk {
+    /// The site's settings, defaults filled in and unreadable keys listed. No permission is needed;
+    /// [`Error::NotFound`] if the site is not in the actor's organisation.
     pub async fn settings(&self, actor: &Actor, site_id: Uuid) -> Result<SiteSettings> {
         self.site(actor, site_id).await?;
         let mut conn = self.pool.acquire().await?;

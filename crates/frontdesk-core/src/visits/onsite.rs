@@ -45,7 +45,7 @@ pub struct OnSiteNow {
 
 impl Frontdesk {
     /// Who is on the site now (`None`: this PC's site): signed-in visitors and clocked-in
-    /// employees. Needs the view-visits permission; [`Error::NotFound`](crate::error::Error::NotFound)
+    /// employees. Needs the view-visits permission; [`Error::NotFound`](crate::Error::NotFound)
     /// if the site is not in the actor's organisation.
     pub async fn on_site(&self, actor: &Actor, site_id: Option<Uuid>) -> Result<OnSiteNow> {
         actor.require(Permission::ViewVisits)?;
