@@ -40,33 +40,50 @@ pub(crate) async fn record(
     Ok(())
 }
 
+/// Filter for [`Frontdesk::audit`]; a filter left `None` matches every row.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(default)]
 pub struct AuditQuery {
     /// Only actions starting with this, e.g. `visit.` or `employee.import`.
     pub action_prefix: Option<String>,
+    /// Only rows about this record.
     pub entity_id: Option<Uuid>,
+    /// Only rows at or after this time (UTC).
     pub since: Option<DateTime<Utc>>,
+    /// Only rows before this time (UTC; exclusive).
     pub until: Option<DateTime<Utc>>,
     /// Newest first; at most 1000.
     pub limit: Option<u32>,
 }
 
+/// One row of the audit log.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct AuditEntry {
+    /// Audit row id (UUID v7).
     pub id: Uuid,
+    /// When the action happened (UTC).
     pub at: DateTime<Utc>,
+    /// Who acted: `staff`, `kiosk` or `system`.
     pub actor_kind: String,
+    /// The actor's name at the time.
     pub actor_name: String,
+    /// What was done, dotted, e.g. `visit.sign_in`.
     pub action: String,
+    /// Kind of record acted on, e.g. `visit`.
     pub entity: String,
+    /// The record acted on; `None` for actions not about one record.
     pub entity_id: Option<Uuid>,
+    /// Action-specific detail as a JSON object (never secrets); `null` if the stored JSON is
+    /// unreadable.
     #[ts(type = "Record<string, unknown>")]
     pub details: serde_json::Value,
+    /// The PC the action came from; `None` if the actor carried no device id.
     pub device_id: Option<Uuid>,
 }
 
 impl Frontdesk {
+    /// Audit rows matching `q`, newest first (200 unless `limit` says otherwise). Needs the
+    /// view-audit permission.
     pub async fn audit(&self, actor: &Actor, q: AuditQuery) -> Result<Vec<AuditEntry>> {
         actor.require(Permission::ViewAudit)?;
         let limit = q.limit.unwrap_or(200).clamp(1, 1000);

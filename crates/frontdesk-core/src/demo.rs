@@ -9,6 +9,7 @@ use crate::site::InitRequest;
 use crate::visits::visitors::VisitorDetails;
 use crate::visits::{SignInRequest, SignOutMethod};
 
+/// Username of the demo database's administrator.
 pub const DEMO_USERNAME: &str = "admin";
 /// Demo databases only; a real set-up chooses its own password at `init`.
 pub const DEMO_PASSWORD: &str = "frontdesk-demo";

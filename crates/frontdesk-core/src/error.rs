@@ -8,41 +8,72 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use ts_rs::TS;
 
+/// Result type of the core API; the error defaults to [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Every failure the core can report. Use [`Error::to_api`] (or `ApiError::from`) before it crosses
+/// to a client.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Input that breaks a rule; `field` names the offending request field so forms can point at it.
     #[error("{field}: {message}")]
-    Validation { field: String, message: String },
+    Validation {
+        /// Request field at fault, as a dotted path (e.g. `visitor.name`).
+        field: String,
+        /// What is wrong with it, in plain English (e.g. "is required").
+        message: String,
+    },
+    /// The requested record does not exist.
     #[error("{entity} not found")]
-    NotFound { entity: &'static str },
+    NotFound {
+        /// Kind of record that was looked for (e.g. `visit`).
+        entity: &'static str,
+    },
     /// The request is valid but the current state forbids it (e.g. signing out a visit that is not
     /// signed in).
     #[error("{0}")]
     Conflict(String),
     /// A badge was printed for this visit before; printing another needs the staff's confirmation.
     #[error("{visitor}'s badge was already printed {}; confirm to print another", times(*.previous))]
-    ReprintUnconfirmed { visitor: String, previous: u32 },
+    ReprintUnconfirmed {
+        /// Name of the visitor on the badge.
+        visitor: String,
+        /// How many badges were printed for this visit before.
+        previous: u32,
+    },
+    /// The actor's role lacks the permission the command needs.
     #[error("your role ({role}) may not {action}")]
-    Forbidden { role: String, action: &'static str },
+    Forbidden {
+        /// The actor's role in words (e.g. `front desk`, `kiosk`, `system`).
+        role: String,
+        /// What was refused, as a verb phrase (e.g. `schedule exports`).
+        action: &'static str,
+    },
     /// A staff command came from a window where nobody is signed in.
     #[error("please sign in")]
     NotSignedIn,
+    /// Sign-in failed: unknown username or wrong password (deliberately not told apart).
     #[error("wrong username or password")]
     BadCredentials,
+    /// Too many failed sign-ins; the account is locked until the given time (formatted `HH:MM UTC`).
     #[error("this account is locked until {0}; try again later or ask an administrator")]
     Locked(String),
+    /// A database query failed; the detail is logged, not shown.
     #[error("database error")]
     Database(#[from] sqlx::Error),
+    /// Applying the database migrations failed.
     #[error("database migration failed")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// A file-system operation failed.
     #[error("{context}: {source}")]
     Io {
+        /// What was being done, e.g. the operation and path.
         context: String,
+        /// The underlying IO error.
         #[source]
         source: std::io::Error,
     },
+    /// A bug or broken invariant; the message is for the log only.
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -60,6 +91,7 @@ impl From<frontdesk_rules::Error> for Error {
 }
 
 impl Error {
+    /// Builds an [`Error::Validation`] for request field `field`.
     pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Validation {
             field: field.into(),
@@ -67,6 +99,7 @@ impl Error {
         }
     }
 
+    /// Builds an [`Error::Io`], with `context` saying what was being done.
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
         Self::Io {
             context: context.into(),
@@ -74,6 +107,8 @@ impl Error {
         }
     }
 
+    /// The [`ErrorCode`] clients branch on; sign-in failures are `Unauthenticated`, and database,
+    /// migration, IO and internal errors are all `Internal`.
     pub fn code(&self) -> ErrorCode {
         match self {
             Error::Validation { .. } => ErrorCode::Validation,
@@ -164,13 +199,19 @@ fn times(n: u32) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
+    /// Bad input; `ApiError::field` names the field.
     Validation,
+    /// The record does not exist.
     NotFound,
+    /// The current state forbids the request.
     Conflict,
     /// The badge was printed before: ask the staff member, then retry with `confirm_reprint`.
     ReprintUnconfirmed,
+    /// The actor's role lacks the permission.
     Forbidden,
+    /// Nobody is signed in, the credentials are wrong, or the account is locked.
     Unauthenticated,
+    /// Something failed on this PC; the detail is in the log.
     Internal,
 }
 
@@ -178,22 +219,31 @@ pub enum ErrorCode {
 /// here fails the UI type check until every language has a message for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 pub enum ErrorKey {
+    /// `error.validation`: [`Error::Validation`]; params `field`, `problem`.
     #[serde(rename = "error.validation")]
     Validation,
+    /// `error.not_found`: [`Error::NotFound`]; param `entity`.
     #[serde(rename = "error.not_found")]
     NotFound,
+    /// `error.conflict`: [`Error::Conflict`]; param `detail`.
     #[serde(rename = "error.conflict")]
     Conflict,
+    /// `error.reprint_unconfirmed`: [`Error::ReprintUnconfirmed`]; params `visitor`, `count`.
     #[serde(rename = "error.reprint_unconfirmed")]
     ReprintUnconfirmed,
+    /// `error.forbidden`: [`Error::Forbidden`]; params `role`, `action`.
     #[serde(rename = "error.forbidden")]
     Forbidden,
+    /// `error.not_signed_in`: [`Error::NotSignedIn`]; no params.
     #[serde(rename = "error.not_signed_in")]
     NotSignedIn,
+    /// `error.bad_credentials`: [`Error::BadCredentials`]; no params.
     #[serde(rename = "error.bad_credentials")]
     BadCredentials,
+    /// `error.locked`: [`Error::Locked`]; param `until`.
     #[serde(rename = "error.locked")]
     Locked,
+    /// `error.internal`: Database, migration, IO and internal errors; no params.
     #[serde(rename = "error.internal")]
     Internal,
 }
@@ -201,6 +251,7 @@ pub enum ErrorKey {
 /// The serialisable error returned over IPC.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ApiError {
+    /// What the client should branch on.
     pub code: ErrorCode,
     /// Plain English, for logs and for clients whose catalogue lacks `key`.
     pub message: String,
@@ -208,6 +259,8 @@ pub struct ApiError {
     pub field: Option<String>,
     /// The catalogue key of the message to show, filled in with `params`.
     pub key: ErrorKey,
+    /// Values for the placeholders of the `key` message, by placeholder name; empty for internal
+    /// errors.
     pub params: BTreeMap<String, String>,
 }
 

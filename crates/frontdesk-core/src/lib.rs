@@ -115,6 +115,7 @@ impl Frontdesk {
         self
     }
 
+    /// The data directory this instance reads and writes.
     pub fn data_dir(&self) -> &DataDir {
         &self.data_dir
     }
@@ -130,6 +131,7 @@ impl Frontdesk {
         &self.pool
     }
 
+    /// Closes the database pool, waiting for connections in use to be returned; call before exit.
     pub async fn close(&self) {
         self.pool.close().await;
     }

@@ -14,41 +14,61 @@ use crate::people::auth::{
 };
 use crate::{Frontdesk, audit, new_id, now_ms, store, text, time};
 
+/// A site of the organisation: one building or reception.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct Site {
+    /// Site id (UUID v7).
     pub id: Uuid,
+    /// The site's name, up to 200 characters.
     pub name: String,
     /// Parsed once, when the site is read; sent to clients as its IANA name.
     #[ts(type = "string")]
     pub time_zone: chrono_tz::Tz,
+    /// Postal address, if given (up to 500 characters).
     pub address: Option<String>,
 }
 
+/// First-run set-up, for [`Frontdesk::init`].
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct InitRequest {
+    /// The organisation's name; required, up to 200 characters.
     pub organisation: String,
+    /// The first site's name; required, up to 200 characters.
     pub site_name: String,
+    /// The first site's IANA time zone, e.g. `Europe/London`.
     pub time_zone: String,
+    /// The first admin's username: up to 64 letters, digits and `. _ - @`.
     pub admin_username: String,
+    /// The first admin's name as shown in the app and the audit log; up to 200 characters.
     pub admin_display_name: String,
+    /// The first admin's password; must pass the password-strength check.
     pub admin_password: String,
 }
 
+/// What [`Frontdesk::init`] created.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct InitResponse {
+    /// The new organisation's id.
     pub organisation_id: Uuid,
+    /// The first site, to which this PC is registered.
     pub site: Site,
+    /// The first admin's staff-account id.
     pub admin_id: Uuid,
 }
 
+/// A site to add, for [`Frontdesk::create_site`].
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct NewSite {
+    /// The site's name; required, up to 200 characters.
     pub name: String,
+    /// IANA time zone, e.g. `Europe/London`.
     pub time_zone: String,
+    /// Postal address, up to 500 characters.
     pub address: Option<String>,
 }
 
 impl Frontdesk {
+    /// Whether first-run set-up ([`Frontdesk::init`]) has been done, i.e. an organisation exists.
     pub async fn is_initialised(&self) -> Result<bool> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organisations")
             .fetch_one(&self.pool)
@@ -140,6 +160,7 @@ impl Frontdesk {
         })
     }
 
+    /// All sites of the actor's organisation, by name. No permission is needed.
     pub async fn sites(&self, actor: &Actor) -> Result<Vec<Site>> {
         let rows = sqlx::query_as::<_, SiteRow>(
             "SELECT id, name, time_zone, address FROM sites WHERE organisation_id = ? ORDER BY name",
@@ -150,6 +171,8 @@ impl Frontdesk {
         rows.into_iter().map(Site::try_from).collect()
     }
 
+    /// One site of the actor's organisation; [`Error::NotFound`] if it does not exist or belongs to
+    /// another organisation. No permission is needed.
     pub async fn site(&self, actor: &Actor, id: Uuid) -> Result<Site> {
         sqlx::query_as::<_, SiteRow>(
             "SELECT id, name, time_zone, address FROM sites WHERE id = ? AND organisation_id = ?",
@@ -176,6 +199,8 @@ impl Frontdesk {
             .await
     }
 
+    /// Adds a site to the actor's organisation and audits it (`site.create`). Needs the
+    /// manage-sites permission; [`Error::Validation`] for a bad name, time zone or address.
     pub async fn create_site(&self, actor: &Actor, req: NewSite) -> Result<Site> {
         actor.require(Permission::ManageSites)?;
         let site = Site {

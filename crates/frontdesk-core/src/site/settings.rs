@@ -14,6 +14,7 @@ use crate::{Frontdesk, audit, now_ms, store};
 /// The attendance settings are the rules crate's own type (defaults and validation live there).
 pub use frontdesk_rules::{AttendanceRules, BreakRule, Rounding};
 
+/// All settings of one site, each with its default when not stored; see [`Frontdesk::settings`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
 pub struct SiteSettings {
@@ -23,8 +24,13 @@ pub struct SiteSettings {
     pub visitor_photo_retention_days: u32,
     /// Visits and visitor details older than this are anonymised.
     pub visit_retention_days: u32,
+    /// Whether visitors must accept the agreement when signing in (default `true`). Stored for
+    /// clients to act on; sign-in itself does not check it.
     pub require_agreement: bool,
+    /// Version label of `agreement_text` (default `1`); clients send it as
+    /// `SignInRequest::agreement_version` so each visit records which text was accepted.
     pub agreement_version: String,
+    /// The agreement shown to visitors, as plain text (at most 20,000 bytes).
     pub agreement_text: String,
     /// Badge stock: brother_ql_62x100, brother_ql_62x29, dymo_54x101, cr80 or a6.
     pub badge_preset: String,
@@ -160,6 +166,8 @@ async fn stored(conn: &mut SqliteConnection, site_id: Uuid) -> Result<SiteSettin
 }
 
 impl Frontdesk {
+    /// The site's settings, defaults filled in and unreadable keys listed. No permission is needed;
+    /// [`Error::NotFound`] if the site is not in the actor's organisation.
     pub async fn settings(&self, actor: &Actor, site_id: Uuid) -> Result<SiteSettings> {
         self.site(actor, site_id).await?;
         let mut conn = self.pool.acquire().await?;

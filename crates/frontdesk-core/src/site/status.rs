@@ -9,9 +9,12 @@ use crate::people::auth::{Actor, Permission};
 use crate::people::staff::StaffAccount;
 use crate::site::Site;
 
+/// The start-up status returned by [`Frontdesk::status`].
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct AppStatus {
+    /// Whether first-run set-up has been done; if not, the client shows set-up.
     pub initialised: bool,
+    /// This PC's site; `None` before set-up.
     pub site: Option<Site>,
     /// True when the demo account exists with its published password (shown as a hint on the
     /// login screen of a demo database only).
@@ -35,6 +38,8 @@ impl AppStatus {
 }
 
 impl Frontdesk {
+    /// The start-up status, read without signing in: whether the database is set up, this PC's
+    /// site and whether it is a demo database. `account` and `permissions` are left empty.
     pub async fn status(&self) -> Result<AppStatus> {
         if !self.is_initialised().await? {
             return Ok(AppStatus {

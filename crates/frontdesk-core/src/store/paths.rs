@@ -22,26 +22,32 @@ pub struct DataDir {
 }
 
 impl DataDir {
+    /// The data directory at `root` (nothing is created).
     pub fn new(root: impl Into<PathBuf>) -> Self {
         Self { root: root.into() }
     }
 
+    /// The data directory itself.
     pub fn root(&self) -> &Path {
         &self.root
     }
 
+    /// The SQLite database, `frontdesk.db`.
     pub fn database(&self) -> PathBuf {
         self.root.join("frontdesk.db")
     }
 
+    /// The file holding this PC's device id, `device-id`.
     pub fn device_id_file(&self) -> PathBuf {
         self.root.join("device-id")
     }
 
+    /// Caches built from the database (e.g. the face index), `cache/`.
     pub fn cache_dir(&self) -> PathBuf {
         self.root.join("cache")
     }
 
+    /// Where exports are written by default, `exports/` (scheduled ones in `exports/scheduled`).
     pub fn exports_dir(&self) -> PathBuf {
         self.root.join("exports")
     }

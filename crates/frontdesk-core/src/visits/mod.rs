@@ -16,14 +16,19 @@ use crate::time::{day_range_ms, from_ms};
 use crate::visits::visitors::VisitorDetails;
 use crate::{Frontdesk, audit, new_id, now_ms, store, text};
 
+/// Where a visit is in its life.
 // Stored in `visits.status` under the same snake_case names it has in JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, sqlx::Type)]
 #[serde(rename_all = "snake_case")]
 #[sqlx(rename_all = "snake_case")]
 pub enum VisitStatus {
+    /// Booked in advance; the visitor has not arrived yet.
     Expected,
+    /// The visitor is signed in and on site.
     CheckedIn,
+    /// The visitor has signed out.
     CheckedOut,
+    /// The expected visit was called off.
     Cancelled,
 }
 
@@ -45,13 +50,19 @@ impl VisitStatus {
 #[serde(rename_all = "snake_case")]
 #[sqlx(rename_all = "snake_case")]
 pub enum SignOutMethod {
+    /// The visitor signed out at the kiosk.
     Kiosk,
+    /// Staff signed them out at the desk.
     Desk,
+    /// The QR code on their badge was scanned.
     BadgeQr,
+    /// The kiosk recognised their face.
     Face,
+    /// Signed out automatically by the system, not by a person.
     Auto,
 }
 
+/// A visitor signing in, from the kiosk or the desk; see [`Frontdesk::sign_in_visitor`].
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(default)]
 pub struct SignInRequest {
@@ -59,43 +70,68 @@ pub struct SignInRequest {
     pub site_id: Option<Uuid>,
     /// A returning visitor picked from search or recognised at the kiosk.
     pub visitor_id: Option<Uuid>,
+    /// The visitor's name and contact details, as entered (they update a returning visitor's).
     pub visitor: VisitorDetails,
+    /// The employee they are visiting, if any; must be a current employee of the organisation.
     pub host_employee_id: Option<Uuid>,
+    /// Reason for the visit (up to 300 characters).
     pub purpose: Option<String>,
     /// Badge band, e.g. visitor, contractor, delivery, interview.
     pub visitor_type: Option<String>,
+    /// Free-text notes for staff (up to 2,000 characters).
     pub notes: Option<String>,
     /// Version of the agreement the visitor signed, with the signature strokes as an SVG path.
     pub agreement_version: Option<String>,
+    /// The signature strokes as an SVG path (at most 256 KiB); `None` if nothing was signed.
     pub signature_svg: Option<String>,
     /// The visitor agrees to their details being kept for faster sign-in next time.
     pub remember_me: bool,
 }
 
+/// One visit: a visitor at a site, from expected or signed in to signed out.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct Visit {
+    /// Visit id (UUID v7).
     pub id: Uuid,
+    /// The site visited.
     pub site_id: Uuid,
+    /// The visitor record this visit belongs to.
     pub visitor_id: Uuid,
+    /// The visitor's name as given at this visit.
     pub visitor_name: String,
+    /// The visitor's company as given at this visit, if any.
     pub company: Option<String>,
+    /// The employee visited; `None` if no host was named.
     pub host_employee_id: Option<Uuid>,
+    /// The host's name; `None` if no host was named.
     pub host_name: Option<String>,
+    /// Reason for the visit, if given.
     pub purpose: Option<String>,
+    /// Badge band in lower case, e.g. `visitor` (the default), `contractor`, `delivery`.
     pub visitor_type: String,
+    /// Where the visit is in its life.
     pub status: VisitStatus,
+    /// When the visitor is expected (UTC); `None` for walk-ins.
     pub expected_at: Option<DateTime<Utc>>,
+    /// When the visitor signed in (UTC); `None` until they do.
     pub checked_in_at: Option<DateTime<Utc>>,
+    /// When the visitor signed out (UTC); `None` while on site.
     pub checked_out_at: Option<DateTime<Utc>>,
+    /// Badge number, `V` and four digits counting up per site and local day (e.g. `V0001`); `None`
+    /// until signed in.
     pub badge_number: Option<String>,
+    /// Where the visit was recorded: `kiosk` or `desk` for sign-ins.
     pub source: String,
 }
 
+/// Filter for [`Frontdesk::visits`].
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct VisitQuery {
+    /// The site; `None` for this PC's site.
     pub site_id: Option<Uuid>,
     /// The local calendar day at the site.
     pub date: NaiveDate,
+    /// Only visits in this status; `None` for all.
     pub status: Option<VisitStatus>,
 }
 
@@ -282,6 +318,9 @@ impl Frontdesk {
         self.visit_unchecked(id).await
     }
 
+    /// Signs a visit out, recording `method` and the time, and audits it (`visit.sign_out`). Needs
+    /// the sign-visitors permission; [`Error::NotFound`] if the visit is not in the actor's
+    /// organisation, [`Error::Conflict`] if it is not signed in.
     pub async fn sign_out_visit(
         &self,
         actor: &Actor,
@@ -347,6 +386,8 @@ impl Frontdesk {
         self.visit_unchecked(visit_id).await
     }
 
+    /// One visit by id. Needs the view-visits permission; [`Error::NotFound`] if it does not exist
+    /// or belongs to another organisation.
     pub async fn visit(&self, actor: &Actor, id: Uuid) -> Result<Visit> {
         actor.require(Permission::ViewVisits)?;
         let v = self.visit_unchecked(id).await?;

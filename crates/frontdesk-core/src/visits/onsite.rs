@@ -17,23 +17,36 @@ use crate::{Frontdesk, now_ms};
 /// An IN older than this without an OUT is treated as a forgotten clock-out, not presence.
 pub const PRESENCE_WINDOW_HOURS: i64 = 16;
 
+/// An employee whose latest clock event at the site, within [`PRESENCE_WINDOW_HOURS`], is an IN.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct PresentEmployee {
+    /// Employee id.
     pub id: Uuid,
+    /// The employee's name.
     pub name: String,
+    /// Their department, if recorded.
     pub department: Option<String>,
+    /// Their phone number, if recorded (for the roll call).
     pub phone: Option<String>,
+    /// When they clocked in (UTC).
     pub since: DateTime<Utc>,
 }
 
+/// Everyone on a site now, as returned by [`Frontdesk::on_site`].
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct OnSiteNow {
+    /// The site the list is for.
     pub site: Site,
+    /// Visits currently signed in, earliest sign-in first.
     pub visitors: Vec<Visit>,
+    /// Employees clocked in, by name (case ignored).
     pub employees: Vec<PresentEmployee>,
 }
 
 impl Frontdesk {
+    /// Who is on the site now (`None`: this PC's site): signed-in visitors and clocked-in
+    /// employees. Needs the view-visits permission; [`Error::NotFound`](crate::Error::NotFound)
+    /// if the site is not in the actor's organisation.
     pub async fn on_site(&self, actor: &Actor, site_id: Option<Uuid>) -> Result<OnSiteNow> {
         actor.require(Permission::ViewVisits)?;
         let site = match site_id {

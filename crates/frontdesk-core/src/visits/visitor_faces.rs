@@ -25,12 +25,16 @@ const KEPT_PER_VISITOR: i64 = 3;
 pub enum VisitorFaceResult {
     /// Offer "Welcome back" with these details for the visitor to confirm; never sign them in unasked.
     Match {
+        /// The recognised visitor (who still consents to face recognition).
         visitor: ReturningVisitor,
+        /// Euclidean distance between the face and the stored descriptor; lower is closer.
         distance: f32,
     },
+    /// A face was seen but matches no consenting visitor of the organisation.
     Unknown,
     /// No usable face: the instruction to show ("move closer", "too dark", ...).
     Rejected {
+        /// The instruction for the visitor, in plain English.
         reason: String,
     },
 }

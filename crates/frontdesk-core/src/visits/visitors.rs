@@ -14,13 +14,20 @@ use crate::people::auth::{Actor, Permission};
 use crate::time::from_ms;
 use crate::{Frontdesk, new_id, now_ms, text};
 
+/// A visitor as staff see them in search results ([`Frontdesk::search_visitors`]).
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct VisitorSummary {
+    /// Visitor id.
     pub id: Uuid,
+    /// The visitor's name.
     pub name: String,
+    /// Their company, if given.
     pub company: Option<String>,
+    /// Their email address, if given.
     pub email: Option<String>,
+    /// Their phone number, if given.
     pub phone: Option<String>,
+    /// When they last signed in (UTC); `None` if no visit is recorded.
     pub last_visit_at: Option<DateTime<Utc>>,
 }
 
@@ -28,17 +35,27 @@ pub struct VisitorSummary {
 /// it is them, nothing more.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ReturningVisitor {
+    /// Visitor id, to pass back as `SignInRequest::visitor_id`.
     pub id: Uuid,
+    /// The visitor's name.
     pub name: String,
+    /// Their company, if given.
     pub company: Option<String>,
 }
 
+/// A visitor's details as entered at sign-in. For a returning visitor, a missing email or phone
+/// keeps the stored one.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(default)]
 pub struct VisitorDetails {
+    /// Full name; required, up to 300 characters.
     pub name: String,
+    /// Company, up to 200 characters.
     pub company: Option<String>,
+    /// Email address; checked for form, and used to recognise a returning visitor.
     pub email: Option<String>,
+    /// Phone number; checked for form, and used to recognise a returning visitor when there is no
+    /// email match.
     pub phone: Option<String>,
 }
 
