@@ -13,17 +13,21 @@ use crate::people::auth::{Actor, ActorKind, Permission};
 use crate::time::{from_ms, to_ms};
 use crate::{Frontdesk, audit, new_id, now_ms, store, text};
 
+/// Whether an attendance event clocks an employee in or out (`IN` / `OUT` in JSON).
 // Stored in `attendance_events.direction` as `IN` / `OUT`, as in JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, sqlx::Type)]
 #[sqlx(rename_all = "UPPERCASE")]
 pub enum Direction {
+    /// Clocking in: the start of a stretch of work.
     #[serde(rename = "IN")]
     In,
+    /// Clocking out: the end of a stretch of work.
     #[serde(rename = "OUT")]
     Out,
 }
 
 impl Direction {
+    /// `IN` or `OUT`, as stored and serialised.
     pub fn as_str(self) -> &'static str {
         match self {
             Direction::In => "IN",
@@ -43,37 +47,53 @@ impl From<Direction> for frontdesk_rules::ClockDirection {
     }
 }
 
+/// How an attendance event was recorded.
 // Stored in `attendance_events.source` under its snake_case name, as in JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, sqlx::Type)]
 #[serde(rename_all = "snake_case")]
 #[sqlx(rename_all = "snake_case")]
 pub enum AttendanceSource {
+    /// Recognised by the clock-in camera, with a match confidence.
     Face,
+    /// Entered with a PIN, as the client reports it.
     Pin,
+    /// Entered by hand by a staff member (the kiosk cannot); may be back-dated with a note.
     Manual,
 }
 
+/// An attendance event to record with [`Frontdesk::record_attendance`].
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct AttendanceRequest {
+    /// The employee clocking; must be active and in the actor's organisation.
     pub employee_id: Uuid,
     /// `None` toggles: IN when the employee's last event is OUT (or there is none), else OUT.
     pub direction: Option<Direction>,
+    /// How the event was recorded; the kiosk cannot send `manual`.
     pub source: AttendanceSource,
     /// Face-match confidence in [0, 1] when `source` is face.
     pub confidence: Option<f32>,
     /// A past time for a manual entry (staff only, with a note); defaults to now.
     pub at: Option<DateTime<Utc>>,
+    /// Why the entry was made (at most 500 characters); required when `at` is given.
     pub note: Option<String>,
 }
 
+/// A recorded IN or OUT of an employee.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct AttendanceEvent {
+    /// Attendance event id (UUID v7).
     pub id: Uuid,
+    /// The employee who clocked.
     pub employee_id: Uuid,
+    /// The employee's current name.
     pub employee_name: String,
+    /// In or out.
     pub direction: Direction,
+    /// When it happened (UTC): the time recorded, or the back-dated time of a manual entry.
     pub at: DateTime<Utc>,
+    /// How it was recorded.
     pub source: AttendanceSource,
+    /// Face-match confidence in [0, 1]; `None` unless the client sent one (face events).
     pub confidence: Option<f32>,
 }
 
@@ -104,6 +124,10 @@ impl From<EventRow> for AttendanceEvent {
 }
 
 impl Frontdesk {
+    /// Records an employee's IN or OUT (needs [`Permission::RecordAttendance`]; audited as
+    /// `attendance.in` / `attendance.out`). An inactive employee, or the same direction twice in a
+    /// row from face or PIN, is a conflict; a back-dated time in the future or without a note is a
+    /// validation error.
     pub async fn record_attendance(
         &self,
         actor: &Actor,

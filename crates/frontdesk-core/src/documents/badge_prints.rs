@@ -22,7 +22,9 @@ use crate::{Frontdesk, audit, documents, new_id, now_ms};
 pub enum PrintOutcome {
     /// Sent, but the print system had not finished it when we stopped waiting.
     Pending,
+    /// The print system reports the job as printed.
     Done,
+    /// The job failed or could not be sent; failed prints do not count towards the reprint guard.
     Failed,
     /// The printer is stopped or unreachable; the job waits in its queue.
     Offline,
@@ -49,9 +51,11 @@ impl PrintOutcome {
     }
 }
 
+/// What to print with [`Frontdesk::print_badge`].
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(default)]
 pub struct BadgePrintRequest {
+    /// The visit whose badge is printed; it must still be signed in (not checked out or cancelled).
     pub visit_id: Uuid,
     /// Defaults to the site's badge printer (settings).
     pub printer: Option<String>,
@@ -62,12 +66,19 @@ pub struct BadgePrintRequest {
 /// One entry of a visit's badge print log.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct BadgePrint {
+    /// Print log entry id (UUID v7).
     pub id: Uuid,
+    /// The visit whose badge was printed.
     pub visit_id: Uuid,
+    /// When the print was attempted (UTC), written before the job was sent.
     pub printed_at: DateTime<Utc>,
+    /// The print queue the job was sent to.
     pub printer: String,
+    /// The site's badge stock preset at the time of printing (see [`documents::badge_size`]).
     pub preset: String,
+    /// Who printed it, as named at the time (a staff member's display name, or `Kiosk`).
     pub printed_by: String,
+    /// Where the print ended; `pending` while being sent, or if still printing at the timeout.
     pub outcome: PrintOutcome,
     /// What the print system said, for failed, offline or pending prints.
     pub message: Option<String>,

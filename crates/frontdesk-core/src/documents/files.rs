@@ -20,6 +20,7 @@ const MAX_NAMES: u32 = 999;
 pub struct SavedDocument {
     /// Full path of the file on this PC.
     pub path: String,
+    /// Size of the file in bytes (saturating at `u32::MAX`).
     pub bytes: u32,
     /// What the document could not show as asked (e.g. characters no font covers), and what staff
     /// should know about it (e.g. that it holds more people than the directory lists).

@@ -39,8 +39,11 @@ fn docs_error(e: docs::Error) -> Error {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum ExportFormat {
+    /// PDF document (`pdf`).
     Pdf,
+    /// Comma-separated values (`csv`).
     Csv,
+    /// Excel workbook (`xlsx`).
     Xlsx,
 }
 

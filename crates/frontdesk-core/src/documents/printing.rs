@@ -46,8 +46,12 @@ pub fn configured() -> std::sync::Arc<dyn PrintSystem> {
 /// A print queue as the window lists it.
 #[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
 pub struct Printer {
+    /// Queue name, as given to [`crate::Frontdesk::print_badge`] or the badge printer setting.
     pub name: String,
+    /// The print system's description of the queue (CUPS printer info, the Windows comment); may be
+    /// empty.
     pub description: String,
+    /// The OS's default printer.
     pub is_default: bool,
     /// Stopped, paused, disconnected or refusing jobs.
     pub offline: bool,
@@ -178,6 +182,8 @@ pub struct FolderPrinter {
 pub const OFFLINE_MARKER: &str = "OFFLINE";
 
 impl FolderPrinter {
+    /// A print system whose printers are the sub-folders of `root`; nothing is created or checked
+    /// until a job is printed or the printers are listed.
     pub fn new(root: impl Into<PathBuf>) -> Self {
         Self {
             root: root.into(),

@@ -24,6 +24,7 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role: admin, front desk, manager.
     pub const ALL: [Role; 3] = [Role::Admin, Role::FrontDesk, Role::Manager];
 
     /// What a staff member with this role may do, in [`Permission::ALL`] order.
@@ -35,6 +36,8 @@ impl Role {
             .collect()
     }
 
+    /// The snake_case name the role is stored and serialised under (`admin`, `front_desk`,
+    /// `manager`).
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Admin => "admin",
@@ -59,20 +62,33 @@ impl Role {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Permission {
+    /// Create and list staff accounts. Admin only.
     ManageStaff,
+    /// Create sites. Admin only.
     ManageSites,
+    /// Change a site's settings. Admin only.
     ManageSettings,
+    /// Add, edit and import employees and enrol their faces. Admin and front desk.
     ManageEmployees,
+    /// Sign visitors in and out and print their badges. Admin, front desk and the kiosk.
     SignVisitors,
+    /// Read visits, visitors, employees and attendance. Admin, front desk and manager.
     ViewVisits,
+    /// Clock employees in and out (including by face). Admin, front desk and the kiosk.
     RecordAttendance,
+    /// Correct and approve timesheets (together with [`Permission::ExportTimesheets`]). Admin and
+    /// manager.
     CorrectAttendance,
+    /// Export timesheets and read their corrections and approvals. Admin and manager.
     ExportTimesheets,
+    /// Erase personal data such as an employee's enrolled faces. Admin only.
     EraseData,
+    /// Read the audit log. Admin only.
     ViewAudit,
 }
 
 impl Permission {
+    /// Every permission, in declaration order (the order permission lists are sent in).
     pub const ALL: [Permission; 11] = [
         Permission::ManageStaff,
         Permission::ManageSites,
@@ -120,8 +136,10 @@ impl Permission {
     }
 }
 
+/// What kind of party an [`Actor`] is; decides its permissions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ActorKind {
+    /// A signed-in staff member, with their account's role.
     Staff(Role),
     /// The unattended visitor kiosk or clock-in camera of this PC.
     Kiosk,
@@ -141,10 +159,12 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// What kind of party this is (staff with their role, the kiosk or the system).
     pub fn kind(&self) -> &ActorKind {
         &self.kind
     }
 
+    /// The staff account id for a signed-in staff member; `None` for the kiosk and the system.
     pub fn staff_id(&self) -> Option<Uuid> {
         match self.kind {
             ActorKind::Staff(_) => self.id,
@@ -152,6 +172,8 @@ impl Actor {
         }
     }
 
+    /// Who this is as the audit log records it: a staff member's display name, `Kiosk`, or a
+    /// description of the system job.
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -164,6 +186,7 @@ impl Actor {
         }
     }
 
+    /// Whether this actor holds `permission` (no error; see [`Actor::require`]).
     pub fn can(&self, permission: Permission) -> bool {
         permission.allowed(&self.kind)
     }
@@ -176,6 +199,8 @@ impl Actor {
             .collect()
     }
 
+    /// `Ok` if this actor holds `permission`, else [`Error::Forbidden`] naming the role and the
+    /// action refused.
     pub fn require(&self, permission: Permission) -> Result<()> {
         if self.can(permission) {
             return Ok(());

@@ -9,19 +9,33 @@ use crate::error::{Error, Result};
 use crate::people::auth::{Actor, Permission};
 use crate::{Frontdesk, audit, new_id, now_ms, store, text};
 
+/// An employee of the organisation, as the directory lists them.
 #[derive(Debug, Clone, Serialize, TS, sqlx::FromRow)]
 pub struct Employee {
+    /// Employee id (UUID v7).
     pub id: Uuid,
+    /// The organisation's own employee code (e.g. the payroll number), unique in the organisation.
     pub code: String,
+    /// Full name, as shown and sorted in the directory.
     pub name: String,
+    /// Work email address, if known.
     pub email: Option<String>,
+    /// Phone number as entered, if known.
     pub phone: Option<String>,
+    /// Department, if known; timesheet exports can be limited to one.
     pub department: Option<String>,
+    /// Job title, if known.
     pub title: Option<String>,
+    /// The manager's employee id; `None` when no manager is set.
     pub manager_id: Option<Uuid>,
+    /// The manager's name; `None` when no manager is set.
     pub manager_name: Option<String>,
+    /// The site the employee works at; `None` when not tied to one (then this PC's site counts).
     pub site_id: Option<Uuid>,
+    /// Inactive employees are listed only on request, are not offered as hosts and cannot clock
+    /// in; their history is kept.
     pub active: bool,
+    /// Whether the employee consented to face recognition; faces can be enrolled only with it.
     pub face_consent: bool,
 }
 
@@ -29,33 +43,50 @@ pub struct Employee {
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(default)]
 pub struct EmployeeInput {
+    /// Employee code: required, at most 64 characters, unique in the organisation.
     pub code: String,
+    /// Full name: required, at most 300 characters.
     pub name: String,
+    /// Must be a valid email address; `None` or blank clears it.
     pub email: Option<String>,
+    /// Digits with `+ - ( ) .` and spaces, 5 to 17 digits; `None` or blank clears it.
     pub phone: Option<String>,
+    /// At most 200 characters; `None` or blank clears it.
     pub department: Option<String>,
+    /// Job title, at most 200 characters; `None` or blank clears it.
     pub title: Option<String>,
     /// The manager's employee code.
     pub manager_code: Option<String>,
+    /// The employee's site; `None` means no site for a new employee and keeps the stored one on
+    /// an update.
     pub site_id: Option<Uuid>,
+    /// `None`: active for a new employee, unchanged on an update.
     pub active: Option<bool>,
+    /// Consent to face recognition; `None`: no consent for a new employee, unchanged on an update.
+    /// Withdrawing it does not erase enrolled faces (see [`Frontdesk::erase_employee_faces`]).
     pub face_consent: Option<bool>,
 }
 
+/// Filters for [`Frontdesk::employees`]; every field may be left out.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(default)]
 pub struct EmployeeQuery {
     /// Matches the start of any word of the name, the code or the email.
     pub search: Option<String>,
+    /// Also list inactive employees (default: active ones only).
     pub include_inactive: bool,
+    /// Most employees returned; default 500, clamped to 1–10,000.
     pub limit: Option<u32>,
 }
 
 /// A host as the kiosk shows it: no contact details on the lobby screen.
 #[derive(Debug, Clone, Serialize, TS, sqlx::FromRow)]
 pub struct HostSummary {
+    /// Employee id of the host.
     pub id: Uuid,
+    /// The host's full name.
     pub name: String,
+    /// The host's department, if known.
     pub department: Option<String>,
 }
 
@@ -246,6 +277,9 @@ fn first_error(mut errors: Vec<Error>) -> Error {
 }
 
 impl Frontdesk {
+    /// Adds an employee (needs [`Permission::ManageEmployees`]; audited as `employee.create`).
+    /// The first invalid field, a code already in use or an unknown manager code is a validation
+    /// error naming the field.
     pub async fn create_employee(&self, actor: &Actor, input: EmployeeInput) -> Result<Employee> {
         actor.require(Permission::ManageEmployees)?;
         let valid = validate(&input).map_err(first_error)?;
@@ -321,6 +355,8 @@ impl Frontdesk {
         self.employee(actor, id).await
     }
 
+    /// One employee of the actor's organisation (needs [`Permission::ViewVisits`]); not found
+    /// otherwise.
     pub async fn employee(&self, actor: &Actor, id: Uuid) -> Result<Employee> {
         actor.require(Permission::ViewVisits)?;
         sqlx::query_as::<_, Employee>(sqlx::AssertSqlSafe(format!(
@@ -350,6 +386,7 @@ impl Frontdesk {
         .ok_or(Error::NotFound { entity: "employee" })
     }
 
+    /// The organisation's employees by name, filtered by `q` (needs [`Permission::ViewVisits`]).
     pub async fn employees(&self, actor: &Actor, q: EmployeeQuery) -> Result<Vec<Employee>> {
         actor.require(Permission::ViewVisits)?;
         let search = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty());

@@ -19,27 +19,36 @@ use crate::{Frontdesk, audit, store};
 /// Larger files are refused outright; split them.
 pub const MAX_IMPORT_BYTES: usize = 32 * 1024 * 1024;
 
+/// What an employee CSV import did.
 #[derive(Debug, Clone, Default, Serialize, TS)]
 pub struct ImportReport {
+    /// Rows that added a new employee.
     pub created: u32,
+    /// Rows that updated the employee with the same code.
     pub updated: u32,
+    /// Rows not imported, with their problems, in line order.
     pub rejected: Vec<RowError>,
     /// Columns that were present but not recognised (their values were ignored).
     pub ignored_columns: Vec<String>,
 }
 
+/// A CSV row that was not imported.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct RowError {
     /// 1-based line in the file (the header is line 1).
     pub line: u64,
     /// The row's employee code, when it could be read.
     pub code: Option<String>,
+    /// Everything wrong with the row (at least one).
     pub problems: Vec<FieldProblem>,
 }
 
+/// One problem with a CSV row.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct FieldProblem {
+    /// The field at fault (e.g. `email`, `manager_code`), or `row` for the row as a whole.
     pub field: String,
+    /// What is wrong, for staff to read (e.g. `is required`).
     pub message: String,
 }
 
@@ -105,6 +114,10 @@ struct ParsedRow {
 }
 
 impl Frontdesk {
+    /// Imports employees from a CSV file (UTF-8, header row naming at least `code` and `name`;
+    /// needs [`Permission::ManageEmployees`]; audited as `employee.import`). Invalid rows are
+    /// reported, not errors; a file over [`MAX_IMPORT_BYTES`] or without the required columns is
+    /// a validation error.
     pub async fn import_employees_csv(&self, actor: &Actor, bytes: &[u8]) -> Result<ImportReport> {
         actor.require(Permission::ManageEmployees)?;
         if bytes.len() > MAX_IMPORT_BYTES {

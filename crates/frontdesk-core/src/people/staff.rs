@@ -18,36 +18,57 @@ use crate::{Frontdesk, audit, new_id, now_ms, store, text};
 const MAX_FAILED_LOGINS: i64 = 5;
 const LOCKOUT_MS: i64 = 5 * 60 * 1000;
 
+/// A staff account as the window lists it (no secrets).
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct StaffAccount {
+    /// Staff account id (UUID v7).
     pub id: Uuid,
+    /// Login name, unique across the database.
     pub username: String,
+    /// Name shown in the window and recorded in the audit log.
     pub display_name: String,
+    /// Contact address, if one was given.
     pub email: Option<String>,
+    /// What the account may do (see [`Role::permissions`]).
     pub role: Role,
+    /// Only active accounts can log in.
     pub active: bool,
+    /// Whether a kiosk PIN is set (the PIN itself is stored only as a hash).
     pub has_kiosk_pin: bool,
+    /// The last successful login (UTC); `None` if the account has never logged in.
     pub last_login_at: Option<DateTime<Utc>>,
 }
 
+/// The form for [`Frontdesk::create_staff_account`].
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct NewStaffAccount {
+    /// Login name: at most 64 letters, digits and `. _ - @` (trimmed); must not be taken.
     pub username: String,
+    /// Name shown in the window and the audit log; required, at most 200 characters.
     pub display_name: String,
+    /// Optional contact address; must be a valid email address (blank counts as none).
     pub email: Option<String>,
+    /// The new account's role.
     pub role: Role,
+    /// Initial password: at least 8 characters; stored only as an argon2id hash.
     pub password: String,
+    /// Optional kiosk PIN of 4 to 8 digits; stored only as an argon2id hash.
     pub kiosk_pin: Option<String>,
 }
 
 /// A logged-in staff member.
 #[derive(Debug, Clone)]
 pub struct Session {
+    /// The staff actor to pass to the facade's calls.
     pub actor: Actor,
+    /// The account as it was when logging in (`last_login_at` is the previous login).
     pub account: StaffAccount,
 }
 
 impl Frontdesk {
+    /// Logs an active staff account in with its password, recording the login in the audit log.
+    /// A wrong username or password is [`Error::BadCredentials`] (audited for a known account);
+    /// five failures in a row lock the account for five minutes, refused with [`Error::Locked`].
     pub async fn login(&self, username: &str, password: &str) -> Result<Session> {
         let row = sqlx::query_as::<_, StaffRow>(
             "SELECT s.* FROM staff_accounts s JOIN organisations o ON o.id = s.organisation_id
@@ -151,6 +172,8 @@ impl Frontdesk {
         })
     }
 
+    /// Creates a staff account (needs [`Permission::ManageStaff`]; audited as `staff.create`).
+    /// Invalid fields or a username already taken are validation errors naming the field.
     pub async fn create_staff_account(
         &self,
         actor: &Actor,
@@ -221,6 +244,8 @@ impl Frontdesk {
         })
     }
 
+    /// The organisation's staff accounts, inactive ones included, by username (needs
+    /// [`Permission::ManageStaff`]).
     pub async fn staff_accounts(&self, actor: &Actor) -> Result<Vec<StaffAccount>> {
         actor.require(Permission::ManageStaff)?;
         let rows = sqlx::query_as::<_, StaffRow>(

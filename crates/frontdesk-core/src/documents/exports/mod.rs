@@ -22,11 +22,15 @@ use crate::people::auth::Permission;
 pub use request::ExportRequest;
 pub use schedule::{Every, ExportRun, ExportSchedule, PeriodChoice, RunStatus, ScheduleSpec};
 
+/// The documents that can be exported, on demand or on a schedule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ExportKind {
+    /// Employees' timesheets for a period, in any format; needs the export-timesheets permission.
     Timesheets,
+    /// The site's visits over a period, as PDF or CSV; needs the view-visits permission.
     VisitLog,
+    /// One day's visitor report, as PDF only; needs the view-visits permission.
     DailyReport,
 }
 

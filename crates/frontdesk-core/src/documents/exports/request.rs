@@ -18,7 +18,9 @@ use crate::{Frontdesk, audit, text};
 /// A document to export now.
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct ExportRequest {
+    /// Which document to export; decides the permission needed.
     pub kind: ExportKind,
+    /// File format; refused with a validation error where the kind does not exist in it.
     pub format: ExportFormat,
     /// Default: this PC's site.
     #[serde(default)]

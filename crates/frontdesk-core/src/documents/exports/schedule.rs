@@ -19,8 +19,11 @@ use crate::{Frontdesk, audit, new_id, now_ms, text};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Every {
+    /// Every day at the schedule's time.
     Daily,
+    /// Once a week, on the schedule's `weekday`.
     Weekly,
+    /// Once a month, on the schedule's `month_day` (1–28).
     Monthly,
 }
 
@@ -28,9 +31,11 @@ pub enum Every {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum PeriodChoice {
+    /// The day before the run (site-local); the only period a daily report may use.
     PreviousDay,
     /// The last complete Monday–Sunday week.
     PreviousWeek,
+    /// The calendar month before the run's month.
     PreviousMonth,
     /// The `days` days before the run.
     LastDays,
@@ -39,15 +44,19 @@ pub enum PeriodChoice {
 /// What a schedule exports, when and where; the fields of the schedule form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ScheduleSpec {
+    /// Name shown in the schedule list; required, at most 100 characters (trimmed).
     pub name: String,
     /// Default: this PC's site.
     #[serde(default)]
     pub site_id: Option<Uuid>,
+    /// What to export; the owner needs its permission (see [`ExportKind`]).
     pub kind: ExportKind,
+    /// File format; must exist for `kind` (the visit log is PDF or CSV, the daily report PDF).
     pub format: ExportFormat,
     /// Timesheets: only this department.
     #[serde(default)]
     pub department: Option<String>,
+    /// How often it runs; weekly needs `weekday`, monthly `month_day`.
     pub every: Every,
     /// Weekly: ISO weekday, 1 = Monday … 7 = Sunday.
     #[serde(default)]
@@ -57,6 +66,7 @@ pub struct ScheduleSpec {
     pub month_day: Option<u8>,
     /// Site-local time of day, `HH:MM`.
     pub at: String,
+    /// Which days each run exports; `last_days` needs `days` (1–366).
     pub period: PeriodChoice,
     /// `last_days`: how many days.
     #[serde(default)]
@@ -64,19 +74,24 @@ pub struct ScheduleSpec {
     /// An absolute folder path; default: the data directory's `exports/scheduled` folder.
     #[serde(default)]
     pub folder: Option<String>,
+    /// Whether the schedule runs; a disabled one is kept but has no next run.
     pub enabled: bool,
 }
 
 /// A stored schedule as the window lists it.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ExportSchedule {
+    /// Schedule id (UUID v7).
     pub id: Uuid,
+    /// The schedule's form as saved (cleaned), with `site_id` always set.
     pub spec: ScheduleSpec,
     /// The staff member whose permissions the runs use.
     pub owner_name: String,
     /// Where the files go (the default folder resolved).
     pub folder_path: String,
+    /// When the next run is due (UTC); `None` when the schedule is disabled or has no next run.
     pub next_run_at: Option<DateTime<Utc>>,
+    /// The most recently finished run; `None` if it has not run yet.
     pub last_run: Option<ExportRun>,
 }
 
@@ -259,29 +274,40 @@ pub(crate) const SELECT_SCHEDULE: &str =
         a.display_name AS owner_name, s.created_at, s.last_run_at
      FROM export_schedules s JOIN staff_accounts a ON a.id = s.owner_id";
 
+/// How a scheduled run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum RunStatus {
+    /// The file was written.
     Done,
+    /// No file was written; the run is retried later (see `next_attempt_at`).
     Failed,
 }
 
 /// One due run of a schedule.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ExportRun {
+    /// The schedule this run belongs to.
     pub schedule_id: Uuid,
+    /// The schedule's current name.
     pub schedule_name: String,
+    /// When the run was due by the timetable (UTC); a caught-up run is due earlier than it ran.
     pub due_at: DateTime<Utc>,
+    /// First day exported (site-local).
     pub period_start: NaiveDate,
+    /// Last day exported, inclusive.
     pub period_end: NaiveDate,
+    /// Whether the latest attempt wrote the file.
     pub status: RunStatus,
     /// Done: the file written.
     pub path: Option<String>,
     /// Failed: why. Done: what the document could not show (e.g. uncovered characters).
     pub message: Option<String>,
+    /// How many times this due run has been tried, counting the latest attempt.
     pub attempts: u32,
     /// Failed: the next try is not before this.
     pub next_attempt_at: Option<DateTime<Utc>>,
+    /// When the latest attempt finished (UTC).
     pub finished_at: DateTime<Utc>,
 }
 
