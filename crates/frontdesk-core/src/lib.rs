@@ -54,6 +54,8 @@
 //! [`time`] (UTC storage, site-local days), `text` (normalisation), [`bindings`] (TypeScript export)
 //! and [`demo`] (the demo database).
 
+#![warn(missing_docs)]
+
 pub mod attendance;
 pub mod audit;
 pub mod bindings;
