@@ -21,6 +21,7 @@ use frontdesk_rules::timesheet as ts;
 pub use frontdesk_rules::Rules;
 pub use frontdesk_rules::timesheet::{DaySummary, Flag, Session, Timesheet, Totals, WeekSummary};
 
+/// What a timesheet correction does to the clock events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum CorrectionKind {
@@ -51,9 +52,12 @@ impl CorrectionKind {
     }
 }
 
+/// A correction to one employee's clock events, made by a manager or an administrator.
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct CorrectionRequest {
+    /// Whose timesheet.
     pub employee_id: Uuid,
+    /// Add, remove or move an event.
     pub kind: CorrectionKind,
     /// Remove, move: the clock event.
     pub event_id: Option<Uuid>,
@@ -68,38 +72,59 @@ pub struct CorrectionRequest {
 /// A period of one employee's timesheet to approve (site-local days, inclusive).
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct ApprovalRequest {
+    /// Whose timesheet.
     pub employee_id: Uuid,
+    /// First day of the period.
     pub from: NaiveDate,
+    /// Last day of the period (inclusive).
     pub to: NaiveDate,
 }
 
 /// A stored correction: the original and the corrected values, the reason, who and when.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct TimesheetCorrection {
+    /// Correction id (UUID v7).
     pub id: Uuid,
+    /// Whose timesheet.
     pub employee_id: Uuid,
+    /// Add, remove or move.
     pub kind: CorrectionKind,
+    /// The clock event removed or moved (`None` for an added one).
     pub event_id: Option<Uuid>,
+    /// The event's time before the correction (`None` for an added one).
     pub original_at: Option<DateTime<Utc>>,
+    /// The event's direction before the correction (`None` for an added one).
     pub original_direction: Option<Direction>,
+    /// The time after the correction (`None` for a removal).
     pub corrected_at: Option<DateTime<Utc>>,
+    /// The direction after the correction (`None` for a removal).
     pub direction: Option<Direction>,
+    /// Why, as the corrector gave it.
     pub reason: String,
+    /// Display name of the staff member who made it.
     pub corrected_by: String,
+    /// When it was made.
     pub created_at: DateTime<Utc>,
 }
 
 /// An approved (locked) period of one employee's timesheet.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct TimesheetApproval {
+    /// Approval id (UUID v7).
     pub id: Uuid,
+    /// Whose timesheet.
     pub employee_id: Uuid,
+    /// First day of the locked period (site-local).
     pub period_start: NaiveDate,
+    /// Last day of the locked period (inclusive).
     pub period_end: NaiveDate,
+    /// Display name of the approving manager or administrator.
     pub approver: String,
+    /// When it was approved.
     pub approved_at: DateTime<Utc>,
-    /// Totals as approved.
+    /// Worked minutes in the period as approved.
     pub worked_minutes: i64,
+    /// Of those, overtime minutes as approved.
     pub overtime_minutes: i64,
 }
 

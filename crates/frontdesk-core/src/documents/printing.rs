@@ -25,8 +25,11 @@ pub(crate) const PRINT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Where a printed document ended, and what the print system said.
 #[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
 pub struct DocumentPrint {
+    /// The printer (queue) the job went to.
     pub printer: String,
+    /// Printed, failed, offline (waiting in its queue) or still pending when we stopped waiting.
     pub outcome: PrintOutcome,
+    /// What the print system said, when it said anything (e.g. why a job failed).
     pub message: Option<String>,
 }
 

@@ -5,7 +5,11 @@ import type { ErrorKey } from "./ErrorKey";
 /**
  * The serialisable error returned over IPC.
  */
-export type ApiError = { code: ErrorCode, 
+export type ApiError = { 
+/**
+ * What the client should branch on.
+ */
+code: ErrorCode, 
 /**
  * Plain English, for logs and for clients whose catalogue lacks `key`.
  */
@@ -17,4 +21,9 @@ field: string | null,
 /**
  * The catalogue key of the message to show, filled in with `params`.
  */
-key: ErrorKey, params: { [key in string]: string }, };
+key: ErrorKey, 
+/**
+ * Values for the placeholders of the `key` message, by placeholder name; empty for internal
+ * errors.
+ */
+params: { [key in string]: string }, };

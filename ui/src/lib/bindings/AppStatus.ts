@@ -3,7 +3,18 @@ import type { Permission } from "./Permission";
 import type { Site } from "./Site";
 import type { StaffAccount } from "./StaffAccount";
 
-export type AppStatus = { initialised: boolean, site: Site | null, 
+/**
+ * The start-up status returned by [`Frontdesk::status`].
+ */
+export type AppStatus = { 
+/**
+ * Whether first-run set-up has been done; if not, the client shows set-up.
+ */
+initialised: boolean, 
+/**
+ * This PC's site; `None` before set-up.
+ */
+site: Site | null, 
 /**
  * True when the demo account exists with its published password (shown as a hint on the
  * login screen of a demo database only).

@@ -3,4 +3,16 @@
 /**
  * A period of one employee's timesheet to approve (site-local days, inclusive).
  */
-export type ApprovalRequest = { employee_id: string, from: string, to: string, };
+export type ApprovalRequest = { 
+/**
+ * Whose timesheet.
+ */
+employee_id: string, 
+/**
+ * First day of the period.
+ */
+from: string, 
+/**
+ * Last day of the period (inclusive).
+ */
+to: string, };

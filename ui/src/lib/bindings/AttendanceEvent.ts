@@ -2,4 +2,35 @@
 import type { AttendanceSource } from "./AttendanceSource";
 import type { Direction } from "./Direction";
 
-export type AttendanceEvent = { id: string, employee_id: string, employee_name: string, direction: Direction, at: string, source: AttendanceSource, confidence: number | null, };
+/**
+ * A recorded IN or OUT of an employee.
+ */
+export type AttendanceEvent = { 
+/**
+ * Attendance event id (UUID v7).
+ */
+id: string, 
+/**
+ * The employee who clocked.
+ */
+employee_id: string, 
+/**
+ * The employee's current name.
+ */
+employee_name: string, 
+/**
+ * In or out.
+ */
+direction: Direction, 
+/**
+ * When it happened (UTC): the time recorded, or the back-dated time of a manual entry.
+ */
+at: string, 
+/**
+ * How it was recorded.
+ */
+source: AttendanceSource, 
+/**
+ * Face-match confidence in [0, 1]; `None` unless the client sent one (face events).
+ */
+confidence: number | null, };

@@ -2,11 +2,22 @@
 import type { AttendanceSource } from "./AttendanceSource";
 import type { Direction } from "./Direction";
 
-export type AttendanceRequest = { employee_id: string, 
+/**
+ * An attendance event to record with [`Frontdesk::record_attendance`].
+ */
+export type AttendanceRequest = { 
+/**
+ * The employee clocking; must be active and in the actor's organisation.
+ */
+employee_id: string, 
 /**
  * `None` toggles: IN when the employee's last event is OUT (or there is none), else OUT.
  */
-direction: Direction | null, source: AttendanceSource, 
+direction: Direction | null, 
+/**
+ * How the event was recorded; the kiosk cannot send `manual`.
+ */
+source: AttendanceSource, 
 /**
  * Face-match confidence in [0, 1] when `source` is face.
  */
@@ -14,4 +25,8 @@ confidence: number | null,
 /**
  * A past time for a manual entry (staff only, with a note); defaults to now.
  */
-at: string | null, note: string | null, };
+at: string | null, 
+/**
+ * Why the entry was made (at most 500 characters); required when `at` is given.
+ */
+note: string | null, };

@@ -4,7 +4,35 @@ import type { PrintOutcome } from "./PrintOutcome";
 /**
  * One entry of a visit's badge print log.
  */
-export type BadgePrint = { id: string, visit_id: string, printed_at: string, printer: string, preset: string, printed_by: string, outcome: PrintOutcome, 
+export type BadgePrint = { 
+/**
+ * Print log entry id (UUID v7).
+ */
+id: string, 
+/**
+ * The visit whose badge was printed.
+ */
+visit_id: string, 
+/**
+ * When the print was attempted (UTC), written before the job was sent.
+ */
+printed_at: string, 
+/**
+ * The print queue the job was sent to.
+ */
+printer: string, 
+/**
+ * The site's badge stock preset at the time of printing (see [`documents::badge_size`]).
+ */
+preset: string, 
+/**
+ * Who printed it, as named at the time (a staff member's display name, or `Kiosk`).
+ */
+printed_by: string, 
+/**
+ * Where the print ended; `pending` while being sent, or if still printing at the timeout.
+ */
+outcome: PrintOutcome, 
 /**
  * What the print system said, for failed, offline or pending prints.
  */

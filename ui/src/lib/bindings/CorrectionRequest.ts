@@ -2,7 +2,18 @@
 import type { CorrectionKind } from "./CorrectionKind";
 import type { Direction } from "./Direction";
 
-export type CorrectionRequest = { employee_id: string, kind: CorrectionKind, 
+/**
+ * A correction to one employee's clock events, made by a manager or an administrator.
+ */
+export type CorrectionRequest = { 
+/**
+ * Whose timesheet.
+ */
+employee_id: string, 
+/**
+ * Add, remove or move an event.
+ */
+kind: CorrectionKind, 
 /**
  * Remove, move: the clock event.
  */

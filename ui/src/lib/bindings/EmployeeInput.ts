@@ -3,8 +3,46 @@
 /**
  * Fields of an employee as entered in a form or a CSV row.
  */
-export type EmployeeInput = { code: string, name: string, email: string | null, phone: string | null, department: string | null, title: string | null, 
+export type EmployeeInput = { 
+/**
+ * Employee code: required, at most 64 characters, unique in the organisation.
+ */
+code: string, 
+/**
+ * Full name: required, at most 300 characters.
+ */
+name: string, 
+/**
+ * Must be a valid email address; `None` or blank clears it.
+ */
+email: string | null, 
+/**
+ * Digits with `+ - ( ) .` and spaces, 5 to 17 digits; `None` or blank clears it.
+ */
+phone: string | null, 
+/**
+ * At most 200 characters; `None` or blank clears it.
+ */
+department: string | null, 
+/**
+ * Job title, at most 200 characters; `None` or blank clears it.
+ */
+title: string | null, 
 /**
  * The manager's employee code.
  */
-manager_code: string | null, site_id: string | null, active: boolean | null, face_consent: boolean | null, };
+manager_code: string | null, 
+/**
+ * The employee's site; `None` means no site for a new employee and keeps the stored one on
+ * an update.
+ */
+site_id: string | null, 
+/**
+ * `None`: active for a new employee, unchanged on an update.
+ */
+active: boolean | null, 
+/**
+ * Consent to face recognition; `None`: no consent for a new employee, unchanged on an update.
+ * Withdrawing it does not erase enrolled faces (see [`Frontdesk::erase_employee_faces`]).
+ */
+face_consent: boolean | null, };

@@ -5,7 +5,15 @@ import type { ExportKind } from "./ExportKind";
 /**
  * A document to export now.
  */
-export type ExportRequest = { kind: ExportKind, format: ExportFormat, 
+export type ExportRequest = { 
+/**
+ * Which document to export; decides the permission needed.
+ */
+kind: ExportKind, 
+/**
+ * File format; refused with a validation error where the kind does not exist in it.
+ */
+format: ExportFormat, 
 /**
  * Default: this PC's site.
  */

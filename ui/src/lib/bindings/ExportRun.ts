@@ -4,7 +4,31 @@ import type { RunStatus } from "./RunStatus";
 /**
  * One due run of a schedule.
  */
-export type ExportRun = { schedule_id: string, schedule_name: string, due_at: string, period_start: string, period_end: string, status: RunStatus, 
+export type ExportRun = { 
+/**
+ * The schedule this run belongs to.
+ */
+schedule_id: string, 
+/**
+ * The schedule's current name.
+ */
+schedule_name: string, 
+/**
+ * When the run was due by the timetable (UTC); a caught-up run is due earlier than it ran.
+ */
+due_at: string, 
+/**
+ * First day exported (site-local).
+ */
+period_start: string, 
+/**
+ * Last day exported, inclusive.
+ */
+period_end: string, 
+/**
+ * Whether the latest attempt wrote the file.
+ */
+status: RunStatus, 
 /**
  * Done: the file written.
  */
@@ -12,8 +36,16 @@ path: string | null,
 /**
  * Failed: why. Done: what the document could not show (e.g. uncovered characters).
  */
-message: string | null, attempts: number, 
+message: string | null, 
+/**
+ * How many times this due run has been tried, counting the latest attempt.
+ */
+attempts: number, 
 /**
  * Failed: the next try is not before this.
  */
-next_attempt_at: string | null, finished_at: string, };
+next_attempt_at: string | null, 
+/**
+ * When the latest attempt finished (UTC).
+ */
+finished_at: string, };

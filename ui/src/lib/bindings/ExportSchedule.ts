@@ -5,7 +5,15 @@ import type { ScheduleSpec } from "./ScheduleSpec";
 /**
  * A stored schedule as the window lists it.
  */
-export type ExportSchedule = { id: string, spec: ScheduleSpec, 
+export type ExportSchedule = { 
+/**
+ * Schedule id (UUID v7).
+ */
+id: string, 
+/**
+ * The schedule's form as saved (cleaned), with `site_id` always set.
+ */
+spec: ScheduleSpec, 
 /**
  * The staff member whose permissions the runs use.
  */
@@ -13,4 +21,12 @@ owner_name: string,
 /**
  * Where the files go (the default folder resolved).
  */
-folder_path: string, next_run_at: string | null, last_run: ExportRun | null, };
+folder_path: string, 
+/**
+ * When the next run is due (UTC); `None` when the schedule is disabled or has no next run.
+ */
+next_run_at: string | null, 
+/**
+ * The most recently finished run; `None` if it has not run yet.
+ */
+last_run: ExportRun | null, };

@@ -3,4 +3,16 @@
 /**
  * A host as the kiosk shows it: no contact details on the lobby screen.
  */
-export type HostSummary = { id: string, name: string, department: string | null, };
+export type HostSummary = { 
+/**
+ * Employee id of the host.
+ */
+id: string, 
+/**
+ * The host's full name.
+ */
+name: string, 
+/**
+ * The host's department, if known.
+ */
+department: string | null, };

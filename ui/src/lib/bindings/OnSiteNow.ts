@@ -3,4 +3,19 @@ import type { PresentEmployee } from "./PresentEmployee";
 import type { Site } from "./Site";
 import type { Visit } from "./Visit";
 
-export type OnSiteNow = { site: Site, visitors: Array<Visit>, employees: Array<PresentEmployee>, };
+/**
+ * Everyone on a site now, as returned by [`Frontdesk::on_site`].
+ */
+export type OnSiteNow = { 
+/**
+ * The site the list is for.
+ */
+site: Site, 
+/**
+ * Visits currently signed in, earliest sign-in first.
+ */
+visitors: Array<Visit>, 
+/**
+ * Employees clocked in, by name (case ignored).
+ */
+employees: Array<PresentEmployee>, };

@@ -3,7 +3,20 @@
 /**
  * A print queue as the window lists it.
  */
-export type Printer = { name: string, description: string, is_default: boolean, 
+export type Printer = { 
+/**
+ * Queue name, as given to [`crate::Frontdesk::print_badge`] or the badge printer setting.
+ */
+name: string, 
+/**
+ * The print system's description of the queue (CUPS printer info, the Windows comment); may be
+ * empty.
+ */
+description: string, 
+/**
+ * The OS's default printer.
+ */
+is_default: boolean, 
 /**
  * Stopped, paused, disconnected or refusing jobs.
  */

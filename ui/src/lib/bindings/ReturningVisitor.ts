@@ -4,4 +4,16 @@
  * What a kiosk may show a returning visitor who typed their own email or phone: enough to confirm
  * it is them, nothing more.
  */
-export type ReturningVisitor = { id: string, name: string, company: string | null, };
+export type ReturningVisitor = { 
+/**
+ * Visitor id, to pass back as `SignInRequest::visitor_id`.
+ */
+id: string, 
+/**
+ * The visitor's name.
+ */
+name: string, 
+/**
+ * Their company, if given.
+ */
+company: string | null, };

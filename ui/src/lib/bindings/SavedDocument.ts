@@ -7,7 +7,11 @@ export type SavedDocument = {
 /**
  * Full path of the file on this PC.
  */
-path: string, bytes: number, 
+path: string, 
+/**
+ * Size of the file in bytes (saturating at `u32::MAX`).
+ */
+bytes: number, 
 /**
  * What the document could not show as asked (e.g. characters no font covers), and what staff
  * should know about it (e.g. that it holds more people than the directory lists).

@@ -7,15 +7,31 @@ import type { PeriodChoice } from "./PeriodChoice";
 /**
  * What a schedule exports, when and where; the fields of the schedule form.
  */
-export type ScheduleSpec = { name: string, 
+export type ScheduleSpec = { 
+/**
+ * Name shown in the schedule list; required, at most 100 characters (trimmed).
+ */
+name: string, 
 /**
  * Default: this PC's site.
  */
-site_id: string | null, kind: ExportKind, format: ExportFormat, 
+site_id: string | null, 
+/**
+ * What to export; the owner needs its permission (see [`ExportKind`]).
+ */
+kind: ExportKind, 
+/**
+ * File format; must exist for `kind` (the visit log is PDF or CSV, the daily report PDF).
+ */
+format: ExportFormat, 
 /**
  * Timesheets: only this department.
  */
-department: string | null, every: Every, 
+department: string | null, 
+/**
+ * How often it runs; weekly needs `weekday`, monthly `month_day`.
+ */
+every: Every, 
 /**
  * Weekly: ISO weekday, 1 = Monday … 7 = Sunday.
  */
@@ -27,7 +43,11 @@ month_day: number | null,
 /**
  * Site-local time of day, `HH:MM`.
  */
-at: string, period: PeriodChoice, 
+at: string, 
+/**
+ * Which days each run exports; `last_days` needs `days` (1–366).
+ */
+period: PeriodChoice, 
 /**
  * `last_days`: how many days.
  */
@@ -35,4 +55,8 @@ days: number | null,
 /**
  * An absolute folder path; default: the data directory's `exports/scheduled` folder.
  */
-folder: string | null, enabled: boolean, };
+folder: string | null, 
+/**
+ * Whether the schedule runs; a disabled one is kept but has no next run.
+ */
+enabled: boolean, };

@@ -3,8 +3,36 @@
 /**
  * An approved (locked) period of one employee's timesheet.
  */
-export type TimesheetApproval = { id: string, employee_id: string, period_start: string, period_end: string, approver: string, approved_at: string, 
+export type TimesheetApproval = { 
 /**
- * Totals as approved.
+ * Approval id (UUID v7).
  */
-worked_minutes: number, overtime_minutes: number, };
+id: string, 
+/**
+ * Whose timesheet.
+ */
+employee_id: string, 
+/**
+ * First day of the locked period (site-local).
+ */
+period_start: string, 
+/**
+ * Last day of the locked period (inclusive).
+ */
+period_end: string, 
+/**
+ * Display name of the approving manager or administrator.
+ */
+approver: string, 
+/**
+ * When it was approved.
+ */
+approved_at: string, 
+/**
+ * Worked minutes in the period as approved.
+ */
+worked_minutes: number, 
+/**
+ * Of those, overtime minutes as approved.
+ */
+overtime_minutes: number, };

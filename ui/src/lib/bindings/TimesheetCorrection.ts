@@ -5,4 +5,48 @@ import type { Direction } from "./Direction";
 /**
  * A stored correction: the original and the corrected values, the reason, who and when.
  */
-export type TimesheetCorrection = { id: string, employee_id: string, kind: CorrectionKind, event_id: string | null, original_at: string | null, original_direction: Direction | null, corrected_at: string | null, direction: Direction | null, reason: string, corrected_by: string, created_at: string, };
+export type TimesheetCorrection = { 
+/**
+ * Correction id (UUID v7).
+ */
+id: string, 
+/**
+ * Whose timesheet.
+ */
+employee_id: string, 
+/**
+ * Add, remove or move.
+ */
+kind: CorrectionKind, 
+/**
+ * The clock event removed or moved (`None` for an added one).
+ */
+event_id: string | null, 
+/**
+ * The event's time before the correction (`None` for an added one).
+ */
+original_at: string | null, 
+/**
+ * The event's direction before the correction (`None` for an added one).
+ */
+original_direction: Direction | null, 
+/**
+ * The time after the correction (`None` for a removal).
+ */
+corrected_at: string | null, 
+/**
+ * The direction after the correction (`None` for a removal).
+ */
+direction: Direction | null, 
+/**
+ * Why, as the corrector gave it.
+ */
+reason: string, 
+/**
+ * Display name of the staff member who made it.
+ */
+corrected_by: string, 
+/**
+ * When it was made.
+ */
+created_at: string, };

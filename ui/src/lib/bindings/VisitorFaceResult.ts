@@ -4,4 +4,16 @@ import type { ReturningVisitor } from "./ReturningVisitor";
 /**
  * The kiosk's answer to "have we seen this visitor before?".
  */
-export type VisitorFaceResult = { "kind": "match", visitor: ReturningVisitor, distance: number, } | { "kind": "unknown" } | { "kind": "rejected", reason: string, };
+export type VisitorFaceResult = { "kind": "match", 
+/**
+ * The recognised visitor (who still consents to face recognition).
+ */
+visitor: ReturningVisitor, 
+/**
+ * Euclidean distance between the face and the stored descriptor; lower is closer.
+ */
+distance: number, } | { "kind": "unknown" } | { "kind": "rejected", 
+/**
+ * The instruction for the visitor, in plain English.
+ */
+reason: string, };
