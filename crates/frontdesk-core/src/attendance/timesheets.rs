@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
-use sqlx::{Row, SqliteConnection};
+use sqlx::{FromRow, Row, SqliteConnection};
 use ts_rs::TS;
 use uuid::Uuid;
 
@@ -22,8 +22,9 @@ pub use frontdesk_rules::Rules;
 pub use frontdesk_rules::timesheet::{DaySummary, Flag, Session, Timesheet, Totals, WeekSummary};
 
 /// What a timesheet correction does to the clock events.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, sqlx::Type)]
 #[serde(rename_all = "snake_case")]
+#[sqlx(rename_all = "snake_case")]
 pub enum CorrectionKind {
     /// Add a missing clock event (e.g. a forgotten clock-out).
     Add,
@@ -31,25 +32,6 @@ pub enum CorrectionKind {
     Remove,
     /// Move a clock event to another time.
     Move,
-}
-
-impl CorrectionKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            CorrectionKind::Add => "add",
-            CorrectionKind::Remove => "remove",
-            CorrectionKind::Move => "move",
-        }
-    }
-
-    fn parse(s: &str) -> Result<Self> {
-        Ok(match s {
-            "add" => CorrectionKind::Add,
-            "remove" => CorrectionKind::Remove,
-            "move" => CorrectionKind::Move,
-            other => return Err(Error::Internal(format!("unknown correction kind {other}"))),
-        })
-    }
 }
 
 /// A correction to one employee's clock events, made by a manager or an administrator.
@@ -128,46 +110,63 @@ pub struct TimesheetApproval {
     pub overtime_minutes: i64,
 }
 
-fn direction(s: Option<String>) -> Result<Option<Direction>> {
-    match s.as_deref() {
-        None => Ok(None),
-        Some("IN") => Ok(Some(Direction::In)),
-        Some("OUT") => Ok(Some(Direction::Out)),
-        Some(other) => Err(Error::Internal(format!("unknown direction {other}"))),
-    }
+/// A `timesheet_corrections` row as stored (times in UTC milliseconds).
+#[derive(sqlx::FromRow)]
+struct CorrectionRow {
+    id: Uuid,
+    employee_id: Uuid,
+    kind: CorrectionKind,
+    event_id: Option<Uuid>,
+    original_at: Option<i64>,
+    original_direction: Option<Direction>,
+    corrected_at: Option<i64>,
+    direction: Option<Direction>,
+    reason: String,
+    created_by_name: String,
+    created_at: i64,
 }
 
 fn correction_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<TimesheetCorrection> {
+    let c = CorrectionRow::from_row(r)?;
     Ok(TimesheetCorrection {
-        id: r.try_get("id")?,
-        employee_id: r.try_get("employee_id")?,
-        kind: CorrectionKind::parse(&r.try_get::<String, _>("kind")?)?,
-        event_id: r.try_get("event_id")?,
-        original_at: r.try_get::<Option<i64>, _>("original_at")?.map(from_ms),
-        original_direction: direction(r.try_get("original_direction")?)?,
-        corrected_at: r.try_get::<Option<i64>, _>("corrected_at")?.map(from_ms),
-        direction: direction(r.try_get("direction")?)?,
-        reason: r.try_get("reason")?,
-        corrected_by: r.try_get("created_by_name")?,
-        created_at: from_ms(r.try_get("created_at")?),
+        id: c.id,
+        employee_id: c.employee_id,
+        kind: c.kind,
+        event_id: c.event_id,
+        original_at: c.original_at.map(from_ms),
+        original_direction: c.original_direction,
+        corrected_at: c.corrected_at.map(from_ms),
+        direction: c.direction,
+        reason: c.reason,
+        corrected_by: c.created_by_name,
+        created_at: from_ms(c.created_at),
     })
 }
 
+/// A `timesheet_approvals` row as stored (days as ISO dates, times in UTC milliseconds).
+#[derive(sqlx::FromRow)]
+struct ApprovalRow {
+    id: Uuid,
+    employee_id: Uuid,
+    period_start: NaiveDate,
+    period_end: NaiveDate,
+    approver_name: String,
+    approved_at: i64,
+    worked_minutes: i64,
+    overtime_minutes: i64,
+}
+
 fn approval_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<TimesheetApproval> {
-    let date = |col: &str| -> Result<NaiveDate> {
-        let s: String = r.try_get(col)?;
-        NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-            .map_err(|e| Error::Internal(format!("stored {col} {s:?}: {e}")))
-    };
+    let a = ApprovalRow::from_row(r)?;
     Ok(TimesheetApproval {
-        id: r.try_get("id")?,
-        employee_id: r.try_get("employee_id")?,
-        period_start: date("period_start")?,
-        period_end: date("period_end")?,
-        approver: r.try_get("approver_name")?,
-        approved_at: from_ms(r.try_get("approved_at")?),
-        worked_minutes: r.try_get("worked_minutes")?,
-        overtime_minutes: r.try_get("overtime_minutes")?,
+        id: a.id,
+        employee_id: a.employee_id,
+        period_start: a.period_start,
+        period_end: a.period_end,
+        approver: a.approver_name,
+        approved_at: from_ms(a.approved_at),
+        worked_minutes: a.worked_minutes,
+        overtime_minutes: a.overtime_minutes,
     })
 }
 
@@ -300,8 +299,7 @@ impl Frontdesk {
                 entity: "clock event",
             })?;
             let at: i64 = row.try_get("at")?;
-            let dir = direction(row.try_get("direction")?)?
-                .ok_or_else(|| Error::Internal("clock event without direction".into()))?;
+            let dir: Direction = row.try_get("direction")?;
             original = Some((at, dir));
             touched.push(at);
             let removed: Option<i64> = sqlx::query_scalar(
@@ -337,12 +335,12 @@ impl Frontdesk {
         )
         .bind(id)
         .bind(employee.id)
-        .bind(req.kind.as_str())
+        .bind(req.kind)
         .bind(event_id)
         .bind(original.map(|(at, _)| at))
-        .bind(original.map(|(_, d)| d.as_str()))
+        .bind(original.map(|(_, d)| d))
         .bind(new_at)
-        .bind(add_direction.map(Direction::as_str))
+        .bind(add_direction)
         .bind(&reason)
         .bind(actor.staff_id())
         .bind(&actor.name)
@@ -357,9 +355,9 @@ impl Frontdesk {
             "employee",
             Some(employee.id),
             serde_json::json!({
-                "correction_id": id, "kind": req.kind.as_str(), "event_id": event_id,
+                "correction_id": id, "kind": req.kind, "event_id": event_id,
                 "original_at": original.map(|(at, _)| at), "corrected_at": new_at,
-                "direction": add_direction.map(Direction::as_str), "reason": reason,
+                "direction": add_direction, "reason": reason,
             }),
         )
         .await?;
@@ -532,9 +530,7 @@ impl Frontdesk {
             events.push(ts::AttendanceEvent {
                 id: id.to_string(),
                 at: from_ms(row.try_get("at")?),
-                direction: direction(row.try_get("direction")?)?
-                    .ok_or_else(|| Error::Internal("clock event without direction".into()))?
-                    .into(),
+                direction: row.try_get::<Direction, _>("direction")?.into(),
             });
             let more = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "{SELECT_CORRECTION} WHERE event_id = ?"
