@@ -36,8 +36,9 @@ fn docs_error(e: docs::Error) -> Error {
 
 /// The file formats of documents and exports; which ones a document exists in is checked per kind
 /// (the visit log is PDF or CSV, the daily report PDF).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, sqlx::Type)]
 #[serde(rename_all = "lowercase")]
+#[sqlx(rename_all = "lowercase")]
 pub enum ExportFormat {
     /// PDF document (`pdf`).
     Pdf,
@@ -54,15 +55,6 @@ impl ExportFormat {
             ExportFormat::Csv => "csv",
             ExportFormat::Xlsx => "xlsx",
         }
-    }
-
-    pub(crate) fn parse(s: &str) -> Result<Self> {
-        Ok(match s {
-            "pdf" => ExportFormat::Pdf,
-            "csv" => ExportFormat::Csv,
-            "xlsx" => ExportFormat::Xlsx,
-            other => return Err(Error::Internal(format!("unknown export format {other}"))),
-        })
     }
 }
 

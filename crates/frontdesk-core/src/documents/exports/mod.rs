@@ -23,8 +23,9 @@ pub use request::ExportRequest;
 pub use schedule::{Every, ExportRun, ExportSchedule, PeriodChoice, RunStatus, ScheduleSpec};
 
 /// The documents that can be exported, on demand or on a schedule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, sqlx::Type)]
 #[serde(rename_all = "snake_case")]
+#[sqlx(rename_all = "snake_case")]
 pub enum ExportKind {
     /// Employees' timesheets for a period, in any format; needs the export-timesheets permission.
     Timesheets,
@@ -35,23 +36,6 @@ pub enum ExportKind {
 }
 
 impl ExportKind {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            ExportKind::Timesheets => "timesheets",
-            ExportKind::VisitLog => "visit_log",
-            ExportKind::DailyReport => "daily_report",
-        }
-    }
-
-    pub(crate) fn parse(s: &str) -> Result<Self> {
-        Ok(match s {
-            "timesheets" => ExportKind::Timesheets,
-            "visit_log" => ExportKind::VisitLog,
-            "daily_report" => ExportKind::DailyReport,
-            other => return Err(Error::Internal(format!("unknown export kind {other}"))),
-        })
-    }
-
     pub(crate) fn file_stem(self) -> &'static str {
         match self {
             ExportKind::Timesheets => "timesheets",

@@ -245,7 +245,7 @@ impl Frontdesk {
             "export",
             None,
             serde_json::json!({
-                "kind": req.kind.as_str(), "format": req.format.as_str(),
+                "kind": req.kind, "format": req.format,
                 "from": req.from, "to": req.to, "employees": export.employees,
                 "file": path.file_name().map(|n| n.to_string_lossy().into_owned()),
             }),

@@ -242,8 +242,8 @@ pub(crate) fn schedule_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<StoredSch
         spec: ScheduleSpec {
             name: r.try_get("name")?,
             site_id: Some(site_id),
-            kind: ExportKind::parse(&r.try_get::<String, _>("kind")?)?,
-            format: ExportFormat::parse(&r.try_get::<String, _>("format")?)?,
+            kind: r.try_get("kind")?,
+            format: r.try_get("format")?,
             department: r.try_get("department")?,
             every,
             weekday: r
@@ -416,8 +416,8 @@ impl Frontdesk {
         .bind(site.id)
         .bind(self.device_id)
         .bind(&spec.name)
-        .bind(spec.kind.as_str())
-        .bind(spec.format.as_str())
+        .bind(spec.kind)
+        .bind(spec.format)
         .bind(&spec.department)
         .bind(every_str(spec.every))
         .bind(spec.weekday.map(i64::from))
@@ -453,7 +453,7 @@ impl Frontdesk {
     /// Deletes a schedule of this PC and its run history (files already written stay).
     pub async fn delete_export_schedule(&self, actor: &Actor, id: Uuid) -> Result<()> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let kind: Option<String> =
+        let kind: Option<ExportKind> =
             sqlx::query_scalar("SELECT kind FROM export_schedules WHERE id = ? AND device_id = ?")
                 .bind(id)
                 .bind(self.device_id)
@@ -462,7 +462,7 @@ impl Frontdesk {
         let kind = kind.ok_or(Error::NotFound {
             entity: "export schedule",
         })?;
-        actor.require(permission_for(ExportKind::parse(&kind)?))?;
+        actor.require(permission_for(kind))?;
         sqlx::query("DELETE FROM export_schedules WHERE id = ?")
             .bind(id)
             .execute(&mut *tx)
@@ -535,7 +535,7 @@ impl Frontdesk {
 
     /// A schedule's runs, newest first.
     pub async fn export_runs(&self, actor: &Actor, schedule_id: Uuid) -> Result<Vec<ExportRun>> {
-        let kind: Option<String> =
+        let kind: Option<ExportKind> =
             sqlx::query_scalar("SELECT kind FROM export_schedules WHERE id = ? AND device_id = ?")
                 .bind(schedule_id)
                 .bind(self.device_id)
@@ -544,7 +544,7 @@ impl Frontdesk {
         let kind = kind.ok_or(Error::NotFound {
             entity: "export schedule",
         })?;
-        actor.require(permission_for(ExportKind::parse(&kind)?))?;
+        actor.require(permission_for(kind))?;
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "{SELECT_RUN} WHERE r.schedule_id = ? ORDER BY r.due_at DESC LIMIT 200"
         )))
