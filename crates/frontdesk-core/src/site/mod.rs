@@ -224,6 +224,16 @@ impl Frontdesk {
         Ok(site)
     }
 
+    /// A site's time zone by id, for work that runs without an actor (scheduled exports).
+    pub(crate) async fn site_time_zone(&self, site_id: Uuid) -> Result<chrono_tz::Tz> {
+        let name: String = sqlx::query_scalar("SELECT time_zone FROM sites WHERE id = ?")
+            .bind(site_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(Error::NotFound { entity: "site" })?;
+        time::parse_tz("time_zone", &name)
+    }
+
     /// The requested site (default: this PC's) with its time zone, in one query.
     pub(crate) async fn site_and_tz(
         &self,

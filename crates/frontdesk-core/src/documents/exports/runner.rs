@@ -288,11 +288,7 @@ impl Frontdesk {
             // An unreadable folder fails the run itself below, with a message staff see.
             tracing::warn!(schedule = %s.id, error = %e, "sweeping partial exports");
         }
-        let tz_name: String = sqlx::query_scalar("SELECT time_zone FROM sites WHERE id = ?")
-            .bind(s.site_id)
-            .fetch_one(&self.pool)
-            .await?;
-        let tz = crate::time::parse_tz("time_zone", &tz_name)?;
+        let tz = self.site_time_zone(s.site_id).await?;
         let schedule = s.spec.to_docs(tz)?;
         let since = from_ms(s.last_run_at.unwrap_or(s.created_at));
         let due = schedule
