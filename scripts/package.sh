@@ -21,7 +21,9 @@ case "$(uname -s)" in
   *) bundles=msi,nsis ;;
 esac
 ui/node_modules/.bin/tauri build --bundles "$bundles" -- -p frontdesk-desktop >&2
-pkg="$(ls -t "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb 2>/dev/null | head -n1 || true)"
+# Ask cargo where it built (a cargo config or wrapper may move the target dir).
+target="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
+pkg="$(ls -t "$target"/release/bundle/deb/*.deb 2>/dev/null | head -n1 || true)"
 [ -n "$pkg" ] || { echo "package: no bundle produced" >&2; exit 1; }
 echo "$pkg"
 
