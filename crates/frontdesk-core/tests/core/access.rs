@@ -89,17 +89,7 @@ async fn wrong_password_fails_and_locks_after_five_tries() {
         .await
         .expect_err("unknown user");
     assert!(matches!(e, Error::BadCredentials));
-    let failures = env
-        .api
-        .audit(
-            &env.admin.actor,
-            AuditQuery {
-                action_prefix: Some("auth.login_failed".into()),
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("audit");
+    let failures = env.audit_with_prefix("auth.login_failed").await;
     assert_eq!(
         failures.len(),
         5,

@@ -5,13 +5,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use chrono::{DateTime, Duration, Utc};
-use frontdesk_core::audit::AuditQuery;
 use frontdesk_core::documents::exports::{
     Every, ExportFormat, ExportKind, ExportRun, PeriodChoice, RunStatus, ScheduleSpec,
 };
 use frontdesk_core::{Actor, Frontdesk, Role};
 
-use crate::fixtures::{Env, env};
+use crate::fixtures::{Env, env, file_names};
 
 /// The child process's data directory and the time it runs at (RFC 3339).
 const CHILD_DIR: &str = "FRONTDESK_TEST_EXPORT_CHILD_DIR";
@@ -47,16 +46,6 @@ async fn scheduled(env: &Env) -> (Actor, PathBuf, DateTime<Utc>) {
         .await
         .expect("save schedule");
     (manager, folder, s.next_run_at.expect("next run"))
-}
-
-fn names(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .expect("folder")
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
 }
 
 /// What must hold after any mix of crashes and reruns up to `now`: every due period exactly once,
@@ -106,7 +95,7 @@ async fn assert_each_period_once(
         schedule.next_run_at.is_some_and(|t| t > now),
         "{why}: nothing left due"
     );
-    let files = names(folder);
+    let files = file_names(folder);
     assert!(
         files.iter().all(|f| !f.ends_with(".partial")),
         "{why}: no temporary file left: {files:?}"
@@ -124,17 +113,7 @@ async fn assert_each_period_once(
         let path = r.path.as_deref().expect("done runs name their file");
         assert!(Path::new(path).is_file(), "{why}: {path} exists");
     }
-    let audit = env
-        .api
-        .audit(
-            &env.admin.actor,
-            AuditQuery {
-                action_prefix: Some("export.scheduled".into()),
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("audit");
+    let audit = env.audit_with_prefix("export.scheduled").await;
     let mut audited: Vec<String> = audit
         .iter()
         .filter_map(|a| {

@@ -3,14 +3,13 @@
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::London;
 use frontdesk_core::attendance::{AttendanceRequest, AttendanceSource, Direction};
-use frontdesk_core::audit::AuditQuery;
 use frontdesk_core::documents::exports::{
     Every, ExportFormat, ExportKind, ExportRequest, PeriodChoice, RunStatus, ScheduleSpec,
 };
 use frontdesk_core::people::employees::{Employee, EmployeeInput};
 use frontdesk_core::{Error, ErrorCode, Role};
 
-use crate::fixtures::{Env, env};
+use crate::fixtures::{Env, env, file_names};
 
 fn local(d: NaiveDate, h: u32, m: u32) -> DateTime<Utc> {
     London
@@ -74,18 +73,6 @@ fn weekly_payroll(folder: &std::path::Path) -> ScheduleSpec {
         folder: Some(folder.display().to_string()),
         enabled: true,
     }
-}
-
-fn files(dir: &std::path::Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .map(|r| {
-            r.filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    v.sort();
-    v
 }
 
 #[tokio::test]
@@ -220,17 +207,7 @@ async fn on_demand_exports_are_saved_audited_and_role_checked() {
         );
     }
 
-    let audit = env
-        .api
-        .audit(
-            &env.admin.actor,
-            AuditQuery {
-                action_prefix: Some("export.save".into()),
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("audit");
+    let audit = env.audit_with_prefix("export.save").await;
     assert_eq!(audit.len(), 4, "every saved export is audited");
 }
 
@@ -270,7 +247,7 @@ async fn schedules_catch_up_once_and_retry_failures_without_skipping() {
             "consecutive periods"
         );
     }
-    let written = files(&folder);
+    let written = file_names(&folder);
     assert_eq!(written.len(), runs.len(), "{written:?}");
     let csv = std::fs::read_to_string(runs[0].path.as_deref().expect("path")).expect("csv");
     assert!(csv.contains("Eve Employee"), "{csv}");
@@ -326,17 +303,7 @@ async fn schedules_catch_up_once_and_retry_failures_without_skipping() {
     assert_eq!(retried[0].attempts, 2);
     assert!(retried.iter().all(|r| r.status == RunStatus::Done));
 
-    let audit = env
-        .api
-        .audit(
-            &env.admin.actor,
-            AuditQuery {
-                action_prefix: Some("export.scheduled".into()),
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("audit");
+    let audit = env.audit_with_prefix("export.scheduled").await;
     assert_eq!(audit.len(), runs.len() + 1 + retried.len());
 }
 

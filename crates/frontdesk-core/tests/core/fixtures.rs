@@ -1,7 +1,21 @@
+use frontdesk_core::audit::{AuditEntry, AuditQuery};
 use frontdesk_core::people::employees::{Employee, EmployeeInput};
 use frontdesk_core::people::staff::{NewStaffAccount, Session};
 use frontdesk_core::site::InitRequest;
 use frontdesk_core::{Actor, Frontdesk, Role};
+
+/// The names of the files in `dir`, sorted (empty when the folder does not exist).
+pub fn file_names(dir: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|r| {
+            r.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
 
 pub const ADMIN_PASSWORD: &str = "admin-pass-123";
 
@@ -37,6 +51,20 @@ pub async fn env() -> Env {
 }
 
 impl Env {
+    /// The audit trail's entries whose action starts with `prefix`, as the admin sees them.
+    pub async fn audit_with_prefix(&self, prefix: &str) -> Vec<AuditEntry> {
+        self.api
+            .audit(
+                &self.admin.actor,
+                AuditQuery {
+                    action_prefix: Some(prefix.into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("audit")
+    }
+
     /// An employee at the home site with only a code and a name, created by the admin.
     pub async fn employee(&self, code: &str, name: &str) -> Employee {
         self.api

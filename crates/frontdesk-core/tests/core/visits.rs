@@ -1,4 +1,3 @@
-use frontdesk_core::audit::AuditQuery;
 use frontdesk_core::people::employees::EmployeeInput;
 use frontdesk_core::visits::visitors::VisitorDetails;
 use frontdesk_core::visits::{SignInRequest, SignOutMethod, VisitQuery, VisitStatus};
@@ -88,17 +87,7 @@ async fn sign_in_shows_on_site_and_in_the_day_log_then_sign_out_removes_it() {
     let onsite = env.api.on_site(&desk, None).await.expect("on site");
     assert_eq!(onsite.visitors.len(), 1, "Vera left");
 
-    let trail = env
-        .api
-        .audit(
-            &env.admin.actor,
-            AuditQuery {
-                action_prefix: Some("visit.".into()),
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("audit");
+    let trail = env.audit_with_prefix("visit.").await;
     assert_eq!(
         trail.len(),
         3,
