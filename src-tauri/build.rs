@@ -1,7 +1,7 @@
 // Declares the app's commands (src-tauri/ipc-commands.json) to Tauri so each gets an
-// `allow-<command>` permission that the capability files grant per window. The list is read when
-// the script runs, not compiled in, so one build-script binary serves every checkout that shares a
-// target directory.
+// `allow-<command>` permission that the capability files grant per window. The JSON file is the
+// one list (the contract test checks the handler table, capabilities and TS client against it);
+// cargo re-runs this script when it changes.
 use std::path::Path;
 
 fn commands(manifest_dir: &Path) -> Vec<String> {
