@@ -9,14 +9,23 @@ mod state;
 use anyhow::Context;
 use tauri::Manager;
 
-/// Makes due scheduled exports shortly after start and then every minute while the window runs.
-async fn scheduled_exports(api: frontdesk_core::Frontdesk) {
+/// Shortly after start and then every minute while the window runs: signs out visitors left signed
+/// in at the end of the day, and makes due scheduled exports.
+async fn scheduled_jobs(api: frontdesk_core::Frontdesk) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     tokio::time::sleep(std::time::Duration::from_secs(5)).await;
     loop {
         tick.tick().await;
         if !api.is_initialised().await.unwrap_or(false) {
             continue;
+        }
+        match api.auto_sign_out(chrono::Utc::now()).await {
+            Ok(done) => {
+                for d in done {
+                    tracing::info!(site = %d.site_id, visits = d.signed_out, "auto sign-out");
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "auto sign-out"),
         }
         match api.run_due_exports(chrono::Utc::now()).await {
             Ok(runs) => {
@@ -49,7 +58,7 @@ pub fn run() -> anyhow::Result<()> {
     tauri::async_runtime::set(runtime.handle().clone());
     tauri::Builder::default()
         .setup(move |app| {
-            tauri::async_runtime::spawn(scheduled_exports(state.api.clone()));
+            tauri::async_runtime::spawn(scheduled_jobs(state.api.clone()));
             app.manage(state);
             Ok(())
         })

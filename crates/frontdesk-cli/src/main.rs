@@ -5,6 +5,7 @@
 
 mod documents;
 mod exports;
+mod invites;
 mod output;
 
 use std::path::PathBuf;
@@ -102,6 +103,14 @@ enum Command {
     /// kept open; the window does this every minute itself). No sign-in: runs use each schedule's
     /// owner's permissions.
     RunDueExports,
+    /// Invitations: register a visitor ahead of time; they scan the QR code at the kiosk.
+    Invite {
+        #[command(subcommand)]
+        cmd: invites::InviteCommand,
+    },
+    /// Sign out visitors still signed in from before their site's end-of-day time (for a system
+    /// timer on PCs where the window is not kept open; the window does this every minute itself).
+    AutoSignOut,
     /// Timesheet corrections and approvals (managers and admins).
     Timesheet {
         #[command(subcommand)]
@@ -369,6 +378,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             exports::run(&api, &actor, cmd, &out).await?;
         }
         Command::RunDueExports => exports::run_due(&api, &out).await?,
+        Command::Invite { cmd } => {
+            let actor = login(&api, &cli.user).await?;
+            invites::run(&api, &actor, cmd, &out).await?;
+        }
+        Command::AutoSignOut => {
+            let done = api.auto_sign_out(chrono::Utc::now()).await?;
+            let n: u32 = done.iter().map(|d| d.signed_out).sum();
+            out.message(
+                &done,
+                &format!("Signed out {n} visitors still signed in at the end of the day"),
+            );
+        }
         Command::Timesheet { cmd } => {
             let actor = login(&api, &cli.user).await?;
             documents::run_timesheet(&api, &actor, cmd, &out).await?;
@@ -455,7 +476,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// An employee code, else a unique name prefix.
-async fn resolve_host(api: &Frontdesk, actor: &Actor, host: &str) -> anyhow::Result<uuid::Uuid> {
+pub(crate) async fn resolve_host(
+    api: &Frontdesk,
+    actor: &Actor,
+    host: &str,
+) -> anyhow::Result<uuid::Uuid> {
     let by_code = api
         .employees(
             actor,

@@ -5,6 +5,7 @@ use frontdesk_core::audit::AuditEntry;
 use frontdesk_core::people::employees::Employee;
 use frontdesk_core::people::import::ImportReport;
 use frontdesk_core::visits::Visit;
+use frontdesk_core::visits::invites::Invite;
 use frontdesk_core::visits::onsite::OnSiteNow;
 use frontdesk_core::visits::visitors::VisitorSummary;
 use serde::Serialize;
@@ -202,6 +203,39 @@ impl Output {
                         v.last_visit_at
                             .map(|t| t.format("%Y-%m-%d").to_string())
                             .unwrap_or_else(|| "-".into()),
+                    ]
+                })
+                .collect(),
+        );
+    }
+
+    /// Invitations with their window in the site's zone and the text of their QR code.
+    pub fn invites(&self, list: &[Invite], tz: Tz) {
+        if self.json(&list) {
+            return;
+        }
+        let local =
+            |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&tz).format("%Y-%m-%d %H:%M");
+        table(
+            &[
+                "ID",
+                "VISITOR",
+                "HOST",
+                "VALID FROM",
+                "UNTIL",
+                "STATUS",
+                "QR",
+            ],
+            list.iter()
+                .map(|i| {
+                    vec![
+                        i.id.to_string(),
+                        i.visitor_name.clone(),
+                        or_dash(&i.host_name).into(),
+                        local(i.valid_from).to_string(),
+                        local(i.valid_until).to_string(),
+                        format!("{:?}", i.status).to_lowercase(),
+                        i.qr_payload.clone(),
                     ]
                 })
                 .collect(),

@@ -22,6 +22,9 @@ pub enum Error {
         field: String,
         /// What is wrong with it, in plain English (e.g. "is required").
         message: String,
+        /// Which rule was broken, so a client can say it in its own language; [`Rule::Other`]
+        /// when only the English `message` describes it.
+        rule: Rule,
     },
     /// The requested record does not exist.
     #[error("{entity} not found")]
@@ -41,6 +44,9 @@ pub enum Error {
         /// How many badges were printed for this visit before.
         previous: u32,
     },
+    /// An invitation's QR code cannot be used (unknown, too early, expired, cancelled or used).
+    #[error("{}", invite_problem(*.0))]
+    Invite(crate::visits::invites::InviteProblem),
     /// The actor's role lacks the permission the command needs.
     #[error("your role ({role}) may not {action}")]
     Forbidden {
@@ -90,12 +96,124 @@ impl From<frontdesk_rules::Error> for Error {
     }
 }
 
+/// A validation rule a client can translate: each has its own catalogue key and parameters. Rules
+/// a visitor can break at the kiosk all have one; staff-only rules may stay [`Rule::Other`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// The field is empty but must be filled in.
+    Required,
+    /// The text is longer than `max` characters.
+    TooLong {
+        /// Most characters allowed.
+        max: usize,
+    },
+    /// The text holds control characters (tabs, line breaks, escape codes).
+    ControlCharacters,
+    /// Not an email address.
+    Email,
+    /// Not a phone number.
+    Phone,
+    /// A PIN must be 4 to 8 digits.
+    Pin,
+    /// A password must be at least `min` characters.
+    PasswordTooShort {
+        /// Fewest characters allowed.
+        min: usize,
+    },
+    /// The chosen employee (a host, a manager) does not exist.
+    NoSuchEmployee,
+    /// The chosen employee has left the organisation.
+    EmployeeLeft,
+    /// An upload (image, signature) is bigger than allowed.
+    TooLarge,
+    /// The agreement was changed since it was shown: show the current text and sign again.
+    AgreementChanged,
+    /// Any other rule; only the English message describes it.
+    Other,
+}
+
+impl Rule {
+    /// The English message for this rule, used when the caller has none more specific.
+    fn message(self) -> String {
+        match self {
+            Rule::Required => "is required".into(),
+            Rule::TooLong { max } => format!("is too long (at most {max} characters)"),
+            Rule::ControlCharacters => "must not contain control characters".into(),
+            Rule::Email => "is not a valid email address".into(),
+            Rule::Phone => "is not a valid phone number".into(),
+            Rule::Pin => "must be 4 to 8 digits".into(),
+            Rule::PasswordTooShort { min } => format!("must be at least {min} characters"),
+            Rule::NoSuchEmployee => "no such employee".into(),
+            Rule::EmployeeLeft => "this employee has left".into(),
+            Rule::TooLarge => "is too large".into(),
+            Rule::AgreementChanged => "the agreement has changed; read and sign the new one".into(),
+            Rule::Other => "is not valid".into(),
+        }
+    }
+
+    fn key(self) -> (ErrorKey, Vec<(&'static str, String)>) {
+        match self {
+            Rule::Required => (ErrorKey::Required, vec![]),
+            Rule::TooLong { max } => (ErrorKey::TooLong, vec![("max", max.to_string())]),
+            Rule::ControlCharacters => (ErrorKey::ControlCharacters, vec![]),
+            Rule::Email => (ErrorKey::InvalidEmail, vec![]),
+            Rule::Phone => (ErrorKey::InvalidPhone, vec![]),
+            Rule::Pin => (ErrorKey::InvalidPin, vec![]),
+            Rule::PasswordTooShort { min } => {
+                (ErrorKey::PasswordTooShort, vec![("min", min.to_string())])
+            }
+            Rule::NoSuchEmployee => (ErrorKey::NoSuchEmployee, vec![]),
+            Rule::EmployeeLeft => (ErrorKey::EmployeeLeft, vec![]),
+            Rule::TooLarge => (ErrorKey::TooLarge, vec![]),
+            Rule::AgreementChanged => (ErrorKey::AgreementChanged, vec![]),
+            Rule::Other => (ErrorKey::Validation, vec![]),
+        }
+    }
+}
+
 impl Error {
-    /// Builds an [`Error::Validation`] for request field `field`.
+    /// Builds an [`Error::Validation`] for request field `field` whose rule only the English
+    /// `message` describes ([`Rule::Other`]).
     pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Validation {
             field: field.into(),
             message: message.into(),
+            rule: Rule::Other,
+        }
+    }
+
+    /// Builds an [`Error::Validation`] for `field` breaking `rule`, with the rule's English message.
+    pub fn invalid(field: impl Into<String>, rule: Rule) -> Self {
+        Self::invalid_because(field, rule, rule.message())
+    }
+
+    /// Like [`Error::invalid`] with a more specific English message.
+    pub fn invalid_because(
+        field: impl Into<String>,
+        rule: Rule,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::Validation {
+            field: field.into(),
+            message: message.into(),
+            rule,
+        }
+    }
+
+    /// The same error with its field moved under `prefix` (`name` → `visitor.name`); other errors
+    /// are returned unchanged.
+    pub fn within(self, prefix: &str) -> Self {
+        match self {
+            Error::Validation {
+                field,
+                message,
+                rule,
+            } => Error::Validation {
+                field: format!("{prefix}.{field}"),
+                message,
+                rule,
+            },
+            other => other,
         }
     }
 
@@ -113,7 +231,7 @@ impl Error {
         match self {
             Error::Validation { .. } => ErrorCode::Validation,
             Error::NotFound { .. } => ErrorCode::NotFound,
-            Error::Conflict(_) => ErrorCode::Conflict,
+            Error::Conflict(_) | Error::Invite(_) => ErrorCode::Conflict,
             Error::ReprintUnconfirmed { .. } => ErrorCode::ReprintUnconfirmed,
             Error::Forbidden { .. } => ErrorCode::Forbidden,
             Error::NotSignedIn | Error::BadCredentials | Error::Locked(_) => {
@@ -135,15 +253,32 @@ impl Error {
                 .collect::<BTreeMap<_, _>>()
         };
         match self {
-            Error::Validation { field, message } => (
-                ErrorKey::Validation,
-                params(&[("field", field.clone()), ("problem", message.clone())]),
-            ),
+            Error::Validation {
+                field,
+                message,
+                rule,
+            } => {
+                let (key, extra) = rule.key();
+                let mut p = params(&[("field", field.clone()), ("problem", message.clone())]);
+                p.extend(extra.into_iter().map(|(k, v)| (k.to_string(), v)));
+                (key, p)
+            }
             Error::NotFound { entity } => (
                 ErrorKey::NotFound,
                 params(&[("entity", (*entity).to_string())]),
             ),
             Error::Conflict(detail) => (ErrorKey::Conflict, params(&[("detail", detail.clone())])),
+            Error::Invite(problem) => {
+                use crate::visits::invites::InviteProblem as P;
+                let key = match problem {
+                    P::Unknown => ErrorKey::InviteUnknown,
+                    P::TooEarly => ErrorKey::InviteTooEarly,
+                    P::Expired => ErrorKey::InviteExpired,
+                    P::Cancelled => ErrorKey::InviteCancelled,
+                    P::Used => ErrorKey::InviteUsed,
+                };
+                (key, BTreeMap::new())
+            }
             Error::ReprintUnconfirmed { visitor, previous } => (
                 ErrorKey::ReprintUnconfirmed,
                 params(&[
@@ -187,6 +322,17 @@ impl Error {
     }
 }
 
+fn invite_problem(p: crate::visits::invites::InviteProblem) -> &'static str {
+    use crate::visits::invites::InviteProblem as P;
+    match p {
+        P::Unknown => "this is not a Frontdesk invitation",
+        P::TooEarly => "this invitation is for later; please come back closer to the time",
+        P::Expired => "this invitation has expired",
+        P::Cancelled => "this invitation was cancelled",
+        P::Used => "this invitation was already used",
+    }
+}
+
 fn times(n: u32) -> String {
     if n == 1 {
         "once".to_string()
@@ -219,9 +365,42 @@ pub enum ErrorCode {
 /// here fails the UI type check until every language has a message for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 pub enum ErrorKey {
-    /// `error.validation`: [`Error::Validation`]; params `field`, `problem`.
+    /// `error.validation`: [`Error::Validation`] of [`Rule::Other`]; params `field`, `problem`.
     #[serde(rename = "error.validation")]
     Validation,
+    /// `error.required`: [`Rule::Required`]; params `field`, `problem`.
+    #[serde(rename = "error.required")]
+    Required,
+    /// `error.too_long`: [`Rule::TooLong`]; params `field`, `problem`, `max`.
+    #[serde(rename = "error.too_long")]
+    TooLong,
+    /// `error.control_characters`: [`Rule::ControlCharacters`]; params `field`, `problem`.
+    #[serde(rename = "error.control_characters")]
+    ControlCharacters,
+    /// `error.invalid_email`: [`Rule::Email`]; params `field`, `problem`.
+    #[serde(rename = "error.invalid_email")]
+    InvalidEmail,
+    /// `error.invalid_phone`: [`Rule::Phone`]; params `field`, `problem`.
+    #[serde(rename = "error.invalid_phone")]
+    InvalidPhone,
+    /// `error.invalid_pin`: [`Rule::Pin`]; params `field`, `problem`.
+    #[serde(rename = "error.invalid_pin")]
+    InvalidPin,
+    /// `error.password_too_short`: [`Rule::PasswordTooShort`]; params `field`, `problem`, `min`.
+    #[serde(rename = "error.password_too_short")]
+    PasswordTooShort,
+    /// `error.no_such_employee`: [`Rule::NoSuchEmployee`]; params `field`, `problem`.
+    #[serde(rename = "error.no_such_employee")]
+    NoSuchEmployee,
+    /// `error.employee_left`: [`Rule::EmployeeLeft`]; params `field`, `problem`.
+    #[serde(rename = "error.employee_left")]
+    EmployeeLeft,
+    /// `error.too_large`: [`Rule::TooLarge`]; params `field`, `problem`.
+    #[serde(rename = "error.too_large")]
+    TooLarge,
+    /// `error.agreement_changed`: [`Rule::AgreementChanged`]; params `field`, `problem`.
+    #[serde(rename = "error.agreement_changed")]
+    AgreementChanged,
     /// `error.not_found`: [`Error::NotFound`]; param `entity`.
     #[serde(rename = "error.not_found")]
     NotFound,
@@ -231,6 +410,21 @@ pub enum ErrorKey {
     /// `error.reprint_unconfirmed`: [`Error::ReprintUnconfirmed`]; params `visitor`, `count`.
     #[serde(rename = "error.reprint_unconfirmed")]
     ReprintUnconfirmed,
+    /// `error.invite_unknown`: [`Error::Invite`], not an invitation; no params.
+    #[serde(rename = "error.invite_unknown")]
+    InviteUnknown,
+    /// `error.invite_too_early`: [`Error::Invite`], window not open yet; no params.
+    #[serde(rename = "error.invite_too_early")]
+    InviteTooEarly,
+    /// `error.invite_expired`: [`Error::Invite`], window closed; no params.
+    #[serde(rename = "error.invite_expired")]
+    InviteExpired,
+    /// `error.invite_cancelled`: [`Error::Invite`], cancelled by staff; no params.
+    #[serde(rename = "error.invite_cancelled")]
+    InviteCancelled,
+    /// `error.invite_used`: [`Error::Invite`], used already; no params.
+    #[serde(rename = "error.invite_used")]
+    InviteUsed,
     /// `error.forbidden`: [`Error::Forbidden`]; params `role`, `action`.
     #[serde(rename = "error.forbidden")]
     Forbidden,
@@ -289,12 +483,25 @@ mod tests {
         );
         assert_eq!(e.message, "visit not found", "English fallback stays");
 
-        let v = Error::validation("visitor.name", "is required").to_api();
+        let v = Error::validation("visitor.name", "is odd").to_api();
         assert_eq!(v.field.as_deref(), Some("visitor.name"));
+        assert_eq!(v.key, ErrorKey::Validation);
+        assert_eq!(v.params.get("problem").map(String::as_str), Some("is odd"));
+    }
+
+    #[test]
+    fn a_broken_rule_has_its_own_key_and_parameters() {
+        let e = Error::invalid("name", Rule::TooLong { max: 200 }).within("visitor");
+        let api = e.to_api();
+        assert_eq!(api.key, ErrorKey::TooLong);
+        assert_eq!(api.field.as_deref(), Some("visitor.name"));
+        assert_eq!(api.params.get("max").map(String::as_str), Some("200"));
         assert_eq!(
-            v.params.get("problem").map(String::as_str),
-            Some("is required")
+            api.message,
+            "visitor.name: is too long (at most 200 characters)"
         );
+        let json = serde_json::to_value(Error::invalid("pin", Rule::Pin).to_api()).expect("json");
+        assert_eq!(json["key"], "error.invalid_pin");
     }
 
     #[test]

@@ -43,8 +43,11 @@
 //! | `site/mod.rs` | `is_initialised`, `init`, `sites`, `site`, `home_site`, `create_site` |
 //! | `site/settings.rs` | `settings`, `update_settings` |
 //! | `site/status.rs` | `status` |
-//! | `visits/mod.rs` | `sign_in_visitor`, `sign_out_visit`, `visit`, `visits`, `visits_between` |
+//! | `visits/auto_sign_out.rs` | `auto_sign_out` |
+//! | `visits/invites.rs` | `create_invite`, `invite`, `invites`, `cancel_invite`, `invite_welcome`, `redeem_invite` |
+//! | `visits/mod.rs` | `sign_out_visit`, `visit`, `visits`, `visits_between` |
 //! | `visits/onsite.rs` | `on_site` |
+//! | `visits/sign_in.rs` | `sign_in_visitor` |
 //! | `visits/visitor_faces.rs` | `remember_visitor_face`, `recognise_visitor`, `forget_visitor_face` |
 //! | `visits/visitors.rs` | `search_visitors`, `find_returning_visitor` |
 //!
@@ -76,7 +79,7 @@ use std::sync::Arc;
 use sqlx::SqlitePool;
 use uuid::Uuid;
 
-pub use error::{ApiError, Error, ErrorCode, ErrorKey, Result};
+pub use error::{ApiError, Error, ErrorCode, ErrorKey, Result, Rule};
 pub use people::auth::{Actor, ActorKind, Permission, Role};
 pub use site::status::AppStatus;
 pub use store::paths::DataDir;

@@ -2,22 +2,20 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Rule};
 
 /// Trims, applies NFC and rejects control characters; the text is otherwise kept verbatim (markup,
 /// quotes, emoji and right-to-left scripts are data, escaped by whoever displays them).
 pub fn clean(field: &str, value: &str, max_chars: usize) -> Result<String> {
     let value: String = value.trim().nfc().collect();
     if value.chars().any(|c| c.is_control()) {
-        return Err(Error::validation(
-            field,
-            "must not contain control characters",
-        ));
+        return Err(Error::invalid(field, Rule::ControlCharacters));
     }
     let n = value.chars().count();
     if n > max_chars {
-        return Err(Error::validation(
+        return Err(Error::invalid_because(
             field,
+            Rule::TooLong { max: max_chars },
             format!("is too long ({n} characters; at most {max_chars})"),
         ));
     }
@@ -27,7 +25,7 @@ pub fn clean(field: &str, value: &str, max_chars: usize) -> Result<String> {
 pub fn required(field: &str, value: &str, max_chars: usize) -> Result<String> {
     let v = clean(field, value, max_chars)?;
     if v.is_empty() {
-        return Err(Error::validation(field, "is required"));
+        return Err(Error::invalid(field, Rule::Required));
     }
     Ok(v)
 }
@@ -47,8 +45,9 @@ pub fn email(field: &str, value: Option<&str>) -> Result<Option<String>> {
         return Ok(None);
     };
     if !email_address::EmailAddress::is_valid(&v) || !v.contains('.') {
-        return Err(Error::validation(
+        return Err(Error::invalid_because(
             field,
+            Rule::Email,
             format!("{v:?} is not a valid email address"),
         ));
     }
@@ -64,12 +63,25 @@ pub fn phone(field: &str, value: Option<&str>) -> Result<Option<String>> {
         .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')' | '.'));
     let digits = v.chars().filter(char::is_ascii_digit).count();
     if !ok_chars || !(5..=17).contains(&digits) || v[1..].contains('+') {
-        return Err(Error::validation(
+        return Err(Error::invalid_because(
             field,
+            Rule::Phone,
             format!("{v:?} is not a valid phone number"),
         ));
     }
     Ok(Some(v))
+}
+
+/// Each word's first letter followed by a bullet per further letter: `Ada Lovelace` → `A•• L•••••••`.
+pub fn mask(s: &str) -> String {
+    s.split_whitespace()
+        .map(|w| {
+            let mut chars = w.chars();
+            let first = chars.next().map(String::from).unwrap_or_default();
+            first + &"•".repeat(chars.count().min(12))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Lower-cased, accent-free form used for search: "Zoë O'Brien" → "zoe o'brien".
@@ -130,5 +142,13 @@ mod tests {
             "ørsted",
             "letters that are not accents stay"
         );
+    }
+
+    #[test]
+    fn masking_keeps_only_first_letters() {
+        assert_eq!(mask("Ada Lovelace"), "A•• L•••••••");
+        assert_eq!(mask("  Zoë  O'Brien "), "Z•• O••••••");
+        assert_eq!(mask("李"), "李");
+        assert_eq!(mask(""), "");
     }
 }

@@ -50,7 +50,14 @@ pub fn check_instant(field: &str, at: DateTime<Utc>) -> Result<DateTime<Utc>> {
 /// The first instant of `date` in `tz`. On a day whose midnight does not exist (DST gap) this is the
 /// first instant that does; on an ambiguous midnight, the earlier one.
 pub fn start_of_day(tz: Tz, date: NaiveDate) -> DateTime<Utc> {
-    let mut probe = date.and_hms_opt(0, 0, 0).unwrap_or_default();
+    local_instant(tz, date.and_hms_opt(0, 0, 0).unwrap_or_default())
+}
+
+/// The instant a local wall-clock time in `tz` names. A time that does not exist (skipped by a
+/// DST change) moves to the first one after it that does; an ambiguous time (repeated) is the
+/// earlier instant.
+pub fn local_instant(tz: Tz, local: chrono::NaiveDateTime) -> DateTime<Utc> {
+    let mut probe = local;
     for _ in 0..(24 * 4) {
         match tz.from_local_datetime(&probe) {
             LocalResult::Single(t) => return t.with_timezone(&Utc),

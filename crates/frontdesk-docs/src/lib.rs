@@ -19,6 +19,7 @@ mod fonts;
 mod pdf;
 mod photo;
 pub mod print;
+pub mod qr;
 pub mod report;
 mod table;
 mod text;
@@ -28,6 +29,7 @@ pub use badge::{BadgeData, BadgeSize, render_badge};
 pub use error::{Error, Result};
 pub use fonts::{Weight, bundled_font_names};
 pub use pdf::Colour;
+pub use qr::qr_svg;
 pub use report::{
     DailyReportData, EvacuationData, EvacuationPerson, PersonKind, VisitLogData, VisitRow,
     daily_stats, render_daily_report, render_evacuation_list, render_visit_log_csv,

@@ -9,12 +9,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
 
-/// Whether a clock event starts or ends a stretch of work.
+/// Whether a clock event starts or ends a stretch of work (`IN` / `OUT` in JSON and in the database).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "Direction"))]
+#[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(rename_all = "UPPERCASE"))]
 pub enum ClockDirection {
+    /// Clocking in: the start of a stretch of work.
     #[serde(rename = "IN")]
     In,
+    /// Clocking out: the end of a stretch of work.
     #[serde(rename = "OUT")]
     Out,
 }

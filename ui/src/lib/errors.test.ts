@@ -55,6 +55,17 @@ describe("field errors", () => {
     expect(fieldError(err, "visitor.name")).toBe("is required");
     expect(fieldError(err, "visitor.email")).toBeNull();
   });
+  it("says a broken rule in the catalogue's words, with its parameters", () => {
+    const long: ApiError = {
+      code: "validation",
+      message: "visitor.name: is too long (300 characters; at most 200)",
+      field: "visitor.name",
+      key: "error.too_long",
+      params: { field: "visitor.name", problem: "is too long (300 characters; at most 200)", max: "200" },
+    };
+    expect(fieldError(long, "visitor.name")).toBe("Please use at most 200 characters.");
+    expect(formError(long, [])).toBe("visitor.name: Please use at most 200 characters.");
+  });
   it("sends errors no field claims to the banner", () => {
     expect(formError(err, ["visitor.name"])).toBeNull();
     expect(formError(err, ["purpose"])).toBe("visitor.name: is required");

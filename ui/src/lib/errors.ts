@@ -16,9 +16,25 @@ const CODES: Record<ErrorCode, true> = {
 };
 const KEYS: Record<ErrorKey, true> = {
   "error.validation": true,
+  "error.required": true,
+  "error.too_long": true,
+  "error.control_characters": true,
+  "error.invalid_email": true,
+  "error.invalid_phone": true,
+  "error.invalid_pin": true,
+  "error.password_too_short": true,
+  "error.no_such_employee": true,
+  "error.employee_left": true,
+  "error.too_large": true,
+  "error.agreement_changed": true,
   "error.not_found": true,
   "error.conflict": true,
   "error.reprint_unconfirmed": true,
+  "error.invite_unknown": true,
+  "error.invite_too_early": true,
+  "error.invite_expired": true,
+  "error.invite_cancelled": true,
+  "error.invite_used": true,
   "error.forbidden": true,
   "error.not_signed_in": true,
   "error.bad_credentials": true,
@@ -56,8 +72,17 @@ export function asApiError(e: unknown): ApiError {
   return { code: "internal", message, field: null, key: "error.internal", params: {} };
 }
 
-/** The error as the person at the screen reads it: the catalogue's message, else the English text. */
+/** True for a validation error whose rule has its own catalogue message (not the English-only one). */
+function isRuleKey(err: ApiError): boolean {
+  return err.code === "validation" && err.key !== "error.validation" && hasMessage(err.key);
+}
+
+/**
+ * The error as the person at the screen reads it: the catalogue's message, else the English text.
+ * A broken rule outside its form names the field it is about.
+ */
 export function errorText(err: ApiError): string {
+  if (isRuleKey(err) && err.field) return `${err.field}: ${t(err.key, err.params)}`;
   return hasMessage(err.key) ? t(err.key, err.params) : err.message;
 }
 
@@ -68,6 +93,7 @@ export function errorText(err: ApiError): string {
 export function fieldError(err: ApiError | null, field: string): string | null {
   if (!err || err.code !== "validation" || !err.field) return null;
   if (err.field !== field) return null;
+  if (isRuleKey(err)) return t(err.key, err.params);
   return err.params.problem ?? err.message;
 }
 

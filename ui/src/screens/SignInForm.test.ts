@@ -19,16 +19,16 @@ describe("sign-in form", () => {
   it("shows each validation error under its own field", async () => {
     const { host, onsignedin } = setup();
     await submit();
-    const nameError = await screen.findByText("is required");
+    const nameError = await screen.findByText("Please fill this in.");
     expect(nameError.id).toBe("visitor-name-error");
     expect(screen.getByLabelText(/Full name/).getAttribute("aria-invalid")).toBe("true");
 
     await type(/Full name/, "Val Idation");
     await type("Email", "not-an-email");
     await submit();
-    const emailError = await screen.findByText(/is not a valid email address/);
+    const emailError = await screen.findByText("This does not look like an email address.");
     expect(emailError.id).toBe("visitor-email-error");
-    expect(screen.queryByText("is required")).toBeNull();
+    expect(screen.queryByText("Please fill this in.")).toBeNull();
     expect(onsignedin).not.toHaveBeenCalled();
     expect(host.visitsStored.some((v) => v.visitor_name === "Val Idation")).toBe(false);
   });

@@ -13,39 +13,9 @@ use crate::people::auth::{Actor, ActorKind, Permission};
 use crate::time::{from_ms, to_ms};
 use crate::{Frontdesk, audit, new_id, now_ms, store, text};
 
-/// Whether an attendance event clocks an employee in or out (`IN` / `OUT` in JSON).
-// Stored in `attendance_events.direction` as `IN` / `OUT`, as in JSON.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, sqlx::Type)]
-#[sqlx(rename_all = "UPPERCASE")]
-pub enum Direction {
-    /// Clocking in: the start of a stretch of work.
-    #[serde(rename = "IN")]
-    In,
-    /// Clocking out: the end of a stretch of work.
-    #[serde(rename = "OUT")]
-    Out,
-}
-
-impl Direction {
-    /// `IN` or `OUT`, as stored and serialised.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::In => "IN",
-            Direction::Out => "OUT",
-        }
-    }
-}
-
-/// The rules engine's direction. Core keeps its own enum only because the database type (sqlx) must
-/// be derived in this crate; this is the one conversion.
-impl From<Direction> for frontdesk_rules::ClockDirection {
-    fn from(d: Direction) -> Self {
-        match d {
-            Direction::In => frontdesk_rules::ClockDirection::In,
-            Direction::Out => frontdesk_rules::ClockDirection::Out,
-        }
-    }
-}
+/// Whether an attendance event clocks an employee in or out: the rules engine's type, stored in
+/// `attendance_events.direction` as `IN` / `OUT`, as in JSON.
+pub use frontdesk_rules::ClockDirection as Direction;
 
 /// How an attendance event was recorded.
 // Stored in `attendance_events.source` under its snake_case name, as in JSON.

@@ -530,7 +530,7 @@ impl Frontdesk {
             events.push(ts::AttendanceEvent {
                 id: id.to_string(),
                 at: from_ms(row.try_get("at")?),
-                direction: row.try_get::<Direction, _>("direction")?.into(),
+                direction: row.try_get::<Direction, _>("direction")?,
             });
             let more = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "{SELECT_CORRECTION} WHERE event_id = ?"
@@ -556,12 +556,9 @@ impl Frontdesk {
                             at: c.corrected_at.ok_or_else(|| {
                                 Error::Internal("added event without a time".into())
                             })?,
-                            direction: c
-                                .direction
-                                .ok_or_else(|| {
-                                    Error::Internal("added event without a direction".into())
-                                })?
-                                .into(),
+                            direction: c.direction.ok_or_else(|| {
+                                Error::Internal("added event without a direction".into())
+                            })?,
                         },
                     },
                     CorrectionKind::Remove => ts::CorrectionAction::Remove {

@@ -343,7 +343,7 @@ impl Frontdesk {
             .map(|e| frontdesk_rules::timesheet::AttendanceEvent {
                 id: e.id.to_string(),
                 at: e.at,
-                direction: e.direction.into(),
+                direction: e.direction,
             })
             .collect();
         let corrections = self

@@ -16,7 +16,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::attendance::{AttendanceEvent, AttendanceRequest, AttendanceSource};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Rule};
 use crate::people::auth::{Actor, Permission};
 use crate::{Frontdesk, audit, new_id, now_ms};
 
@@ -122,7 +122,11 @@ pub(crate) async fn observe(
     descriptor: Descriptor,
 ) -> Result<std::result::Result<(frontdesk_vision::Embedding, f32), String>> {
     if image.len() > MAX_IMAGE_BYTES {
-        return Err(Error::validation("image", "the image is larger than 25 MB"));
+        return Err(Error::invalid_because(
+            "image",
+            Rule::TooLarge,
+            "the image is larger than 25 MB",
+        ));
     }
     tokio::task::spawn_blocking(move || {
         let frame = match frontdesk_vision::image_io::decode(&image) {
@@ -199,8 +203,9 @@ impl Frontdesk {
             ));
         }
         if let Some(i) = images.iter().position(|b| b.len() > MAX_IMAGE_BYTES) {
-            return Err(Error::validation(
+            return Err(Error::invalid_because(
                 "images",
+                Rule::TooLarge,
                 format!("image {i} is larger than 25 MB"),
             ));
         }

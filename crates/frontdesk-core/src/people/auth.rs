@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Rule};
 
 /// A staff account's role.
 // Stored in `staff_accounts.role` under its snake_case name.
@@ -74,6 +74,8 @@ pub enum Permission {
     SignVisitors,
     /// Read visits, visitors, employees and attendance. Admin, front desk and manager.
     ViewVisits,
+    /// Invite visitors ahead of their visit and cancel invitations. Admin and front desk.
+    ManageInvites,
     /// Clock employees in and out (including by face). Admin, front desk and the kiosk.
     RecordAttendance,
     /// Correct and approve timesheets (together with [`Permission::ExportTimesheets`]). Admin and
@@ -89,13 +91,14 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, in declaration order (the order permission lists are sent in).
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Permission::ManageStaff,
         Permission::ManageSites,
         Permission::ManageSettings,
         Permission::ManageEmployees,
         Permission::SignVisitors,
         Permission::ViewVisits,
+        Permission::ManageInvites,
         Permission::RecordAttendance,
         Permission::CorrectAttendance,
         Permission::ExportTimesheets,
@@ -111,6 +114,7 @@ impl Permission {
             Permission::ManageEmployees => "manage employees",
             Permission::SignVisitors => "sign visitors in or out",
             Permission::ViewVisits => "view visits",
+            Permission::ManageInvites => "invite visitors",
             Permission::RecordAttendance => "record attendance",
             Permission::CorrectAttendance => "correct attendance",
             Permission::ExportTimesheets => "export timesheets",
@@ -127,7 +131,7 @@ impl Permission {
             ActorKind::Staff(Role::Admin) => true,
             ActorKind::Staff(Role::FrontDesk) => matches!(
                 self,
-                ManageEmployees | SignVisitors | ViewVisits | RecordAttendance
+                ManageEmployees | SignVisitors | ViewVisits | ManageInvites | RecordAttendance
             ),
             ActorKind::Staff(Role::Manager) => {
                 matches!(self, ViewVisits | ExportTimesheets | CorrectAttendance)
@@ -221,20 +225,22 @@ const MIN_PASSWORD_LEN: usize = 8;
 
 pub(crate) fn check_password_strength(field: &str, password: &str) -> Result<()> {
     if password.chars().count() < MIN_PASSWORD_LEN {
-        return Err(Error::validation(
+        return Err(Error::invalid(
             field,
-            format!("must be at least {MIN_PASSWORD_LEN} characters"),
+            Rule::PasswordTooShort {
+                min: MIN_PASSWORD_LEN,
+            },
         ));
     }
     if password.len() > 1024 {
-        return Err(Error::validation(field, "is too long"));
+        return Err(Error::invalid(field, Rule::TooLong { max: 1024 }));
     }
     Ok(())
 }
 
 pub(crate) fn check_pin(field: &str, pin: &str) -> Result<()> {
     if !(4..=8).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Error::validation(field, "must be 4 to 8 digits"));
+        return Err(Error::invalid(field, Rule::Pin));
     }
     Ok(())
 }

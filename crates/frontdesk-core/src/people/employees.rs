@@ -5,7 +5,7 @@ use sqlx::SqliteConnection;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Rule};
 use crate::people::auth::{Actor, Permission};
 use crate::{Frontdesk, audit, new_id, now_ms, store, text};
 
@@ -168,6 +168,22 @@ pub(crate) fn validate(input: &EmployeeInput) -> std::result::Result<ValidEmploy
             kept: Kept::default(),
         }),
         _ => Err(errors),
+    }
+}
+
+/// A visit's host must be a current employee of the organisation: a validation error on
+/// `host_employee_id` otherwise.
+pub(crate) async fn check_host(conn: &mut SqliteConnection, org: Uuid, host: Uuid) -> Result<()> {
+    let active: Option<i64> =
+        sqlx::query_scalar("SELECT active FROM employees WHERE id = ? AND organisation_id = ?")
+            .bind(host)
+            .bind(org)
+            .fetch_optional(&mut *conn)
+            .await?;
+    match active {
+        None => Err(Error::invalid("host_employee_id", Rule::NoSuchEmployee)),
+        Some(0) => Err(Error::invalid("host_employee_id", Rule::EmployeeLeft)),
+        Some(_) => Ok(()),
     }
 }
 

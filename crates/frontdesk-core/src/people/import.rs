@@ -100,7 +100,7 @@ fn parse_bool(field: &str, v: &str) -> std::result::Result<Option<bool>, FieldPr
 
 fn problem(e: Error) -> FieldProblem {
     match e {
-        Error::Validation { field, message } => FieldProblem { field, message },
+        Error::Validation { field, message, .. } => FieldProblem { field, message },
         other => FieldProblem {
             field: "row".into(),
             message: other.to_string(),

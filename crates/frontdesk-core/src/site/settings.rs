@@ -127,7 +127,7 @@ fn scope(site: Uuid) -> String {
 
 /// A site's stored settings over the defaults, decoded key by key: one unreadable value falls
 /// back to its default (and is named in `unreadable`) instead of resetting every setting.
-async fn stored(conn: &mut SqliteConnection, site_id: Uuid) -> Result<SiteSettings> {
+pub(crate) async fn stored(conn: &mut SqliteConnection, site_id: Uuid) -> Result<SiteSettings> {
     let rows: Vec<(String, String)> =
         sqlx::query_as("SELECT key, value FROM settings WHERE scope = ? ORDER BY key")
             .bind(scope(site_id))

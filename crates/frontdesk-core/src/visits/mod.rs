@@ -1,6 +1,9 @@
 //! Visits: signing visitors in and out, and the visit log.
 
+pub mod auto_sign_out;
+pub mod invites;
 pub mod onsite;
+mod sign_in;
 pub mod visitor_faces;
 pub mod visitors;
 
@@ -11,10 +14,10 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
-use crate::people::auth::{Actor, ActorKind, Permission};
+use crate::people::auth::{Actor, Permission};
 use crate::time::{day_range_ms, from_ms};
 use crate::visits::visitors::VisitorDetails;
-use crate::{Frontdesk, audit, new_id, now_ms, store, text};
+use crate::{Frontdesk, audit, now_ms, store};
 
 /// Where a visit is in its life.
 // Stored in `visits.status` under the same snake_case names it has in JSON.
@@ -183,141 +186,7 @@ impl From<VisitRow> for Visit {
     }
 }
 
-fn visitor_type(field: &str, v: Option<&str>) -> Result<String> {
-    let t = text::optional(field, v, 40)?.unwrap_or_else(|| "visitor".into());
-    Ok(t.to_lowercase())
-}
-
 impl Frontdesk {
-    /// Signs a visitor in: finds or creates the visitor, records the visit as checked in with the
-    /// day's next badge number, and audits it, all in one transaction.
-    pub async fn sign_in_visitor(&self, actor: &Actor, req: SignInRequest) -> Result<Visit> {
-        actor.require(Permission::SignVisitors)?;
-        let details = visitors::validate(&req.visitor).map_err(|e| match e {
-            Error::Validation { field, message } => Error::Validation {
-                field: format!("visitor.{field}"),
-                message,
-            },
-            other => other,
-        })?;
-        let purpose = text::optional("purpose", req.purpose.as_deref(), 300)?;
-        let notes = text::optional("notes", req.notes.as_deref(), 2000)?;
-        let kind = visitor_type("visitor_type", req.visitor_type.as_deref())?;
-        let agreement_version =
-            text::optional("agreement_version", req.agreement_version.as_deref(), 64)?;
-        if req
-            .signature_svg
-            .as_ref()
-            .is_some_and(|s| s.len() > 256 * 1024)
-        {
-            return Err(Error::validation("signature_svg", "is too large"));
-        }
-        let (site_id, tz) = self.site_and_tz(actor, req.site_id).await?;
-        let source = if matches!(actor.kind, ActorKind::Kiosk) {
-            "kiosk"
-        } else {
-            "desk"
-        };
-        let now = now_ms();
-
-        let mut tx = store::db::begin_immediate(&self.pool).await?;
-        if let Some(host) = req.host_employee_id {
-            let ok: Option<i64> = sqlx::query_scalar(
-                "SELECT active FROM employees WHERE id = ? AND organisation_id = ?",
-            )
-            .bind(host)
-            .bind(actor.organisation_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            match ok {
-                None => return Err(Error::validation("host_employee_id", "no such employee")),
-                Some(0) => {
-                    return Err(Error::validation(
-                        "host_employee_id",
-                        "this employee has left",
-                    ));
-                }
-                Some(_) => {}
-            }
-        }
-        let visitor_id = visitors::upsert(
-            &mut tx,
-            actor.organisation_id,
-            req.visitor_id,
-            &details,
-            req.remember_me,
-        )
-        .await?;
-        let already: Option<Uuid> = sqlx::query_scalar(
-            "SELECT id FROM visits WHERE visitor_id = ? AND site_id = ? AND status = 'checked_in' LIMIT 1",
-        )
-        .bind(visitor_id)
-        .bind(site_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if already.is_some() {
-            return Err(Error::Conflict(format!(
-                "{} is already signed in; sign them out first",
-                details.name
-            )));
-        }
-        let day = from_ms(now).with_timezone(&tz).date_naive().to_string();
-        let n: i64 = sqlx::query_scalar(
-            "INSERT INTO badge_counters (site_id, day, last) VALUES (?, ?, 1)
-             ON CONFLICT (site_id, day) DO UPDATE SET last = last + 1 RETURNING last",
-        )
-        .bind(site_id)
-        .bind(day)
-        .fetch_one(&mut *tx)
-        .await?;
-        let badge = format!("V{n:04}");
-        let id = new_id();
-        sqlx::query(
-            "INSERT INTO visits (id, site_id, visitor_id, visitor_name, visitor_company, host_employee_id, purpose,
-                visitor_type, checked_in_at, starts_at, status, badge_number, notes, agreement_version,
-                agreement_signed_at, signature_svg, source, device_id, created_by, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'checked_in', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(id)
-        .bind(site_id)
-        .bind(visitor_id)
-        .bind(&details.name)
-        .bind(&details.company)
-        .bind(req.host_employee_id)
-        .bind(&purpose)
-        .bind(&kind)
-        .bind(now)
-        .bind(now)
-        .bind(&badge)
-        .bind(&notes)
-        .bind(&agreement_version)
-        .bind(req.signature_svg.is_some().then_some(now))
-        .bind(&req.signature_svg)
-        .bind(source)
-        .bind(self.device_id)
-        .bind(actor.staff_id())
-        .bind(now)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE visitors SET last_visit_at = ? WHERE id = ?")
-            .bind(now)
-            .bind(visitor_id)
-            .execute(&mut *tx)
-            .await?;
-        audit::record(
-            &mut tx,
-            actor,
-            "visit.sign_in",
-            "visit",
-            Some(id),
-            serde_json::json!({ "visitor_id": visitor_id, "badge": badge, "source": source }),
-        )
-        .await?;
-        tx.commit().await?;
-        self.visit_unchecked(id).await
-    }
-
     /// Signs a visit out, recording `method` and the time, and audits it (`visit.sign_out`). Needs
     /// the sign-visitors permission; [`Error::NotFound`] if the visit is not in the actor's
     /// organisation, [`Error::Conflict`] if it is not signed in.
@@ -395,7 +264,7 @@ impl Frontdesk {
         Ok(v)
     }
 
-    async fn visit_unchecked(&self, id: Uuid) -> Result<Visit> {
+    pub(crate) async fn visit_unchecked(&self, id: Uuid) -> Result<Visit> {
         let row = sqlx::query_as::<_, VisitRow>(sqlx::AssertSqlSafe(format!(
             "{SELECT_VISIT} WHERE v.id = ?"
         )))

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::error::{Error, Result};
 use crate::faces::observe;
 use crate::people::auth::{Actor, Permission};
-use crate::visits::visitors::ReturningVisitor;
+use crate::visits::visitors::{self, ReturningVisitor};
 use crate::{Frontdesk, audit, new_id, now_ms, store};
 
 /// Descriptors kept per visitor: the newest few, so the gallery follows changes in looks.
@@ -187,16 +187,22 @@ impl Frontdesk {
         .bind(actor.organisation_id)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(match row {
-            Some(r) => VisitorFaceResult::Match {
-                visitor: ReturningVisitor {
-                    id: m.person,
-                    name: r.try_get("name")?,
-                    company: r.try_get("company")?,
-                },
-                distance: m.distance,
-            },
-            None => VisitorFaceResult::Unknown,
+        let Some(r) = row else {
+            return Ok(VisitorFaceResult::Unknown);
+        };
+        let (site_id, _) = self.site_and_tz(actor, None).await?;
+        let mut conn = self.pool.acquire().await?;
+        let visitor = visitors::masked(
+            &mut conn,
+            site_id,
+            m.person,
+            &r.try_get::<String, _>("name")?,
+            r.try_get::<Option<String>, _>("company")?.as_deref(),
+        )
+        .await?;
+        Ok(VisitorFaceResult::Match {
+            visitor,
+            distance: m.distance,
         })
     }
 

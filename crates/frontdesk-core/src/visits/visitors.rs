@@ -32,15 +32,19 @@ pub struct VisitorSummary {
 }
 
 /// What a kiosk may show a returning visitor who typed their own email or phone: enough to confirm
-/// it is them, nothing more.
+/// it is them ("Is this you?"), nothing more: each word of the name and company shows only its
+/// first letter, so typing someone else's email reveals next to nothing.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ReturningVisitor {
-    /// Visitor id, to pass back as `SignInRequest::visitor_id`.
+    /// Visitor id, to pass back as `SignInRequest::visitor_id` (with an empty name, so the stored
+    /// details are used).
     pub id: Uuid,
-    /// The visitor's name.
+    /// The name, masked: `Ada Lovelace` → `A•• L•••••••`.
     pub name: String,
-    /// Their company, if given.
+    /// The company, masked the same way, if given.
     pub company: Option<String>,
+    /// They signed the site's current agreement at an earlier visit, so the kiosk may skip it.
+    pub agreement_signed: bool,
 }
 
 /// A visitor's details as entered at sign-in. For a returning visitor, a missing email or phone
@@ -73,6 +77,29 @@ pub(crate) fn validate(d: &VisitorDetails) -> Result<ValidVisitor> {
         company: text::optional("company", d.company.as_deref(), 200)?,
         email: text::email("email", d.email.as_deref())?,
         phone: text::phone("phone", d.phone.as_deref())?,
+    })
+}
+
+/// A visitor's stored details, as a sign-in would enter them; [`Error::NotFound`] for a visitor of
+/// another organisation or one whose details were erased.
+pub(crate) async fn stored_details(
+    pool: &sqlx::SqlitePool,
+    org: Uuid,
+    id: Uuid,
+) -> Result<VisitorDetails> {
+    let row = sqlx::query(
+        "SELECT name, company FROM visitors WHERE id = ? AND organisation_id = ? AND erased_at IS NULL",
+    )
+    .bind(id)
+    .bind(org)
+    .fetch_optional(pool)
+    .await?
+    .ok_or(Error::NotFound { entity: "visitor" })?;
+    Ok(VisitorDetails {
+        name: row.try_get("name")?,
+        company: row.try_get("company")?,
+        email: None,
+        phone: None,
     })
 }
 
@@ -205,7 +232,7 @@ pub(crate) async fn upsert(
     Ok(id)
 }
 
-async fn find_returning(
+pub(crate) async fn find_returning(
     conn: &mut SqliteConnection,
     org: Uuid,
     email: Option<&str>,
@@ -230,6 +257,33 @@ async fn find_returning(
         }
     }
     Ok(None)
+}
+
+/// What the kiosk shows a returning visitor found by lookup or by face: masked details and whether
+/// they signed `site_id`'s current agreement before.
+pub(crate) async fn masked(
+    conn: &mut SqliteConnection,
+    site_id: Uuid,
+    id: Uuid,
+    name: &str,
+    company: Option<&str>,
+) -> Result<ReturningVisitor> {
+    let version = crate::site::settings::stored(conn, site_id)
+        .await?
+        .agreement_version;
+    let signed: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM visits WHERE visitor_id = ? AND agreement_version = ? AND signature_svg IS NOT NULL LIMIT 1",
+    )
+    .bind(id)
+    .bind(version)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(ReturningVisitor {
+        id,
+        name: text::mask(name),
+        company: company.map(text::mask),
+        agreement_signed: signed.is_some(),
+    })
 }
 
 impl Frontdesk {
@@ -292,13 +346,15 @@ impl Frontdesk {
         Ok(out)
     }
 
-    /// Kiosk lookup of a returning visitor by their own email or phone (exact match only).
+    /// Kiosk lookup of a returning visitor by their own email or phone (exact match only). Only
+    /// visitors who agreed to be remembered are found; their details come back masked.
     pub async fn find_returning_visitor(
         &self,
         actor: &Actor,
         email_or_phone: &str,
     ) -> Result<Option<ReturningVisitor>> {
         actor.require(Permission::SignVisitors)?;
+        let (site_id, _) = self.site_and_tz(actor, None).await?;
         let s = email_or_phone.trim();
         let (email, phone) = if s.contains('@') {
             (Some(s), None)
@@ -309,14 +365,23 @@ impl Frontdesk {
         let Some(id) = find_returning(&mut conn, actor.organisation_id, email, phone).await? else {
             return Ok(None);
         };
-        let row = sqlx::query("SELECT id, name, company FROM visitors WHERE id = ?")
-            .bind(id)
-            .fetch_one(&mut *conn)
-            .await?;
-        Ok(Some(ReturningVisitor {
-            id: row.try_get("id")?,
-            name: row.try_get("name")?,
-            company: row.try_get("company")?,
-        }))
+        let row = sqlx::query(
+            "SELECT name, company FROM visitors WHERE id = ? AND data_consent_at IS NOT NULL",
+        )
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        masked(
+            &mut conn,
+            site_id,
+            id,
+            &row.try_get::<String, _>("name")?,
+            row.try_get::<Option<String>, _>("company")?.as_deref(),
+        )
+        .await
+        .map(Some)
     }
 }

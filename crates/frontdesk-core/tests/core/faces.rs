@@ -183,6 +183,8 @@ async fn returning_visitors_are_recognised_only_with_consent_and_forgotten_at_on
                     phone: None,
                 },
                 remember_me: true,
+                agreement_version: Some("1".into()),
+                signature_svg: Some("M1 1 L20 20".into()),
                 ..Default::default()
             },
         )
@@ -238,7 +240,7 @@ async fn returning_visitors_are_recognised_only_with_consent_and_forgotten_at_on
         .expect("count");
     assert_eq!(images, 0, "visitor photos are never stored for recognition");
 
-    // The face is recognised; only name and company come back to the lobby screen.
+    // The face is recognised; only the masked name and company come back to the lobby screen.
     match env
         .api
         .recognise_visitor(&kiosk, photo(&lfw, "George_Clooney", 6))
@@ -247,8 +249,12 @@ async fn returning_visitors_are_recognised_only_with_consent_and_forgotten_at_on
     {
         VisitorFaceResult::Match { visitor, distance } => {
             assert_eq!(visitor.id, george);
-            assert_eq!(visitor.name, "George Visitor");
-            assert_eq!(visitor.company.as_deref(), Some("Globex"));
+            assert_eq!(visitor.name, "G••••• V••••••");
+            assert_eq!(visitor.company.as_deref(), Some("G•••••"));
+            assert!(
+                visitor.agreement_signed,
+                "signed version 1 at the first visit"
+            );
             assert!(
                 distance < 0.2,
                 "mirror-averaged gallery, single-pass probe: {distance}"

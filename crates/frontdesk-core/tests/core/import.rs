@@ -122,7 +122,7 @@ async fn missing_required_columns_reject_the_file_and_write_nothing() {
         .await
         .expect_err("no name column");
     assert!(
-        matches!(err, Error::Validation { ref field, ref message } if field == "header" && message.contains("name")),
+        matches!(err, Error::Validation { ref field, ref message, .. } if field == "header" && message.contains("name")),
         "{err}"
     );
     let err = env

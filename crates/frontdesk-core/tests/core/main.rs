@@ -14,5 +14,6 @@ mod exports;
 mod facade_map;
 mod faces;
 mod import;
+mod kiosk;
 mod settings;
 mod visits;

@@ -223,6 +223,7 @@ async fn returning_visitors_are_recognised_and_searchable() {
     let mut req = visitor("Zoë Ångström");
     req.visitor.email = Some("Zoe@Example.com".into());
     req.visitor.phone = Some("+44 7700 900123".into());
+    req.remember_me = true;
     let first = env.api.sign_in_visitor(a, req).await.expect("first visit");
     env.api
         .sign_out_visit(a, first.id, SignOutMethod::Desk)
@@ -241,6 +242,7 @@ async fn returning_visitors_are_recognised_and_searchable() {
     let mut again = visitor("Zoë Ångström");
     again.visitor.phone = Some("07700 900123".into());
     again.visitor_id = Some(found.id);
+    again.signature_svg = Some("M1 1 L9 9".into());
     let second = env
         .api
         .sign_in_visitor(&kiosk, again)

@@ -4,4 +4,4 @@
  * The message-catalogue key of an error. The UI's catalogue is typed by this union, so a key added
  * here fails the UI type check until every language has a message for it.
  */
-export type ErrorKey = "error.validation" | "error.not_found" | "error.conflict" | "error.reprint_unconfirmed" | "error.forbidden" | "error.not_signed_in" | "error.bad_credentials" | "error.locked" | "error.internal";
+export type ErrorKey = "error.validation" | "error.required" | "error.too_long" | "error.control_characters" | "error.invalid_email" | "error.invalid_phone" | "error.invalid_pin" | "error.password_too_short" | "error.no_such_employee" | "error.employee_left" | "error.too_large" | "error.agreement_changed" | "error.not_found" | "error.conflict" | "error.reprint_unconfirmed" | "error.invite_unknown" | "error.invite_too_early" | "error.invite_expired" | "error.invite_cancelled" | "error.invite_used" | "error.forbidden" | "error.not_signed_in" | "error.bad_credentials" | "error.locked" | "error.internal";

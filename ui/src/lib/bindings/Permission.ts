@@ -4,4 +4,4 @@
  * Things an actor may be allowed to do. Sent to clients in [`crate::AppStatus`] so they show only
  * what the signed-in account may use, without a copy of the role table.
  */
-export type Permission = "manage_staff" | "manage_sites" | "manage_settings" | "manage_employees" | "sign_visitors" | "view_visits" | "record_attendance" | "correct_attendance" | "export_timesheets" | "erase_data" | "view_audit";
+export type Permission = "manage_staff" | "manage_sites" | "manage_settings" | "manage_employees" | "sign_visitors" | "view_visits" | "manage_invites" | "record_attendance" | "correct_attendance" | "export_timesheets" | "erase_data" | "view_audit";

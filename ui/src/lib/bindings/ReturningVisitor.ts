@@ -2,18 +2,24 @@
 
 /**
  * What a kiosk may show a returning visitor who typed their own email or phone: enough to confirm
- * it is them, nothing more.
+ * it is them ("Is this you?"), nothing more: each word of the name and company shows only its
+ * first letter, so typing someone else's email reveals next to nothing.
  */
 export type ReturningVisitor = { 
 /**
- * Visitor id, to pass back as `SignInRequest::visitor_id`.
+ * Visitor id, to pass back as `SignInRequest::visitor_id` (with an empty name, so the stored
+ * details are used).
  */
 id: string, 
 /**
- * The visitor's name.
+ * The name, masked: `Ada Lovelace` → `A•• L•••••••`.
  */
 name: string, 
 /**
- * Their company, if given.
+ * The company, masked the same way, if given.
  */
-company: string | null, };
+company: string | null, 
+/**
+ * They signed the site's current agreement at an earlier visit, so the kiosk may skip it.
+ */
+agreement_signed: boolean, };

@@ -3,7 +3,7 @@ import type { Permission } from "./Permission";
 import type { Role } from "./Role";
 
 export const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
-  admin: ["manage_staff", "manage_sites", "manage_settings", "manage_employees", "sign_visitors", "view_visits", "record_attendance", "correct_attendance", "export_timesheets", "erase_data", "view_audit"],
-  front_desk: ["manage_employees", "sign_visitors", "view_visits", "record_attendance"],
+  admin: ["manage_staff", "manage_sites", "manage_settings", "manage_employees", "sign_visitors", "view_visits", "manage_invites", "record_attendance", "correct_attendance", "export_timesheets", "erase_data", "view_audit"],
+  front_desk: ["manage_employees", "sign_visitors", "view_visits", "manage_invites", "record_attendance"],
   manager: ["view_visits", "correct_attendance", "export_timesheets"],
 };

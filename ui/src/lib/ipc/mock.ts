@@ -28,8 +28,8 @@ function apiError(code: ErrorCode, key: ErrorKey, message: string, params: Recor
   return { code, key, params, message, field };
 }
 
-function invalid(field: string, problem: string): ApiError {
-  return apiError("validation", "error.validation", `${field}: ${problem}`, { field, problem }, field);
+function invalid(field: string, problem: string, key: ErrorKey = "error.validation", extra: Record<string, string> = {}): ApiError {
+  return apiError("validation", key, `${field}: ${problem}`, { field, problem, ...extra }, field);
 }
 
 function notFound(entity: string): ApiError {
@@ -167,7 +167,7 @@ export function createMockHost(options: MockOptions = {}): MockHost {
 
   function required(field: string, value: string | null | undefined): string {
     const v = (value ?? "").trim();
-    if (!v) throw invalid(field, "is required");
+    if (!v) throw invalid(field, "is required", "error.required");
     return v;
   }
 
@@ -197,7 +197,7 @@ export function createMockHost(options: MockOptions = {}): MockHost {
         site.name = required("site_name", req.site_name);
         required("organisation", req.organisation);
         required("admin_display_name", req.admin_display_name);
-        if (req.admin_password.length < 8) throw invalid("admin_password", "must be at least 8 characters");
+        if (req.admin_password.length < 8) throw invalid("admin_password", "must be at least 8 characters", "error.password_too_short", { min: "8" });
         initialised = true;
       }),
     login: (username, password) =>
@@ -228,10 +228,10 @@ export function createMockHost(options: MockOptions = {}): MockHost {
         const name = required("visitor.name", req.visitor.name);
         const email = req.visitor.email?.trim();
         if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
-          throw invalid("visitor.email", `"${email}" is not a valid email address`);
+          throw invalid("visitor.email", `"${email}" is not a valid email address`, "error.invalid_email");
         }
         const hostIndex = hosts.findIndex((h) => h.id === req.host_employee_id);
-        if (req.host_employee_id && hostIndex < 0) throw invalid("host_employee_id", "no such employee");
+        if (req.host_employee_id && hostIndex < 0) throw invalid("host_employee_id", "no such employee", "error.no_such_employee");
         return signIn(name, req.visitor.company, hostIndex, req.purpose ?? "", 0);
       }),
     signOut: (visitId) =>
@@ -305,7 +305,7 @@ export function createMockHost(options: MockOptions = {}): MockHost {
     saveExport: (req) =>
       answer(() => {
         need(exportPermission(req.kind), req.kind === "timesheets" ? "export timesheets" : "view visits");
-        if (!req.from) throw invalid("from", "is required");
+        if (!req.from) throw invalid("from", "is required", "error.required");
         if (req.to < req.from) throw invalid("to", "the last day comes before the first");
         const path = `/exports/${req.kind}-${req.from}-${req.to}.${req.format}`;
         exportsSaved.push(path);

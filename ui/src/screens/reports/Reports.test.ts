@@ -69,7 +69,7 @@ describe("reports", () => {
     const form = screen.getByRole("form", { name: "Schedule" });
     await fireEvent.input(within(form).getByLabelText("Name"), { target: { value: "  " } });
     await fireEvent.click(within(form).getByRole("button", { name: "Save schedule" }));
-    expect((await within(form).findByText("is required")).id).toBe("sched-name-error");
+    expect((await within(form).findByText("Please fill this in.")).id).toBe("sched-name-error");
 
     await fireEvent.input(within(form).getByLabelText("Name"), { target: { value: "Payroll <i>weekly</i>" } });
     await fireEvent.click(within(form).getByRole("button", { name: "Save schedule" }));
