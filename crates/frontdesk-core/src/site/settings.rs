@@ -44,10 +44,15 @@ pub struct SiteSettings {
     /// show their default here, and saving the settings replaces the stored value. Read-only:
     /// ignored when settings are saved.
     pub unreadable: Vec<String>,
+    /// When any of these settings was last saved (UTC milliseconds; 0 if never). Send it back
+    /// unchanged with [`Frontdesk::update_settings`]: a setting saved after it is refused rather
+    /// than overwritten by this older copy.
+    pub revision: i64,
 }
 
-/// The one [`SiteSettings`] field that is a report, not a stored setting.
+/// The [`SiteSettings`] fields that describe the stored settings rather than being settings.
 const UNREADABLE: &str = "unreadable";
+const REVISION: &str = "revision";
 
 impl Default for SiteSettings {
     fn default() -> Self {
@@ -63,6 +68,7 @@ impl Default for SiteSettings {
             attendance: AttendanceRules::default(),
             kiosk_idle_seconds: 60,
             unreadable: Vec::new(),
+            revision: 0,
         }
     }
 }
@@ -128,11 +134,12 @@ fn scope(site: Uuid) -> String {
 /// A site's stored settings over the defaults, decoded key by key: one unreadable value falls
 /// back to its default (and is named in `unreadable`) instead of resetting every setting.
 pub(crate) async fn stored(conn: &mut SqliteConnection, site_id: Uuid) -> Result<SiteSettings> {
-    let rows: Vec<(String, String)> =
-        sqlx::query_as("SELECT key, value FROM settings WHERE scope = ? ORDER BY key")
+    let rows: Vec<(String, String, i64)> =
+        sqlx::query_as("SELECT key, value, updated_at FROM settings WHERE scope = ? ORDER BY key")
             .bind(scope(site_id))
             .fetch_all(&mut *conn)
             .await?;
+    let revision = rows.iter().map(|r| r.2).max().unwrap_or(0);
     let internal = |e: serde_json::Error| Error::Internal(e.to_string());
     let serde_json::Value::Object(mut merged) =
         serde_json::to_value(SiteSettings::default()).map_err(internal)?
@@ -140,8 +147,9 @@ pub(crate) async fn stored(conn: &mut SqliteConnection, site_id: Uuid) -> Result
         return Err(Error::Internal("settings are not an object".into()));
     };
     merged.remove(UNREADABLE);
+    merged.remove(REVISION);
     let mut unreadable = Vec::new();
-    for (key, value) in rows {
+    for (key, value, _) in rows {
         if !merged.contains_key(&key) {
             continue; // a key this version does not know
         }
@@ -162,6 +170,7 @@ pub(crate) async fn stored(conn: &mut SqliteConnection, site_id: Uuid) -> Result
     let mut settings: SiteSettings =
         serde_json::from_value(serde_json::Value::Object(merged)).map_err(internal)?;
     settings.unreadable = unreadable;
+    settings.revision = revision;
     Ok(settings)
 }
 
@@ -175,7 +184,10 @@ impl Frontdesk {
     }
 
     /// Saves every setting that differs from the stored one (and any stored value that was
-    /// unreadable), in one transaction that holds the write lock from its first read.
+    /// unreadable), in one transaction that holds the write lock from its first read. A setting
+    /// saved (by anyone) after `new.revision` is never overwritten by a form opened before it:
+    /// [`Error::Conflict`] names such settings and nothing is saved. Returns the settings as now
+    /// stored, with their new revision.
     pub async fn update_settings(
         &self,
         actor: &Actor,
@@ -188,6 +200,12 @@ impl Frontdesk {
         self.site(actor, site_id).await?;
         let mut tx = store::db::begin_immediate(&self.pool).await?;
         let old = stored(&mut tx, site_id).await?;
+        let newer: Vec<String> =
+            sqlx::query_scalar("SELECT key FROM settings WHERE scope = ? AND updated_at > ?")
+                .bind(scope(site_id))
+                .bind(new.revision)
+                .fetch_all(&mut *tx)
+                .await?;
         let (serde_json::Value::Object(old_map), serde_json::Value::Object(new_map)) = (
             serde_json::to_value(&old).map_err(|e| Error::Internal(e.to_string()))?,
             serde_json::to_value(&new).map_err(|e| Error::Internal(e.to_string()))?,
@@ -195,10 +213,16 @@ impl Frontdesk {
             return Err(Error::Internal("settings are not an object".into()));
         };
         let mut changed = Vec::new();
+        let mut clashes = Vec::new();
         for (key, value) in &new_map {
             if key == UNREADABLE
+                || key == REVISION
                 || (old_map.get(key) == Some(value) && !old.unreadable.contains(key))
             {
+                continue;
+            }
+            if newer.contains(key) {
+                clashes.push(key.clone());
                 continue;
             }
             sqlx::query(
@@ -215,6 +239,12 @@ impl Frontdesk {
             .await?;
             changed.push(key.clone());
         }
+        if !clashes.is_empty() {
+            return Err(Error::Conflict(format!(
+                "someone else changed {} since you opened the settings; reload them and try again",
+                clashes.join(", ")
+            )));
+        }
         if !changed.is_empty() {
             audit::record(
                 &mut tx,
@@ -227,6 +257,6 @@ impl Frontdesk {
             .await?;
         }
         tx.commit().await?;
-        Ok(new)
+        self.settings(actor, site_id).await
     }
 }

@@ -12,7 +12,7 @@ use frontdesk_core::audit::AuditQuery;
 use frontdesk_core::documents::badge_prints::{BadgePrintRequest, PrintOutcome};
 use frontdesk_core::documents::printing::{FolderPrinter, OFFLINE_MARKER};
 use frontdesk_core::people::employees::{Employee, EmployeeInput};
-use frontdesk_core::site::settings::{AttendanceRules, Rounding};
+use frontdesk_core::site::settings::{AttendanceRules, Rounding, SiteSettings};
 use frontdesk_core::visits::visitors::VisitorDetails;
 use frontdesk_core::visits::{SignInRequest, SignOutMethod, Visit};
 use frontdesk_core::{Actor, Error, ErrorCode, Frontdesk, Role};
@@ -269,12 +269,19 @@ async fn settings_default_for_old_databases_and_validate_new_fields() {
     let mut good = s.clone();
     good.badge_printer = Some("Front desk QL".into());
     good.attendance.rounding_minutes = 15;
-    env.api
+    let saved = env
+        .api
         .update_settings(a, site.id, good.clone())
         .await
         .expect("save");
+    let reloaded = env.api.settings(a, site.id).await.expect("reload");
+    assert_eq!(reloaded, saved, "what was saved is what is stored");
+    assert!(reloaded.revision > good.revision);
     assert_eq!(
-        env.api.settings(a, site.id).await.expect("reload"),
+        SiteSettings {
+            revision: good.revision,
+            ..reloaded
+        },
         good,
         "typed fields round-trip"
     );

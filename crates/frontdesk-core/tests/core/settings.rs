@@ -62,3 +62,58 @@ async fn one_unreadable_setting_keeps_the_others_and_is_reported() {
         "the repair is audited"
     );
 }
+
+#[tokio::test]
+async fn a_form_opened_before_someone_else_saved_cannot_overwrite_their_change() {
+    let env = env().await;
+    let a = &env.admin.actor;
+    let site = env.api.home_site(a).await.expect("site").id;
+    let window = env
+        .api
+        .settings(a, site)
+        .await
+        .expect("window opens settings");
+    let cli = env.api.settings(a, site).await.expect("CLI opens settings");
+
+    let mut first = cli.clone();
+    first.kiosk_idle_seconds = 120;
+    let saved = env
+        .api
+        .update_settings(a, site, first)
+        .await
+        .expect("CLI saves");
+    assert!(
+        saved.revision > window.revision,
+        "saving moves the revision"
+    );
+
+    // The window's form still holds 60 s and now changes the printer.
+    let mut stale = window.clone();
+    stale.badge_printer = Some("Lobby QL".into());
+    let err = env
+        .api
+        .update_settings(a, site, stale)
+        .await
+        .expect_err("stale form");
+    assert!(
+        err.to_string().contains("kiosk_idle_seconds"),
+        "names the setting someone else changed: {err}"
+    );
+    let now = env.api.settings(a, site).await.expect("settings");
+    assert_eq!(now.kiosk_idle_seconds, 120, "the newer change survives");
+    assert_eq!(
+        now.badge_printer, None,
+        "nothing of the stale form was saved"
+    );
+
+    // Reloaded, the same edit goes through.
+    let mut fresh = now;
+    fresh.badge_printer = Some("Lobby QL".into());
+    let saved = env
+        .api
+        .update_settings(a, site, fresh)
+        .await
+        .expect("fresh form");
+    assert_eq!(saved.badge_printer.as_deref(), Some("Lobby QL"));
+    assert_eq!(saved.kiosk_idle_seconds, 120);
+}

@@ -52,4 +52,10 @@ kiosk_idle_seconds: number,
  * show their default here, and saving the settings replaces the stored value. Read-only:
  * ignored when settings are saved.
  */
-unreadable: Array<string>, };
+unreadable: Array<string>, 
+/**
+ * When any of these settings was last saved (UTC milliseconds; 0 if never). Send it back
+ * unchanged with [`Frontdesk::update_settings`]: a setting saved after it is refused rather
+ * than overwritten by this older copy.
+ */
+revision: number, };

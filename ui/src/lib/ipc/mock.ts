@@ -122,6 +122,7 @@ export function createMockHost(options: MockOptions = {}): MockHost {
     },
     kiosk_idle_seconds: 60,
     unreadable: [],
+    revision: 0,
   };
   const printers: Printer[] = [
     { name: "badges", description: "Brother QL-820NWB", is_default: false, offline: false, message: "idle" },
@@ -342,7 +343,11 @@ export function createMockHost(options: MockOptions = {}): MockHost {
     updateSiteSettings: (next) =>
       answer(() => {
         need("manage_settings", "change settings");
-        settings = { ...next };
+        if (next.revision !== settings.revision) {
+          const detail = "someone else changed these settings since you opened them; reload them and try again";
+          throw apiError("conflict", "error.conflict", detail, { detail });
+        }
+        settings = { ...next, unreadable: [], revision: settings.revision + 1 };
         return settings;
       }),
   };
