@@ -303,3 +303,45 @@ fn each_capability_grants_exactly_its_windows_commands() {
         &all_declared(),
     );
 }
+
+#[test]
+fn the_kiosk_window_gets_only_kiosk_commands() {
+    let caps = capabilities();
+    let kiosk = caps
+        .iter()
+        .find(|c| c.0 == "kiosk")
+        .expect("a kiosk capability");
+    assert_eq!(
+        kiosk.2,
+        ["kiosk"],
+        "the kiosk capability is the kiosk window's"
+    );
+    assert!(!kiosk.1.is_empty(), "the kiosk can call its commands");
+    let console = caps
+        .iter()
+        .find(|c| c.0 == "console")
+        .expect("a console capability");
+    for c in &kiosk.1 {
+        assert!(
+            c.starts_with("kiosk_"),
+            "{c:?} is granted to the kiosk window; only kiosk_* commands act as the kiosk"
+        );
+        assert!(
+            !console.1.contains(c),
+            "{c:?} is granted to both windows; the console has its own commands"
+        );
+    }
+    for staff in [
+        "on_site",
+        "visits",
+        "audit",
+        "employees",
+        "site_settings",
+        "login",
+    ] {
+        assert!(
+            !kiosk.1.contains(staff),
+            "{staff:?} must not be callable from the kiosk"
+        );
+    }
+}

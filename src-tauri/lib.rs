@@ -4,6 +4,7 @@
 mod commands;
 #[cfg(test)]
 mod ipc_contract;
+mod kiosk;
 mod state;
 
 use anyhow::Context;
@@ -39,7 +40,9 @@ async fn scheduled_jobs(api: frontdesk_core::Frontdesk) {
 }
 
 /// Starts the window. The data directory comes from `FRONTDESK_DATA_DIR` or the OS app-data dir;
-/// `--demo` (or `FRONTDESK_DEMO=1`) fills an empty database with demo data.
+/// `--demo` (or `FRONTDESK_DEMO=1`) fills an empty database with demo data. `--kiosk` (or
+/// `FRONTDESK_KIOSK=1`) opens only the full-screen visitor kiosk, for a PC that is a kiosk alone;
+/// otherwise the staff console opens, and it can open the kiosk beside it.
 pub fn run() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -49,8 +52,11 @@ pub fn run() -> anyhow::Result<()> {
         .init();
     let data_dir = frontdesk_core::store::paths::default_data_dir()
         .context("no home directory to keep data in; set FRONTDESK_DATA_DIR")?;
-    let demo = std::env::args().any(|a| a == "--demo")
-        || std::env::var("FRONTDESK_DEMO").is_ok_and(|v| v == "1");
+    let flag = |arg: &str, var: &str| {
+        std::env::args().any(|a| a == arg) || std::env::var(var).is_ok_and(|v| v == "1")
+    };
+    let demo = flag("--demo", "FRONTDESK_DEMO");
+    let kiosk_only = flag("--kiosk", "FRONTDESK_KIOSK");
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     let state = runtime
         .block_on(state::AppState::open(&data_dir, demo))
@@ -60,6 +66,11 @@ pub fn run() -> anyhow::Result<()> {
         .setup(move |app| {
             tauri::async_runtime::spawn(scheduled_jobs(state.api.clone()));
             app.manage(state);
+            if kiosk_only {
+                kiosk::open_kiosk_window(app.handle())?;
+            } else {
+                kiosk::open_console_window(app.handle())?;
+            }
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -88,6 +99,16 @@ pub fn run() -> anyhow::Result<()> {
             commands::printers,
             commands::site_settings,
             commands::update_site_settings,
+            kiosk::open_kiosk,
+            kiosk::kiosk_config,
+            kiosk::kiosk_search_hosts,
+            kiosk::kiosk_find_returning,
+            kiosk::kiosk_sign_in,
+            kiosk::kiosk_redeem_invite,
+            kiosk::kiosk_find_signed_in,
+            kiosk::kiosk_sign_out,
+            kiosk::kiosk_scan,
+            kiosk::kiosk_unlock,
         ])
         .run(tauri::generate_context!())
         .context("running the window")?;

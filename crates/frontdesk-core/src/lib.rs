@@ -12,7 +12,8 @@
 //! | --- | --- |
 //! | [`site`] | organisation, site, settings, start-up status |
 //! | [`people`] | employees, CSV import, staff accounts, roles and sign-in |
-//! | [`visits`] | visits, visitors, returning-visitor faces, who is on site |
+//! | [`visits`] | visits, sign-in and its agreement rule, visitors, invitations, auto sign-out, returning-visitor faces, who is on site |
+//! | [`kiosk`] | the lobby screen's configuration, QR codes shown to it, sign-out by name, the staff PIN |
 //! | [`attendance`] | IN/OUT events, timesheet corrections and approvals |
 //! | [`faces`] | enrolment, identification, the face index cache |
 //! | [`documents`] | badges, timesheets, reports, evacuation list, exports, printing |
@@ -36,6 +37,8 @@
 //! | `documents/mod.rs` | `badge_pdf`, `daily_report_pdf`, `visit_log`, `evacuation_list_pdf`, `save_evacuation_list`, `timesheet`, `timesheet_export` |
 //! | `documents/timesheet_export.rs` | `export_timesheets` |
 //! | `faces/mod.rs` | `face_service`, `enrol_employee_faces`, `erase_employee_faces`, `identify_face`, `clock_by_face` |
+//! | `kiosk/check_in.rs` | `kiosk_sign_in`, `kiosk_redeem_invite` |
+//! | `kiosk/mod.rs` | `kiosk_config`, `kiosk_find_signed_in`, `kiosk_scan`, `kiosk_unlock` |
 //! | `lib.rs` | `open`, `with_print_system`, `data_dir`, `device_id`, `pool`, `close` |
 //! | `people/employees.rs` | `create_employee`, `update_employee`, `employee`, `employee_by_code`, `employees`, `search_hosts` |
 //! | `people/import.rs` | `import_employees_csv` |
@@ -66,6 +69,7 @@ pub mod demo;
 pub mod documents;
 mod error;
 pub mod faces;
+pub mod kiosk;
 pub mod people;
 pub mod site;
 pub mod store;
@@ -93,6 +97,8 @@ pub struct Frontdesk {
     printers: Arc<dyn documents::printing::PrintSystem>,
     /// Face models and gallery, loaded the first time a face is enrolled or identified.
     faces: Arc<tokio::sync::OnceCell<Arc<faces::FaceService>>>,
+    /// Wrong kiosk PINs, for the kiosk's lockout.
+    pins: Arc<kiosk::PinGuard>,
 }
 
 impl Frontdesk {
@@ -107,6 +113,7 @@ impl Frontdesk {
             data_dir,
             printers: documents::printing::configured(),
             faces: Arc::default(),
+            pins: Arc::default(),
         })
     }
 

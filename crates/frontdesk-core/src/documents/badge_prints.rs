@@ -110,7 +110,7 @@ impl Frontdesk {
     /// `req.confirm_reprint` is set. A print that fails is logged and returned, not an error.
     pub async fn print_badge(&self, actor: &Actor, req: BadgePrintRequest) -> Result<BadgePrint> {
         actor.require(Permission::SignVisitors)?;
-        let visit = self.visit(actor, req.visit_id).await?;
+        let visit = self.visit_in_org(actor, req.visit_id).await?;
         if matches!(
             visit.status,
             VisitStatus::CheckedOut | VisitStatus::Cancelled

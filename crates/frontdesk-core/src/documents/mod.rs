@@ -128,14 +128,18 @@ fn visit_row(v: &Visit) -> Option<docs::VisitRow> {
 
 impl Frontdesk {
     /// The badge of a visit as a one-page PDF on `size` stock. The QR code (`frontdesk:visit:<id>`)
-    /// signs the visitor out at the kiosk; the badge is valid until the end of the local day.
+    /// signs the visitor out at the kiosk; the badge is valid until the end of the local day. Needs
+    /// the permission to view visits or to sign visitors in (the kiosk prints its own badges).
     pub async fn badge_pdf(
         &self,
         actor: &Actor,
         visit_id: Uuid,
         size: BadgeSize,
     ) -> Result<Rendered> {
-        let visit = self.visit(actor, visit_id).await?;
+        if !actor.can(Permission::SignVisitors) {
+            actor.require(Permission::ViewVisits)?;
+        }
+        let visit = self.visit_in_org(actor, visit_id).await?;
         let site = self.site(actor, visit.site_id).await?;
         let tz = site.time_zone;
         let from = visit
@@ -159,7 +163,7 @@ impl Frontdesk {
             logo: None,
             band_label: visit.visitor_type.clone(),
             band_colour: band_colour(&visit.visitor_type),
-            qr_payload: format!("frontdesk:visit:{}", visit.id),
+            qr_payload: format!("{}{}", crate::kiosk::VISIT_QR_PREFIX, visit.id),
             badge_number: visit.badge_number.clone(),
             size,
             labels: Default::default(),

@@ -40,6 +40,11 @@ pub struct SiteSettings {
     pub attendance: AttendanceRules,
     /// The kiosk returns to its welcome screen after this many idle seconds.
     pub kiosk_idle_seconds: u32,
+    /// Which visitor details the kiosk asks for, and which it requires (the name always is).
+    pub kiosk_fields: KioskFields,
+    /// Languages the kiosk offers on its welcome screen, as BCP 47 tags (first is the default):
+    /// `en`, `fr`, `ar` have catalogues.
+    pub kiosk_languages: Vec<String>,
     /// Keys whose stored value could not be read (written by another version or by hand): they
     /// show their default here, and saving the settings replaces the stored value. Read-only:
     /// ignored when settings are saved.
@@ -49,6 +54,42 @@ pub struct SiteSettings {
     /// than overwritten by this older copy.
     pub revision: i64,
 }
+
+/// Whether the kiosk shows a visitor detail and whether it must be filled in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldRule {
+    /// Not asked for.
+    Hidden,
+    /// Asked for; may be left empty.
+    Optional,
+    /// Asked for and required.
+    Required,
+}
+
+/// The kiosk's visitor details beyond the name; see [`SiteSettings::kiosk_fields`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct KioskFields {
+    /// The visitor's company.
+    pub company: FieldRule,
+    /// The visitor's email (also how a returning visitor is found).
+    pub email: FieldRule,
+    /// The visitor's phone number.
+    pub phone: FieldRule,
+}
+
+impl Default for KioskFields {
+    fn default() -> Self {
+        Self {
+            company: FieldRule::Optional,
+            email: FieldRule::Optional,
+            phone: FieldRule::Optional,
+        }
+    }
+}
+
+/// Languages with a kiosk catalogue.
+pub const KIOSK_LANGUAGES: [&str; 3] = ["en", "fr", "ar"];
 
 /// The [`SiteSettings`] fields that describe the stored settings rather than being settings.
 const UNREADABLE: &str = "unreadable";
@@ -67,6 +108,8 @@ impl Default for SiteSettings {
             badge_printer: None,
             attendance: AttendanceRules::default(),
             kiosk_idle_seconds: 60,
+            kiosk_fields: KioskFields::default(),
+            kiosk_languages: KIOSK_LANGUAGES.iter().map(|l| (*l).to_string()).collect(),
             unreadable: Vec::new(),
             revision: 0,
         }
@@ -99,6 +142,17 @@ impl SiteSettings {
             return Err(Error::validation(
                 "kiosk_idle_seconds",
                 "must be 10 to 3600 seconds",
+            ));
+        }
+        if self.kiosk_languages.is_empty()
+            || self
+                .kiosk_languages
+                .iter()
+                .any(|l| !KIOSK_LANGUAGES.contains(&l.as_str()))
+        {
+            return Err(Error::validation(
+                "kiosk_languages",
+                format!("choose one or more of {}", KIOSK_LANGUAGES.join(", ")),
             ));
         }
         if self.agreement_text.len() > 20_000 {

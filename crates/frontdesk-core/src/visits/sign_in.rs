@@ -43,6 +43,30 @@ fn signature(svg: Option<&str>) -> Result<Option<String>> {
     Ok(Some(path.to_string()))
 }
 
+/// The site's kiosk fields applied to what a visitor typed: hidden ones are dropped, required ones
+/// must be there (unless a returning visitor gave them before).
+fn kiosk_fields(
+    details: &mut visitors::ValidVisitor,
+    rules: crate::site::settings::KioskFields,
+    returning: bool,
+) -> Result<()> {
+    use crate::site::settings::FieldRule;
+    for (name, rule, value) in [
+        ("company", rules.company, &mut details.company),
+        ("email", rules.email, &mut details.email),
+        ("phone", rules.phone, &mut details.phone),
+    ] {
+        match rule {
+            FieldRule::Hidden => *value = None,
+            FieldRule::Required if value.is_none() && !returning => {
+                return Err(Error::invalid(format!("visitor.{name}"), Rule::Required));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// When the visitor last signed agreement `version`, if they ever did.
 async fn signed_before(
     conn: &mut SqliteConnection,
@@ -86,7 +110,7 @@ impl Frontdesk {
         {
             req.visitor = visitors::stored_details(&self.pool, actor.organisation_id, id).await?;
         }
-        let details = visitors::validate(&req.visitor).map_err(|e| e.within("visitor"))?;
+        let mut details = visitors::validate(&req.visitor).map_err(|e| e.within("visitor"))?;
         let purpose = text::optional("purpose", req.purpose.as_deref(), 300)?;
         let notes = text::optional("notes", req.notes.as_deref(), 2000)?;
         let kind = visitor_type("visitor_type", req.visitor_type.as_deref())?;
@@ -108,6 +132,13 @@ impl Frontdesk {
             .is_some_and(|v| *v != settings.agreement_version)
         {
             return Err(Error::invalid("agreement_version", Rule::AgreementChanged));
+        }
+        if matches!(actor.kind, ActorKind::Kiosk) && invite.is_none() {
+            kiosk_fields(
+                &mut details,
+                settings.kiosk_fields,
+                req.visitor_id.is_some(),
+            )?;
         }
         if let Some(invite) = invite {
             let used = sqlx::query(

@@ -15,5 +15,6 @@ mod facade_map;
 mod faces;
 mod import;
 mod kiosk;
+mod kiosk_station;
 mod settings;
 mod visits;

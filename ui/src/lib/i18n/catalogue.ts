@@ -3,6 +3,8 @@
 // by `Intl.PluralRules` from the `count` parameter, and the writing direction of the locale. Other
 // languages add a catalogue of the same keys; missing keys fall back to English.
 import { en } from "./en";
+import { kioskAr } from "./kiosk-ar";
+import { kioskFr } from "./kiosk-fr";
 
 /** A message: text with `{param}` placeholders, or plural forms keyed by `Intl.PluralRules` category. */
 export type Message = string | ({ other: string } & Partial<Record<Intl.LDMLPluralRule, string>>);
@@ -10,7 +12,7 @@ export type MessageKey = keyof typeof en;
 export type Params = Record<string, string | number | null | undefined>;
 export type Catalogue = Partial<Record<MessageKey, Message>>;
 
-const catalogues: Record<string, Catalogue> = { en };
+const catalogues: Record<string, Catalogue> = { en, fr: kioskFr, ar: kioskAr };
 let locale = "en-GB";
 
 /** Languages written right to left (the document's `dir` follows the locale). */

@@ -1,6 +1,7 @@
 // English, the reference catalogue: every key exists here. Other languages copy the keys.
 import type { ErrorKey } from "../bindings/ErrorKey";
 import type { Message } from "./catalogue";
+import { kioskEn } from "./kiosk-en";
 
 /** Messages for the core's error keys; typed by the generated union so none can be missing. */
 const errors = {
@@ -36,6 +37,7 @@ const errors = {
 
 export const en = {
   ...errors,
+  ...kioskEn,
   "app.name": "Frontdesk",
   "app.starting": "Starting…",
   "app.failed": "Frontdesk could not start.",
@@ -63,6 +65,7 @@ export const en = {
   "nav.settings": "Settings",
   "console.evacuation": "Evacuation list",
   "console.evacuation_saved": "Evacuation list saved to {path}",
+  "console.open_kiosk": "Open kiosk",
   "console.sign_out": "Sign out",
 
   "login.subtitle": "{site} · staff sign-in",

@@ -16,6 +16,12 @@ import type { ExportSchedule } from "../bindings/ExportSchedule";
 import type { HostSummary } from "../bindings/HostSummary";
 import type { ImportReport } from "../bindings/ImportReport";
 import type { InitRequest } from "../bindings/InitRequest";
+import type { KioskCheckIn } from "../bindings/KioskCheckIn";
+import type { KioskConfig } from "../bindings/KioskConfig";
+import type { KioskVisit } from "../bindings/KioskVisit";
+import type { RedeemInvite } from "../bindings/RedeemInvite";
+import type { ReturningVisitor } from "../bindings/ReturningVisitor";
+import type { ScanResult } from "../bindings/ScanResult";
 import type { OnSiteNow } from "../bindings/OnSiteNow";
 import type { Printer } from "../bindings/Printer";
 import type { SavedDocument } from "../bindings/SavedDocument";
@@ -55,4 +61,24 @@ export interface Host {
   printers(): Promise<Printer[]>;
   siteSettings(): Promise<SiteSettings>;
   updateSiteSettings(settings: SiteSettings): Promise<SiteSettings>;
+  /** Opens the visitor kiosk window beside the console. */
+  openKiosk(): Promise<void>;
+}
+
+/**
+ * What the kiosk window may call: every method acts as this PC's kiosk (never as a staff member),
+ * and the shell grants the kiosk window these commands only.
+ */
+export interface KioskHost {
+  config(): Promise<KioskConfig>;
+  searchHosts(query: string): Promise<HostSummary[]>;
+  findReturning(emailOrPhone: string): Promise<ReturningVisitor | null>;
+  signIn(req: SignInRequest): Promise<KioskCheckIn>;
+  redeemInvite(req: RedeemInvite): Promise<KioskCheckIn>;
+  findSignedIn(query: string): Promise<KioskVisit[]>;
+  signOut(visitId: string): Promise<void>;
+  /** A QR code read by the camera or a scanner: a badge signs out, an invitation is greeted. */
+  scan(qr: string): Promise<ScanResult>;
+  /** A staff PIN leaves kiosk mode; resolves with the staff member's name. */
+  unlock(pin: string): Promise<string>;
 }

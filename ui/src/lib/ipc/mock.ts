@@ -24,11 +24,11 @@ import type { Host } from "./host";
 
 export const MOCK_PASSWORD = "frontdesk-demo";
 
-function apiError(code: ErrorCode, key: ErrorKey, message: string, params: Record<string, string> = {}, field: string | null = null): ApiError {
+export function apiError(code: ErrorCode, key: ErrorKey, message: string, params: Record<string, string> = {}, field: string | null = null): ApiError {
   return { code, key, params, message, field };
 }
 
-function invalid(field: string, problem: string, key: ErrorKey = "error.validation", extra: Record<string, string> = {}): ApiError {
+export function invalid(field: string, problem: string, key: ErrorKey = "error.validation", extra: Record<string, string> = {}): ApiError {
   return apiError("validation", key, `${field}: ${problem}`, { field, problem, ...extra }, field);
 }
 
@@ -123,6 +123,8 @@ export function createMockHost(options: MockOptions = {}): MockHost {
     kiosk_idle_seconds: 60,
     unreadable: [],
     revision: 0,
+    kiosk_fields: { company: "optional", email: "optional", phone: "optional" },
+    kiosk_languages: ["en", "fr", "ar"],
   };
   const printers: Printer[] = [
     { name: "badges", description: "Brother QL-820NWB", is_default: false, offline: false, message: "idle" },
@@ -350,6 +352,7 @@ export function createMockHost(options: MockOptions = {}): MockHost {
         settings = { ...next, unreadable: [], revision: settings.revision + 1 };
         return settings;
       }),
+    openKiosk: () => answer(() => need("sign_visitors", "open the kiosk")),
   };
   return host;
 }

@@ -2,8 +2,9 @@
 // `src-tauri/ipc_contract.rs` reads this file: every command named here must be a registered,
 // capability-granted command and every command must be called here.
 import { invoke } from "@tauri-apps/api/core";
+import { getCurrentWebviewWindow } from "@tauri-apps/api/webviewWindow";
 import { asApiError } from "../errors";
-import type { Host } from "./host";
+import type { Host, KioskHost } from "./host";
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -39,7 +40,25 @@ export const tauriHost: Host = {
   printers: () => call("printers"),
   siteSettings: () => call("site_settings"),
   updateSiteSettings: (settings) => call("update_site_settings", { settings }),
+  openKiosk: () => call("open_kiosk"),
 };
+
+export const tauriKiosk: KioskHost = {
+  config: () => call("kiosk_config"),
+  searchHosts: (query) => call("kiosk_search_hosts", { query }),
+  findReturning: (emailOrPhone) => call("kiosk_find_returning", { emailOrPhone }),
+  signIn: (req) => call("kiosk_sign_in", { req }),
+  redeemInvite: (req) => call("kiosk_redeem_invite", { req }),
+  findSignedIn: (query) => call("kiosk_find_signed_in", { query }),
+  signOut: (visitId) => call("kiosk_sign_out", { visitId }),
+  scan: (qr) => call("kiosk_scan", { qr }),
+  unlock: (pin) => call("kiosk_unlock", { pin }),
+};
+
+/** The label of this Tauri window: `main` (the console) or `kiosk`. */
+export function windowLabel(): string {
+  return getCurrentWebviewWindow().label;
+}
 
 /** True inside the Tauri window (the shell injects its IPC bridge before the page loads). */
 export function inTauri(): boolean {

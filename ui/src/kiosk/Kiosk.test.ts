@@ -1,0 +1,206 @@
+// @vitest-environment jsdom
+// The kiosk flow against the in-memory kiosk: each path a visitor takes, and the hygiene rules.
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import axe from "axe-core";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { setLocale } from "../lib/i18n/catalogue";
+import { createMockKiosk, MOCK_INVITE_QR, MOCK_KIOSK_PIN, MOCK_RETURNING_EMAIL } from "../lib/ipc/mockKiosk";
+import type { KioskConfig } from "../lib/bindings/KioskConfig";
+import Kiosk from "./Kiosk.svelte";
+import { emptyDraft, needsSignature, next, signInRequest } from "./flow";
+
+afterEach(() => {
+  vi.useRealTimers();
+  setLocale("en-GB");
+  document.documentElement.dir = "ltr";
+});
+
+async function type(testid: string, text: string) {
+  const el = (await screen.findByTestId(testid)) as HTMLInputElement;
+  await fireEvent.input(el, { target: { value: text } });
+}
+
+async function click(testid: string) {
+  await fireEvent.click(await screen.findByTestId(testid));
+}
+
+/** Draws a stroke on the signature pad. */
+async function sign() {
+  const pad = await screen.findByTestId("signature-pad");
+  await fireEvent.pointerDown(pad, { clientX: 10, clientY: 10, pointerId: 1 });
+  await fireEvent.pointerMove(pad, { clientX: 60, clientY: 30, pointerId: 1 });
+  await fireEvent.pointerMove(pad, { clientX: 120, clientY: 15, pointerId: 1 });
+  await fireEvent.pointerUp(pad, { pointerId: 1 });
+}
+
+async function noAxeViolations() {
+  const result = await axe.run(document.body, { rules: { "color-contrast": { enabled: false } } });
+  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(" ")}`)).toEqual([]);
+}
+
+describe("kiosk flow", () => {
+  it("signs a first-time visitor in with a host and a signature, then starts again", async () => {
+    const host = createMockKiosk();
+    render(Kiosk, { host });
+    await click("kiosk-sign-in");
+    await type("kiosk-name", "Nora New");
+    await type("kiosk-company", "Initech");
+    await click("kiosk-next");
+    await type("kiosk-host", "bj");
+    await click("kiosk-host-option");
+    expect((await screen.findByTestId("kiosk-agreement")).textContent).toContain("safety");
+    const finish = (await screen.findByTestId("kiosk-finish")) as HTMLButtonElement;
+    expect(finish.disabled).toBe(true);
+    await sign();
+    await waitFor(() => expect(finish.disabled).toBe(false));
+    await fireEvent.click(finish);
+    const done = await screen.findByTestId("kiosk-done");
+    expect((done).textContent).toContain("Thank you, Nora");
+    expect((done).textContent).toContain("V0001");
+    expect((done).textContent).toContain("Björn Lindqvist");
+    expect(host.visits[0]?.host_name).toBe("Björn Lindqvist");
+    await click("kiosk-done-finish");
+    expect(await screen.findByTestId("kiosk-sign-in")).toBeTruthy();
+  });
+
+  it("recognises a returning visitor by email in three taps and skips a signed agreement", async () => {
+    const host = createMockKiosk();
+    render(Kiosk, { host });
+    await click("kiosk-returning"); // tap 1
+    await type("kiosk-lookup", MOCK_RETURNING_EMAIL);
+    await click("kiosk-find");
+    expect((await screen.findByTestId("kiosk-masked")).textContent).toContain("A•• L•••••••");
+    await click("kiosk-yes"); // tap 2
+    await click("kiosk-no-host");
+    await screen.findByText(/signed this agreement on an earlier visit/);
+    await click("kiosk-finish"); // tap 3 (after the host choice)
+    expect((await screen.findByTestId("kiosk-done")).textContent).toContain("Thank you, Ada");
+  });
+
+  it("keeps what was typed when the core refuses it and points at the field", async () => {
+    render(Kiosk, { host: createMockKiosk({ config: { fields: { company: "required", email: "optional", phone: "hidden" } } }) });
+    await click("kiosk-sign-in");
+    expect(screen.queryByTestId("kiosk-phone")).toBeNull();
+    await type("kiosk-name", "Rita Required");
+    await click("kiosk-next");
+    await click("kiosk-no-host");
+    await sign();
+    await click("kiosk-finish");
+    const message = await screen.findByText("Please fill this in.");
+    expect(message.id).toBe("k-company-error");
+    expect((screen.getByTestId("kiosk-name") as HTMLInputElement).value).toBe("Rita Required");
+  });
+
+  it("signs an invited visitor in from a scanned QR code, once", async () => {
+    const host = createMockKiosk();
+    render(Kiosk, { host });
+    await type("kiosk-scan", MOCK_INVITE_QR);
+    await fireEvent.submit((await screen.findByTestId("kiosk-scan")).closest("form")!);
+    expect(await screen.findByText("Welcome, Ivy Invited")).toBeTruthy();
+    await click("kiosk-invite-confirm");
+    await sign();
+    await click("kiosk-finish");
+    expect((await screen.findByTestId("kiosk-done")).textContent).toContain("Ivy");
+    await click("kiosk-done-finish");
+    await type("kiosk-scan", MOCK_INVITE_QR);
+    await fireEvent.submit((await screen.findByTestId("kiosk-scan")).closest("form")!);
+    expect((await screen.findByTestId("kiosk-error")).textContent).toContain("already used");
+  });
+
+  it("signs out by name from masked results, and by the badge's QR", async () => {
+    const host = createMockKiosk();
+    render(Kiosk, { host });
+    for (const name of ["Otto Out", "Bea Badge"]) {
+      await click("kiosk-sign-in");
+      await type("kiosk-name", name);
+      await click("kiosk-next");
+      await click("kiosk-no-host");
+      await sign();
+      await click("kiosk-finish");
+      await click("kiosk-done-finish");
+    }
+    await click("kiosk-sign-out");
+    await type("kiosk-out-query", "ot");
+    const option = await screen.findByTestId("kiosk-out-option");
+    expect((option).textContent).toContain("O••• O••");
+    expect((option).textContent).not.toContain("Otto");
+    await fireEvent.click(option);
+    expect((await screen.findByTestId("kiosk-notice")).textContent).toContain("signed out");
+    expect(host.visits[0]?.status).toBe("checked_out");
+
+    await type("kiosk-scan", `frontdesk:visit:${host.visits[1]?.id}`);
+    await fireEvent.submit((await screen.findByTestId("kiosk-scan")).closest("form")!);
+    expect((await screen.findByTestId("kiosk-notice")).textContent).toContain("Goodbye, Bea");
+    expect(host.visits[1]?.status).toBe("checked_out");
+  });
+
+  it("goes back to welcome after the idle timeout and forgets what was typed", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    render(Kiosk, { host: createMockKiosk({ config: { idle_seconds: 30 } }) });
+    await click("kiosk-sign-in");
+    await type("kiosk-name", "Ida Idle");
+    await vi.advanceTimersByTimeAsync(31_000);
+    await screen.findByTestId("kiosk-sign-in");
+    await click("kiosk-sign-in");
+    expect(((await screen.findByTestId("kiosk-name")) as HTMLInputElement).value).toBe("");
+  });
+
+  it("switches to Arabic right to left, and to French", async () => {
+    render(Kiosk, { host: createMockKiosk() });
+    await click("kiosk-lang-ar");
+    expect(await screen.findByText("مرحبًا بكم في London HQ")).toBeTruthy();
+    expect(document.documentElement.dir).toBe("rtl");
+    await click("kiosk-lang-fr");
+    expect(await screen.findByText("Bienvenue à London HQ")).toBeTruthy();
+    expect(document.documentElement.dir).toBe("ltr");
+  });
+
+  it("leaves kiosk mode only with a staff PIN", async () => {
+    const host = createMockKiosk();
+    const unlock = vi.spyOn(host, "unlock");
+    render(Kiosk, { host });
+    await click("kiosk-staff");
+    await type("kiosk-pin", "0000");
+    await click("kiosk-unlock");
+    expect((await screen.findByTestId("kiosk-error")).textContent).toMatch(/wrong/i);
+    await type("kiosk-pin", MOCK_KIOSK_PIN);
+    await click("kiosk-unlock");
+    await waitFor(() => expect(unlock).toHaveBeenLastCalledWith(MOCK_KIOSK_PIN));
+  });
+
+  it("has no accessibility violations on its screens", async () => {
+    render(Kiosk, { host: createMockKiosk() });
+    await screen.findByTestId("kiosk-sign-in");
+    await noAxeViolations();
+    await click("kiosk-sign-in");
+    await screen.findByTestId("kiosk-name");
+    await noAxeViolations();
+  });
+});
+
+describe("kiosk flow rules", () => {
+  const config: KioskConfig = {
+    site_name: "HQ",
+    time_zone: "Europe/London",
+    languages: ["en"],
+    fields: { company: "hidden", email: "optional", phone: "optional" },
+    require_agreement: true,
+    agreement_text: "Rules",
+    agreement_version: "3",
+    idle_seconds: 60,
+  };
+  it("drops hidden fields and sends the agreement version only with a signature", () => {
+    const d = { ...emptyDraft(), name: " Ann ", company: "Hidden Co", email: "ann@example.com", signature: "M1 1 L2 2" };
+    const req = signInRequest(config, d);
+    expect(req.visitor).toEqual({ name: "Ann", company: null, email: "ann@example.com", phone: null });
+    expect(req.agreement_version).toBe("3");
+    expect(signInRequest(config, { ...d, signature: null }).agreement_version).toBeNull();
+  });
+  it("asks for a signature unless it was given before", () => {
+    const cfg = config;
+    expect(needsSignature(cfg, emptyDraft())).toBe(true);
+    expect(needsSignature(cfg, { ...emptyDraft(), returning: { id: "r", name: "A", company: null, agreement_signed: true } })).toBe(false);
+    expect(needsSignature({ ...cfg, require_agreement: false }, emptyDraft())).toBe(false);
+    expect(next("returning", emptyDraft())).toBe("details");
+  });
+});

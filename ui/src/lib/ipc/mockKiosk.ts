@@ -1,0 +1,182 @@
+// An in-memory kiosk for a plain browser (`/?host=mock&window=kiosk`) and for the kiosk's component
+// tests. It keeps the rules the flow depends on: required fields per the site's settings, the
+// agreement signature, masked returning visitors, single-use invitations and the staff PIN. The
+// core remains the authority; this is a stand-in.
+import type { KioskCheckIn } from "../bindings/KioskCheckIn";
+import type { KioskConfig } from "../bindings/KioskConfig";
+import type { KioskVisit } from "../bindings/KioskVisit";
+import type { SignInRequest } from "../bindings/SignInRequest";
+import type { Visit } from "../bindings/Visit";
+import type { KioskHost } from "./host";
+import { apiError, invalid } from "./mock";
+
+export const MOCK_KIOSK_PIN = "2468";
+export const MOCK_INVITE_QR = "frontdesk:invite:0123456789abcdef0123456789abcdef";
+export const MOCK_RETURNING_EMAIL = "ada@example.com";
+
+export type MockKioskOptions = {
+  config?: Partial<KioskConfig>;
+  /** Milliseconds each call waits. */
+  latency?: number;
+};
+
+const HOSTS = [
+  { id: "h1", name: "Amelia Hart", department: "Reception" },
+  { id: "h2", name: "Björn Lindqvist", department: "Engineering" },
+  { id: "h3", name: "Fatima Al-Sayed", department: "Sales" },
+];
+
+function mask(s: string): string {
+  return s
+    .trim()
+    .split(/\s+/)
+    .map((w) => [...w][0] + "•".repeat(Math.min([...w].length - 1, 12)))
+    .join(" ");
+}
+
+export function createMockKiosk(options: MockKioskOptions = {}): KioskHost & { visits: Visit[]; inviteUsed: boolean } {
+  const config: KioskConfig = {
+    site_name: "London HQ",
+    time_zone: "Europe/London",
+    languages: ["en", "fr", "ar"],
+    fields: { company: "optional", email: "optional", phone: "hidden" },
+    require_agreement: true,
+    agreement_text: "I agree to follow the site's safety and confidentiality rules.",
+    agreement_version: "1",
+    idle_seconds: 60,
+    ...options.config,
+  };
+  const visits: Visit[] = [];
+  let badge = 0;
+  let n = 0;
+  const returning = { id: "r1", name: "Ada Lovelace", company: "Analytical Engines", signed: true };
+  const state = { visits, inviteUsed: false };
+
+  async function answer<T>(f: () => T): Promise<T> {
+    if (options.latency) await new Promise((r) => setTimeout(r, options.latency));
+    return structuredClone(f());
+  }
+
+  function record(req: SignInRequest, source: string): KioskCheckIn {
+    let name = req.visitor.name.trim();
+    let company = req.visitor.company?.trim() || null;
+    const isReturning = req.visitor_id === returning.id;
+    if (isReturning && !name) {
+      name = returning.name;
+      company = returning.company;
+    }
+    if (!name) throw invalid("visitor.name", "is required", "error.required");
+    for (const f of ["company", "email", "phone"] as const) {
+      const v = req.visitor[f]?.trim();
+      if (config.fields[f] === "required" && !v && !isReturning && source === "kiosk") {
+        throw invalid(`visitor.${f}`, "is required", "error.required");
+      }
+    }
+    if (req.agreement_version && req.agreement_version !== config.agreement_version) {
+      throw invalid("agreement_version", "the agreement has changed", "error.agreement_changed");
+    }
+    const signedBefore = isReturning && returning.signed;
+    if (config.require_agreement && !req.signature_svg && !signedBefore) {
+      throw invalid("signature_svg", "is required", "error.required");
+    }
+    badge += 1;
+    n += 1;
+    const host = HOSTS.find((h) => h.id === req.host_employee_id) ?? null;
+    const visit: Visit = {
+      id: `visit-${n}`,
+      site_id: "site",
+      visitor_id: req.visitor_id ?? `visitor-${n}`,
+      visitor_name: name,
+      company,
+      host_employee_id: host?.id ?? null,
+      host_name: host?.name ?? null,
+      purpose: req.purpose ?? null,
+      visitor_type: "visitor",
+      status: "checked_in",
+      expected_at: null,
+      checked_in_at: new Date().toISOString(),
+      checked_out_at: null,
+      badge_number: `V${String(badge).padStart(4, "0")}`,
+      source,
+    };
+    visits.push(visit);
+    return { visit, badge: "done", host_notified: host !== null };
+  }
+
+  const host: KioskHost = {
+    config: () => answer(() => config),
+    searchHosts: (query) =>
+      answer(() => {
+        const q = query.trim().toLowerCase();
+        if (!q) return [];
+        return HOSTS.filter((h) => h.name.toLowerCase().split(/\s+/).some((w) => w.startsWith(q)) || h.name.toLowerCase().startsWith(q));
+      }),
+    findReturning: (emailOrPhone) =>
+      answer(() =>
+        emailOrPhone.trim().toLowerCase() === MOCK_RETURNING_EMAIL
+          ? { id: returning.id, name: mask(returning.name), company: mask(returning.company), agreement_signed: returning.signed }
+          : null,
+      ),
+    signIn: (req) => answer(() => record(req, "kiosk")),
+    redeemInvite: (req) =>
+      answer(() => {
+        if (req.qr.trim() !== MOCK_INVITE_QR) throw apiError("conflict", "error.invite_unknown", "this is not a Frontdesk invitation");
+        if (state.inviteUsed) throw apiError("conflict", "error.invite_used", "this invitation was already used");
+        const done = record(
+          {
+            site_id: null,
+            visitor_id: null,
+            visitor: { name: "Ivy Invited", company: "Globex", email: null, phone: null },
+            host_employee_id: "h2",
+            purpose: "Interview",
+            visitor_type: null,
+            notes: null,
+            agreement_version: req.agreement_version,
+            signature_svg: req.signature_svg,
+            remember_me: req.remember_me,
+          },
+          "invite",
+        );
+        state.inviteUsed = true;
+        return done;
+      }),
+    findSignedIn: (query) =>
+      answer(() => {
+        const q = query.trim().toLowerCase();
+        if (q.length < 2) return [];
+        return visits
+          .filter((v) => v.status === "checked_in" && v.visitor_name.toLowerCase().split(/\s+/).some((w) => w.startsWith(q)))
+          .map((v): KioskVisit => ({ visit_id: v.id, name: mask(v.visitor_name), badge_number: v.badge_number, since: v.checked_in_at }));
+      }),
+    signOut: (visitId) =>
+      answer(() => {
+        const v = visits.find((x) => x.id === visitId);
+        if (!v || v.status !== "checked_in") throw apiError("conflict", "error.conflict", "not signed in", { detail: "not signed in" });
+        v.status = "checked_out";
+        v.checked_out_at = new Date().toISOString();
+      }),
+    scan: (qr) =>
+      answer(() => {
+        const text = qr.trim();
+        if (text.startsWith("frontdesk:visit:")) {
+          const v = visits.find((x) => x.id === text.slice("frontdesk:visit:".length) && x.status === "checked_in");
+          if (!v) throw apiError("conflict", "error.invite_unknown", "not a Frontdesk code");
+          v.status = "checked_out";
+          return { kind: "signed_out" as const, first_name: v.visitor_name.split(/\s+/)[0] ?? "", badge_number: v.badge_number };
+        }
+        if (text !== MOCK_INVITE_QR) throw apiError("conflict", "error.invite_unknown", "this is not a Frontdesk invitation");
+        if (state.inviteUsed) throw apiError("conflict", "error.invite_used", "this invitation was already used");
+        return {
+          kind: "invite" as const,
+          qr: text,
+          invite: { id: "inv1", visitor_name: "Ivy Invited", company: "Globex", host_name: "Björn Lindqvist", agreement_signed: false },
+        };
+      }),
+    unlock: (pin) =>
+      answer(() => {
+        if (pin !== MOCK_KIOSK_PIN) throw apiError("unauthenticated", "error.bad_credentials", "wrong PIN");
+        return "Amelia Hart";
+      }),
+  };
+  return Object.assign(host, { visits, get inviteUsed() { return state.inviteUsed; } });
+}
