@@ -65,7 +65,7 @@ export const kioskAr: VisitorCatalogue = {
   "kiosk.done.title": "شكرًا لك، {name}",
   "kiosk.done.badge": "تُطبع بطاقتك {badge} الآن.",
   "kiosk.done.badge_desk": "يرجى استلام بطاقتك {badge} من مكتب الاستقبال.",
-  "kiosk.done.host": "أبلغنا {host} بوصولك.",
+  "kiosk.done.host": "سنُبلغ {host} بوصولك.",
   "kiosk.done.finish": "تم",
   "kiosk.signout.title": "تسجيل الخروج",
   "kiosk.signout.field": "اسمك",

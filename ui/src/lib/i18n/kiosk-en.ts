@@ -47,7 +47,7 @@ export const kioskEn = {
   "kiosk.done.title": "Thank you, {name}",
   "kiosk.done.badge": "Your badge {badge} is printing.",
   "kiosk.done.badge_desk": "Please collect your badge {badge} at the desk.",
-  "kiosk.done.host": "We have let {host} know you are here.",
+  "kiosk.done.host": "We will let {host} know you are here.",
   "kiosk.done.finish": "Done",
   "kiosk.signout.title": "Sign out",
   "kiosk.signout.field": "Your name",

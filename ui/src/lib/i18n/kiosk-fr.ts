@@ -90,7 +90,7 @@ export const kioskFr: VisitorCatalogue = {
   "kiosk.done.title": "Merci, {name}",
   "kiosk.done.badge": "Votre badge {badge} est en cours d'impression.",
   "kiosk.done.badge_desk": "Merci de retirer votre badge {badge} à l'accueil.",
-  "kiosk.done.host": "Nous avons prévenu {host} de votre arrivée.",
+  "kiosk.done.host": "Nous allons prévenir {host} de votre arrivée.",
   "kiosk.done.finish": "Terminé",
   "kiosk.signout.title": "Départ",
   "kiosk.signout.field": "Votre nom",
