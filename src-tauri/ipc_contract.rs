@@ -231,7 +231,10 @@ fn every_registered_command_is_declared_granted_and_called() {
         &declared,
     );
 
-    let defined = defined_commands(&read(&root().join("src-tauri/commands.rs")));
+    let defined: Vec<(String, bool)> = ["src-tauri/commands.rs", "src-tauri/kiosk.rs"]
+        .iter()
+        .flat_map(|f| defined_commands(&read(&root().join(f))))
+        .collect();
     let sync: Vec<_> = defined.iter().filter(|(_, a)| !a).map(|(n, _)| n).collect();
     assert!(
         sync.is_empty(),
@@ -239,7 +242,7 @@ fn every_registered_command_is_declared_granted_and_called() {
     );
     differ(
         "commands",
-        "#[tauri::command] fns (src-tauri/commands.rs)",
+        "#[tauri::command] fns (src-tauri/commands.rs, kiosk.rs)",
         &defined.into_iter().map(|(n, _)| n).collect(),
         "generate_handler!",
         &registered_set,
