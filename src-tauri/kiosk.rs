@@ -1,6 +1,7 @@
 //! The kiosk window: its commands (all acting as this PC's kiosk, never as the staff member signed
 //! in at the console) and the windows themselves. The kiosk capability grants only these commands.
 
+use frontdesk_core::kiosk::camera::CameraView;
 use frontdesk_core::kiosk::check_in::KioskCheckIn;
 use frontdesk_core::kiosk::{KioskConfig, KioskVisit, ScanResult};
 use frontdesk_core::people::employees::HostSummary;
@@ -141,4 +142,10 @@ pub async fn kiosk_unlock(app: AppHandle, state: State<'_, AppState>, pin: Strin
 pub async fn open_kiosk(app: AppHandle, state: State<'_, AppState>) -> Res<()> {
     state.actor()?; // staff only
     open_kiosk_window(&app).map_err(|e| frontdesk_core::Error::Internal(e.to_string()).into())
+}
+
+/// The kiosk camera's newest frame after `after`, with the face box, hint and any QR code.
+#[tauri::command]
+pub async fn kiosk_camera(state: State<'_, AppState>, after: u64) -> Res<CameraView> {
+    Ok(state.api.kiosk_camera(&kiosk(&state).await?, after).await?)
 }

@@ -109,6 +109,7 @@ pub fn run() -> anyhow::Result<()> {
             kiosk::kiosk_sign_out,
             kiosk::kiosk_scan,
             kiosk::kiosk_unlock,
+            kiosk::kiosk_camera,
         ])
         .run(tauri::generate_context!())
         .context("running the window")?;

@@ -75,6 +75,24 @@ test("a visitor signs in at the kiosk, is recognised next time and signs out wit
   });
   const welcome = await tid("kiosk-sign-in");
   await welcome.waitForDisplayed({ timeout: 20000 });
+
+  // The live camera from the core: replayed frames of a real person get a face box and a hint.
+  const camera = await tid("kiosk-camera");
+  if (process.env.FRONTDESK_CAMERA_REPLAY) {
+    const box = await tid("kiosk-face-box");
+    await box.waitForDisplayed({ timeout: 60000 });
+    const first = Number(await camera.getAttribute("data-frame"));
+    await browser.pause(1000);
+    const second = Number(await camera.getAttribute("data-frame"));
+    console.log(`kiosk preview in the window (debug build, face analysis running): ${second - first} frames/s`);
+    assert.ok(second - first >= 10, `the preview keeps moving: ${second - first} frames in a second`);
+    assert.ok((await (await tid("kiosk-camera-hint")).getText()).length > 0);
+  } else {
+    await browser.waitUntil(async () => (await camera.getText()).includes("not available"), {
+      timeout: 20000,
+      timeoutMsg: "no camera is reported plainly",
+    });
+  }
   await shot("welcome");
 
   // The kiosk window cannot call a staff command: the shell refuses it before the core.

@@ -22,6 +22,9 @@ export FRONTDESK_DATA_DIR="$work/data" FRONTDESK_DEMO=1 FRONTDESK_APP="$app"
 export FRONTDESK_PRINT_DIR="$work/printers"
 mkdir -p "$FRONTDESK_PRINT_DIR/badges"
 export FRONTDESK_SHOTS="$root/tests/e2e/shots"
+# No webcam here: the kiosk camera replays a real frame of a person through the same code path.
+sample="$root/../shared/datasets/antispoof-samples/image_T1.jpg"
+if [ -f "$sample" ]; then export FRONTDESK_CAMERA_REPLAY="$sample"; fi
 mkdir -p "$FRONTDESK_SHOTS"
 
 # A free port, so a stray driver from another run cannot answer for us.

@@ -44,6 +44,7 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         crate::kiosk::KioskVisit,
         crate::kiosk::ScanResult,
         crate::kiosk::check_in::KioskCheckIn,
+        crate::kiosk::camera::CameraView,
         crate::site::settings::KioskFields,
         crate::visits::onsite::OnSiteNow,
         crate::attendance::AttendanceRequest,

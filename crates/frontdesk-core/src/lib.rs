@@ -37,6 +37,7 @@
 //! | `documents/mod.rs` | `badge_pdf`, `daily_report_pdf`, `visit_log`, `evacuation_list_pdf`, `save_evacuation_list`, `timesheet`, `timesheet_export` |
 //! | `documents/timesheet_export.rs` | `export_timesheets` |
 //! | `faces/mod.rs` | `face_service`, `enrol_employee_faces`, `erase_employee_faces`, `identify_face`, `clock_by_face` |
+//! | `kiosk/camera.rs` | `with_camera_replay`, `kiosk_camera` |
 //! | `kiosk/check_in.rs` | `kiosk_sign_in`, `kiosk_redeem_invite` |
 //! | `kiosk/mod.rs` | `kiosk_config`, `kiosk_find_signed_in`, `kiosk_scan`, `kiosk_unlock` |
 //! | `lib.rs` | `open`, `with_print_system`, `data_dir`, `device_id`, `pool`, `close` |
@@ -99,6 +100,8 @@ pub struct Frontdesk {
     faces: Arc<tokio::sync::OnceCell<Arc<faces::FaceService>>>,
     /// Wrong kiosk PINs, for the kiosk's lockout.
     pins: Arc<kiosk::PinGuard>,
+    /// The kiosk's live camera, started by the first request for a frame.
+    camera: Arc<kiosk::camera::CameraHub>,
 }
 
 impl Frontdesk {
@@ -114,6 +117,7 @@ impl Frontdesk {
             printers: documents::printing::configured(),
             faces: Arc::default(),
             pins: Arc::default(),
+            camera: Arc::new(kiosk::camera::CameraHub::from_env()),
         })
     }
 

@@ -5,6 +5,7 @@ import axe from "axe-core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { setLocale } from "../lib/i18n/catalogue";
 import { createMockKiosk, MOCK_INVITE_QR, MOCK_KIOSK_PIN, MOCK_RETURNING_EMAIL } from "../lib/ipc/mockKiosk";
+import type { CameraFrame } from "../lib/bindings/CameraFrame";
 import type { KioskConfig } from "../lib/bindings/KioskConfig";
 import Kiosk from "./Kiosk.svelte";
 import { emptyDraft, needsSignature, next, signInRequest } from "./flow";
@@ -175,6 +176,48 @@ describe("kiosk flow", () => {
     await click("kiosk-sign-in");
     await screen.findByTestId("kiosk-name");
     await noAxeViolations();
+  });
+});
+
+describe("kiosk camera", () => {
+  const frame = (index: number, extra: Partial<CameraFrame> = {}): CameraFrame => ({
+    index,
+    jpeg: "data:image/jpeg;base64,/9j/",
+    width: 640,
+    height: 480,
+    face: null,
+    hint: null,
+    qr: null,
+    analysed: index,
+    ...extra,
+  });
+
+  it("shows the preview with the face box and hint, and greets an invitation held to the camera", async () => {
+    const host = createMockKiosk({
+      cameraFrames: [
+        frame(1, { face: { x: 0.3, y: 0.2, width: 0.3, height: 0.4 }, hint: "move_closer" }),
+        frame(2, { face: { x: 0.3, y: 0.2, width: 0.4, height: 0.5 }, hint: "ready" }),
+        frame(3, { qr: MOCK_INVITE_QR }),
+      ],
+    });
+    render(Kiosk, { host });
+    expect(await screen.findByText("Welcome, Ivy Invited", {}, { timeout: 3000 })).toBeTruthy();
+    expect(host.visits.length).toBe(0);
+  });
+
+  it("says so when there is no camera, and the kiosk still works", async () => {
+    render(Kiosk, { host: createMockKiosk() });
+    expect(await screen.findByText(/camera is not available/)).toBeTruthy();
+    await click("kiosk-sign-in");
+    expect(await screen.findByTestId("kiosk-name")).toBeTruthy();
+  });
+
+  it("frames the face and says what to do", async () => {
+    const host = createMockKiosk({ cameraFrames: [frame(1, { face: { x: 0.25, y: 0.2, width: 0.3, height: 0.4 }, hint: "move_closer" })] });
+    render(Kiosk, { host });
+    const box = await screen.findByTestId("kiosk-face-box");
+    expect(box.style.left).toBe("25%");
+    expect((await screen.findByTestId("kiosk-camera-hint")).textContent).toBe("Move a little closer");
   });
 });
 

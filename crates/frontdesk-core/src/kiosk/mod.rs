@@ -3,6 +3,7 @@
 //! kiosk mode. Everything here acts as the kiosk ([`Frontdesk::kiosk_actor`]), whose permissions
 //! are only signing visitors and recording attendance.
 
+pub mod camera;
 pub mod check_in;
 
 use std::collections::HashMap;

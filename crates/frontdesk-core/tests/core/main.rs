@@ -4,6 +4,7 @@ mod fixtures;
 
 mod access;
 mod attendance;
+mod camera;
 mod client_methods;
 mod concurrency;
 mod documents;

@@ -15,6 +15,7 @@ import type { ExportRun } from "../bindings/ExportRun";
 import type { ExportSchedule } from "../bindings/ExportSchedule";
 import type { HostSummary } from "../bindings/HostSummary";
 import type { ImportReport } from "../bindings/ImportReport";
+import type { CameraView } from "../bindings/CameraView";
 import type { InitRequest } from "../bindings/InitRequest";
 import type { KioskCheckIn } from "../bindings/KioskCheckIn";
 import type { KioskConfig } from "../bindings/KioskConfig";
@@ -79,6 +80,8 @@ export interface KioskHost {
   signOut(visitId: string): Promise<void>;
   /** A QR code read by the camera or a scanner: a badge signs out, an invitation is greeted. */
   scan(qr: string): Promise<ScanResult>;
+  /** The camera's newest frame after `after` (waits briefly for one), with face box, hint and QR. */
+  camera(after: number): Promise<CameraView>;
   /** A staff PIN leaves kiosk mode; resolves with the staff member's name. */
   unlock(pin: string): Promise<string>;
 }

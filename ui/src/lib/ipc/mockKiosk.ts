@@ -2,6 +2,7 @@
 // tests. It keeps the rules the flow depends on: required fields per the site's settings, the
 // agreement signature, masked returning visitors, single-use invitations and the staff PIN. The
 // core remains the authority; this is a stand-in.
+import type { CameraFrame } from "../bindings/CameraFrame";
 import type { KioskCheckIn } from "../bindings/KioskCheckIn";
 import type { KioskConfig } from "../bindings/KioskConfig";
 import type { KioskVisit } from "../bindings/KioskVisit";
@@ -18,6 +19,8 @@ export type MockKioskOptions = {
   config?: Partial<KioskConfig>;
   /** Milliseconds each call waits. */
   latency?: number;
+  /** Frames the camera delivers, in order; without them the camera is unavailable. */
+  cameraFrames?: CameraFrame[];
 };
 
 const HOSTS = [
@@ -171,6 +174,12 @@ export function createMockKiosk(options: MockKioskOptions = {}): KioskHost & { v
           qr: text,
           invite: { id: "inv1", visitor_name: "Ivy Invited", company: "Globex", host_name: "Björn Lindqvist", agreement_signed: false },
         };
+      }),
+    camera: (after) =>
+      answer(() => {
+        const frames = options.cameraFrames;
+        if (!frames?.length) return { status: { state: "unavailable" as const, reason: "no camera in this browser" }, frame: null };
+        return { status: { state: "live" as const, source: "mock camera" }, frame: frames.find((f) => f.index > after) ?? null };
       }),
     unlock: (pin) =>
       answer(() => {

@@ -53,6 +53,7 @@ export const tauriKiosk: KioskHost = {
   signOut: (visitId) => call("kiosk_sign_out", { visitId }),
   scan: (qr) => call("kiosk_scan", { qr }),
   unlock: (pin) => call("kiosk_unlock", { pin }),
+  camera: (after) => call("kiosk_camera", { after }),
 };
 
 /** The label of this Tauri window: `main` (the console) or `kiosk`. */
