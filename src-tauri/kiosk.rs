@@ -6,6 +6,7 @@ use frontdesk_core::kiosk::check_in::KioskCheckIn;
 use frontdesk_core::kiosk::{KioskConfig, KioskVisit, ScanResult};
 use frontdesk_core::people::employees::HostSummary;
 use frontdesk_core::visits::invites::RedeemInvite;
+use frontdesk_core::visits::visitor_faces::VisitorFaceResult;
 use frontdesk_core::visits::visitors::ReturningVisitor;
 use frontdesk_core::visits::{SignInRequest, SignOutMethod};
 use frontdesk_core::{Actor, ApiError};
@@ -148,4 +149,22 @@ pub async fn open_kiosk(app: AppHandle, state: State<'_, AppState>) -> Res<()> {
 #[tauri::command]
 pub async fn kiosk_camera(state: State<'_, AppState>, after: u64) -> Res<CameraView> {
     Ok(state.api.kiosk_camera(&kiosk(&state).await?, after).await?)
+}
+
+/// "I have been here before" by face, from the kiosk camera.
+#[tauri::command]
+pub async fn kiosk_recognise_face(state: State<'_, AppState>) -> Res<VisitorFaceResult> {
+    Ok(state
+        .api
+        .kiosk_recognise_face(&kiosk(&state).await?)
+        .await?)
+}
+
+/// "Recognise my face next time", right after the visitor signed in and asked for it.
+#[tauri::command]
+pub async fn kiosk_remember_face(state: State<'_, AppState>, visitor_id: Uuid) -> Res<()> {
+    Ok(state
+        .api
+        .kiosk_remember_face(&kiosk(&state).await?, visitor_id)
+        .await?)
 }

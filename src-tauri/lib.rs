@@ -110,6 +110,8 @@ pub fn run() -> anyhow::Result<()> {
             kiosk::kiosk_scan,
             kiosk::kiosk_unlock,
             kiosk::kiosk_camera,
+            kiosk::kiosk_recognise_face,
+            kiosk::kiosk_remember_face,
         ])
         .run(tauri::generate_context!())
         .context("running the window")?;

@@ -110,6 +110,8 @@ test("a visitor signs in at the kiosk, is recognised next time and signs out wit
   await fill("[data-testid=kiosk-company]", "Umbrella & Sons");
   await fill("[data-testid=kiosk-email]", "kiri@example.com");
   await tap("kiosk-remember");
+  const withCamera = Boolean(process.env.FRONTDESK_CAMERA_REPLAY);
+  if (withCamera) await tap("kiosk-remember-face");
   await shot("details");
   await tap("kiosk-next");
   await fill("[data-testid=kiosk-host]", "Amel");
@@ -144,6 +146,31 @@ test("a visitor signs in at the kiosk, is recognised next time and signs out wit
   const bye = await tid("kiosk-notice");
   await bye.waitForDisplayed({ timeout: 10000 });
   assert.match(await bye.getText(), /signed out/i);
+
+  async function signOutKiri() {
+    await tap("kiosk-sign-out");
+    await fill("[data-testid=kiosk-out-query]", "Kiri");
+    const o = await tid("kiosk-out-option");
+    await o.waitForDisplayed({ timeout: 10000 });
+    await o.click();
+    await (await tid("kiosk-notice")).waitForDisplayed({ timeout: 10000 });
+  }
+
+  if (withCamera) {
+    // Next time by face: the camera (replaying the same person) finds the visitor who asked.
+    await tap("kiosk-returning");
+    await tap("kiosk-face");
+    const byFace = await tid("kiosk-masked");
+    await byFace.waitForDisplayed({ timeout: 30000 });
+    assert.match(await byFace.getText(), /K••• K••••/);
+    await shot("returning-face");
+    await tap("kiosk-yes");
+    await tap("kiosk-no-host");
+    await tap("kiosk-finish");
+    await (await tid("kiosk-done")).waitForDisplayed({ timeout: 30000 });
+    await tap("kiosk-done-finish");
+    await signOutKiri();
+  }
 
   // Next time: found by email, "Is this you?", no new signature for the same agreement.
   await tap("kiosk-returning");

@@ -37,7 +37,7 @@
 //! | `documents/mod.rs` | `badge_pdf`, `daily_report_pdf`, `visit_log`, `evacuation_list_pdf`, `save_evacuation_list`, `timesheet`, `timesheet_export` |
 //! | `documents/timesheet_export.rs` | `export_timesheets` |
 //! | `faces/mod.rs` | `face_service`, `enrol_employee_faces`, `erase_employee_faces`, `identify_face`, `clock_by_face` |
-//! | `kiosk/camera.rs` | `with_camera_replay`, `kiosk_camera` |
+//! | `kiosk/camera.rs` | `with_camera_replay`, `kiosk_camera`, `kiosk_recognise_face`, `kiosk_remember_face` |
 //! | `kiosk/check_in.rs` | `kiosk_sign_in`, `kiosk_redeem_invite` |
 //! | `kiosk/mod.rs` | `kiosk_config`, `kiosk_find_signed_in`, `kiosk_scan`, `kiosk_unlock` |
 //! | `lib.rs` | `open`, `with_print_system`, `data_dir`, `device_id`, `pool`, `close` |

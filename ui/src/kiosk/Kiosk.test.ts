@@ -205,6 +205,30 @@ describe("kiosk camera", () => {
     expect(host.visits.length).toBe(0);
   });
 
+  it("recognises a returning visitor by face, and remembers a new one who asks", async () => {
+    const host = createMockKiosk({ faceOfReturning: true });
+    render(Kiosk, { host });
+    await click("kiosk-returning");
+    await click("kiosk-face");
+    expect((await screen.findByTestId("kiosk-masked")).textContent).toContain("A•• L•••••••");
+    await click("kiosk-yes");
+    await click("kiosk-no-host");
+    await click("kiosk-finish");
+    await screen.findByTestId("kiosk-done");
+    expect(host.remembered).toEqual([]);
+    await click("kiosk-done-finish");
+
+    await click("kiosk-sign-in");
+    await type("kiosk-name", "Fay Face");
+    await fireEvent.click(await screen.findByTestId("kiosk-remember-face"));
+    await click("kiosk-next");
+    await click("kiosk-no-host");
+    await sign();
+    await click("kiosk-finish");
+    expect((await screen.findByTestId("kiosk-face-kept")).textContent).toContain("look at the camera");
+    expect(host.remembered).toEqual([host.visits[1]?.visitor_id]);
+  });
+
   it("says so when there is no camera, and the kiosk still works", async () => {
     render(Kiosk, { host: createMockKiosk() });
     expect(await screen.findByText(/camera is not available/)).toBeTruthy();

@@ -15,6 +15,8 @@ export type Draft = {
   email: string;
   phone: string;
   remember: boolean;
+  /** Recognise my face next time (remembered from the camera after sign-in). */
+  rememberFace: boolean;
   host: HostSummary | null;
   returning: ReturningVisitor | null;
   invite: { qr: string; welcome: InviteWelcome } | null;
@@ -22,7 +24,7 @@ export type Draft = {
 };
 
 export function emptyDraft(): Draft {
-  return { name: "", company: "", email: "", phone: "", remember: false, host: null, returning: null, invite: null, signature: null };
+  return { name: "", company: "", email: "", phone: "", remember: false, rememberFace: false, host: null, returning: null, invite: null, signature: null };
 }
 
 /** Whether the agreement step has anything to ask: the site requires it and it was not signed before. */

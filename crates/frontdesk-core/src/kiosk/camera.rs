@@ -18,8 +18,9 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::Frontdesk;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::people::auth::{Actor, Permission};
+use crate::visits::visitor_faces::VisitorFaceResult;
 
 /// Environment variable naming a folder of frames (or one image) to replay instead of a webcam.
 pub const REPLAY_ENV: &str = "FRONTDESK_CAMERA_REPLAY";
@@ -139,7 +140,8 @@ struct Analysis {
 struct Shared {
     status: CameraStatus,
     running: bool,
-    frame: Option<(u64, Arc<RgbImage>, Arc<String>)>,
+    /// The newest frame: index, image (for analysis) and JPEG bytes (for the window and faces).
+    frame: Option<(u64, Arc<RgbImage>, Arc<Vec<u8>>)>,
     analysis: Option<Analysis>,
     last_poll: Instant,
 }
@@ -193,15 +195,19 @@ fn preview(image: RgbImage) -> RgbImage {
     image::imageops::resize(&image, w, h, image::imageops::FilterType::Triangle)
 }
 
-fn jpeg_data_url(image: &RgbImage) -> Option<String> {
+fn jpeg(image: &RgbImage) -> Option<Vec<u8>> {
     let mut out = Cursor::new(Vec::new());
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 75)
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
         .encode_image(image)
         .ok()?;
-    Some(format!(
+    Some(out.into_inner())
+}
+
+fn data_url(jpeg: &[u8]) -> String {
+    format!(
         "data:image/jpeg;base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(out.into_inner())
-    ))
+        base64::engine::general_purpose::STANDARD.encode(jpeg)
+    )
 }
 
 /// The text of the first QR code found in `image`.
@@ -318,7 +324,7 @@ fn capture(shared: Arc<Mutex<Shared>>, replay: Option<PathBuf>) {
             Ok(Some(frame)) => {
                 failures = 0;
                 let image = preview(frame.image);
-                if let Some(jpeg) = jpeg_data_url(&image) {
+                if let Some(jpeg) = jpeg(&image) {
                     index += 1;
                     if let Ok(mut s) = shared.lock() {
                         s.status = CameraStatus::Live {
@@ -418,6 +424,49 @@ impl Frontdesk {
         }
     }
 
+    /// The camera's newest frame as JPEG bytes, starting the camera and waiting up to 5 s for a
+    /// first frame; [`Error::Conflict`] when there is no camera.
+    pub(crate) async fn camera_snapshot(&self, actor: &Actor) -> Result<Vec<u8>> {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let view = self.kiosk_camera(actor, 0).await?;
+            if let CameraStatus::Unavailable { .. } = view.status {
+                return Err(Error::Conflict("the camera is not available".into()));
+            }
+            let newest = self
+                .camera
+                .shared
+                .lock()
+                .ok()
+                .and_then(|s| s.frame.as_ref().map(|f| f.2.as_ref().clone()));
+            match newest {
+                Some(bytes) => return Ok(bytes),
+                None if Instant::now() >= deadline => {
+                    return Err(Error::Conflict("the camera sent no picture".into()));
+                }
+                None => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+    }
+
+    /// "Have I been here before?" by face: the kiosk camera's newest frame against the visitors
+    /// who agreed to be recognised ([`Frontdesk::recognise_visitor`]).
+    pub async fn kiosk_recognise_face(&self, actor: &Actor) -> Result<VisitorFaceResult> {
+        actor.require(Permission::SignVisitors)?;
+        let image = self.camera_snapshot(actor).await?;
+        self.recognise_visitor(actor, image).await
+    }
+
+    /// "Recognise my face next time", asked right after the visitor signed in: remembers the face
+    /// in the camera's newest frame for `visitor_id` ([`Frontdesk::remember_visitor_face`], the
+    /// descriptor only, never the image). The kiosk calls it only when the visitor ticked the box.
+    pub async fn kiosk_remember_face(&self, actor: &Actor, visitor_id: uuid::Uuid) -> Result<()> {
+        actor.require(Permission::SignVisitors)?;
+        let image = self.camera_snapshot(actor).await?;
+        self.remember_visitor_face(actor, visitor_id, image, true)
+            .await
+    }
+
     fn camera_view(&self, after: u64) -> CameraView {
         let Ok(s) = self.camera.shared.lock() else {
             return CameraView {
@@ -435,7 +484,7 @@ impl Frontdesk {
                 let a = s.analysis.as_ref();
                 CameraFrame {
                     index: *i,
-                    jpeg: jpeg.as_ref().clone(),
+                    jpeg: data_url(jpeg),
                     width: img.width(),
                     height: img.height(),
                     face: a.and_then(|a| a.face),

@@ -6,6 +6,9 @@ use std::time::{Duration, Instant};
 
 use frontdesk_core::Frontdesk;
 use frontdesk_core::kiosk::camera::{CameraFrame, CameraStatus};
+use frontdesk_core::visits::SignInRequest;
+use frontdesk_core::visits::visitor_faces::VisitorFaceResult;
+use frontdesk_core::visits::visitors::VisitorDetails;
 
 use crate::fixtures::env;
 
@@ -118,5 +121,53 @@ async fn a_missing_camera_is_reported_not_fatal() {
             start.elapsed() < Duration::from_secs(10),
             "reported quickly"
         );
+    }
+}
+
+#[tokio::test]
+async fn a_visitor_who_asks_is_remembered_and_recognised_from_the_camera() {
+    let root = std::env::var_os("FRONTDESK_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
+    let photo = root.join("datasets/antispoof-samples/image_T1.jpg");
+    if !photo.is_file() {
+        eprintln!("skipping: no shared sample frame at {}", photo.display());
+        return;
+    }
+    let env = env().await;
+    let api = env.api.clone().with_camera_replay(&photo);
+    let kiosk = api.kiosk_actor().await.expect("kiosk");
+    assert!(
+        matches!(
+            api.kiosk_recognise_face(&kiosk).await.expect("recognise"),
+            VisitorFaceResult::Unknown
+        ),
+        "nobody is remembered yet"
+    );
+    let visit = api
+        .kiosk_sign_in(
+            &kiosk,
+            SignInRequest {
+                visitor: VisitorDetails {
+                    name: "Fay Face".into(),
+                    ..Default::default()
+                },
+                agreement_version: Some("1".into()),
+                signature_svg: Some("M1 1 L5 5".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("sign in")
+        .visit;
+    api.kiosk_remember_face(&kiosk, visit.visitor_id)
+        .await
+        .expect("remember from the camera");
+    match api.kiosk_recognise_face(&kiosk).await.expect("recognise") {
+        VisitorFaceResult::Match { visitor, .. } => {
+            assert_eq!(visitor.id, visit.visitor_id);
+            assert_eq!(visitor.name, "F•• F•••", "masked");
+        }
+        other => panic!("expected Fay, got {other:?}"),
     }
 }

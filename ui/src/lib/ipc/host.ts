@@ -33,6 +33,7 @@ import type { StaffAccount } from "../bindings/StaffAccount";
 import type { TimesheetApproval } from "../bindings/TimesheetApproval";
 import type { TimesheetCorrection } from "../bindings/TimesheetCorrection";
 import type { Visit } from "../bindings/Visit";
+import type { VisitorFaceResult } from "../bindings/VisitorFaceResult";
 import type { VisitorSummary } from "../bindings/VisitorSummary";
 import type { VisitQuery } from "../bindings/VisitQuery";
 
@@ -82,6 +83,10 @@ export interface KioskHost {
   scan(qr: string): Promise<ScanResult>;
   /** The camera's newest frame after `after` (waits briefly for one), with face box, hint and QR. */
   camera(after: number): Promise<CameraView>;
+  /** "I have been here before" by the camera's newest frame (consenting visitors only). */
+  recogniseFace(): Promise<VisitorFaceResult>;
+  /** "Recognise my face next time" for the visitor who just signed in and asked for it. */
+  rememberFace(visitorId: string): Promise<void>;
   /** A staff PIN leaves kiosk mode; resolves with the staff member's name. */
   unlock(pin: string): Promise<string>;
 }

@@ -21,6 +21,8 @@ export type MockKioskOptions = {
   latency?: number;
   /** Frames the camera delivers, in order; without them the camera is unavailable. */
   cameraFrames?: CameraFrame[];
+  /** The camera sees the remembered returning visitor's face. */
+  faceOfReturning?: boolean;
 };
 
 const HOSTS = [
@@ -37,7 +39,7 @@ function mask(s: string): string {
     .join(" ");
 }
 
-export function createMockKiosk(options: MockKioskOptions = {}): KioskHost & { visits: Visit[]; inviteUsed: boolean } {
+export function createMockKiosk(options: MockKioskOptions = {}): KioskHost & { visits: Visit[]; inviteUsed: boolean; remembered: string[] } {
   const config: KioskConfig = {
     site_name: "London HQ",
     time_zone: "Europe/London",
@@ -54,6 +56,7 @@ export function createMockKiosk(options: MockKioskOptions = {}): KioskHost & { v
   let n = 0;
   const returning = { id: "r1", name: "Ada Lovelace", company: "Analytical Engines", signed: true };
   const state = { visits, inviteUsed: false };
+  const remembered: string[] = [];
 
   async function answer<T>(f: () => T): Promise<T> {
     if (options.latency) await new Promise((r) => setTimeout(r, options.latency));
@@ -181,11 +184,21 @@ export function createMockKiosk(options: MockKioskOptions = {}): KioskHost & { v
         if (!frames?.length) return { status: { state: "unavailable" as const, reason: "no camera in this browser" }, frame: null };
         return { status: { state: "live" as const, source: "mock camera" }, frame: frames.find((f) => f.index > after) ?? null };
       }),
+    recogniseFace: () =>
+      answer(() =>
+        options.faceOfReturning
+          ? { kind: "match" as const, visitor: { id: returning.id, name: mask(returning.name), company: mask(returning.company), agreement_signed: returning.signed }, distance: 0.3 }
+          : { kind: "unknown" as const },
+      ),
+    rememberFace: (visitorId) =>
+      answer(() => {
+        remembered.push(visitorId);
+      }),
     unlock: (pin) =>
       answer(() => {
         if (pin !== MOCK_KIOSK_PIN) throw apiError("unauthenticated", "error.bad_credentials", "wrong PIN");
         return "Amelia Hart";
       }),
   };
-  return Object.assign(host, { visits, get inviteUsed() { return state.inviteUsed; } });
+  return Object.assign(host, { visits, remembered, get inviteUsed() { return state.inviteUsed; } });
 }

@@ -54,6 +54,8 @@ export const tauriKiosk: KioskHost = {
   scan: (qr) => call("kiosk_scan", { qr }),
   unlock: (pin) => call("kiosk_unlock", { pin }),
   camera: (after) => call("kiosk_camera", { after }),
+  recogniseFace: () => call("kiosk_recognise_face"),
+  rememberFace: (visitorId) => call("kiosk_remember_face", { visitorId }),
 };
 
 /** The label of this Tauri window: `main` (the console) or `kiosk`. */
