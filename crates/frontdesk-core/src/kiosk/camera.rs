@@ -262,6 +262,15 @@ fn analyse_face(engine: &FaceEngine, image: &RgbImage) -> (Option<FaceBox>, Came
 }
 
 impl CameraHub {
+    /// Notes that the window asked for a frame; true when capture is already running.
+    fn touch(&self) -> bool {
+        let Ok(mut s) = self.shared.lock() else {
+            return false;
+        };
+        s.last_poll = Instant::now();
+        s.running
+    }
+
     /// Starts capture and analysis unless they run.
     fn ensure_started(&self, engine: Option<Arc<crate::faces::FaceService>>) {
         let Ok(mut s) = self.shared.lock() else {
@@ -402,14 +411,18 @@ impl Frontdesk {
     /// come, with QR codes but no face box.
     pub async fn kiosk_camera(&self, actor: &Actor, after: u64) -> Result<CameraView> {
         actor.require(Permission::SignVisitors)?;
-        let faces = match self.face_service().await {
-            Ok(f) => Some(f),
-            Err(e) => {
-                tracing::warn!(error = %e, "kiosk camera without face analysis");
-                None
-            }
-        };
-        self.camera.ensure_started(faces);
+        // The face models are fetched (loaded the first time) only when the camera starts, not on
+        // every frame request.
+        if !self.camera.touch() {
+            let faces = match self.face_service().await {
+                Ok(f) => Some(f),
+                Err(e) => {
+                    tracing::warn!(error = %e, "kiosk camera without face analysis");
+                    None
+                }
+            };
+            self.camera.ensure_started(faces);
+        }
         let deadline = Instant::now() + Duration::from_millis(100);
         loop {
             let view = self.camera_view(after);
