@@ -3,7 +3,6 @@
 //! visit stands even when the printer is offline or unset: the done screen says where to get a badge.
 
 use serde::Serialize;
-use sqlx::Row;
 use ts_rs::TS;
 
 use crate::documents::badge_prints::{BadgePrintRequest, PrintOutcome};
@@ -49,12 +48,10 @@ impl Frontdesk {
         let host_notified = match visit.host_employee_id {
             Some(host) => {
                 let email: Option<Option<String>> =
-                    sqlx::query("SELECT email FROM employees WHERE id = ?")
+                    sqlx::query_scalar("SELECT email FROM employees WHERE id = ?")
                         .bind(host)
                         .fetch_optional(&self.pool)
-                        .await?
-                        .map(|r| r.try_get("email"))
-                        .transpose()?;
+                        .await?;
                 let channel = match email.flatten() {
                     Some(_) => "email",
                     None => "desk",

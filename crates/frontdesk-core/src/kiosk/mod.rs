@@ -6,7 +6,6 @@
 pub mod camera;
 pub mod check_in;
 
-use std::collections::HashMap;
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
@@ -85,23 +84,24 @@ pub enum ScanResult {
     },
 }
 
-/// Wrong-PIN counts per PC, kept in memory: a restart forgets them, which costs an attacker the
-/// restart (done by staff) and keeps the database free of kiosk noise.
+/// This PC's wrong kiosk PINs in a row and when the last was typed, kept in memory: a restart
+/// forgets them, which costs an attacker the restart (done by staff) and keeps the database free of
+/// kiosk noise.
 #[derive(Default)]
 pub(crate) struct PinGuard {
-    failures: Mutex<HashMap<Uuid, (u32, i64)>>,
+    failures: Mutex<(u32, i64)>,
 }
 
 impl Frontdesk {
     /// The lobby screen's configuration for this PC's site.
     pub async fn kiosk_config(&self, actor: &Actor) -> Result<KioskConfig> {
         actor.require(Permission::SignVisitors)?;
-        let (site_id, tz) = self.site_and_tz(actor, None).await?;
-        let site = self.site(actor, site_id).await?;
-        let s = self.settings(actor, site_id).await?;
+        let site = self.home_site(actor).await?;
+        let mut conn = self.pool.acquire().await?;
+        let s = crate::site::settings::stored(&mut conn, site.id).await?;
         Ok(KioskConfig {
             site_name: site.name,
-            time_zone: tz.name().to_string(),
+            time_zone: site.time_zone.name().to_string(),
             languages: s.kiosk_languages,
             fields: s.kiosk_fields,
             require_agreement: s.require_agreement,
@@ -251,28 +251,25 @@ impl Frontdesk {
     }
 
     fn pin_locked_until(&self, now: i64) -> Option<i64> {
-        let map = self.pins.failures.lock().ok()?;
-        let (count, at) = map.get(&self.device_id)?;
-        (*count >= PIN_ATTEMPTS && now < at + PIN_LOCKOUT_MS).then_some(at + PIN_LOCKOUT_MS)
+        let (count, at) = *self.pins.failures.lock().ok()?;
+        (count >= PIN_ATTEMPTS && now < at + PIN_LOCKOUT_MS).then_some(at + PIN_LOCKOUT_MS)
     }
 
     /// Counts a wrong PIN; true when this one locks the kiosk.
     fn pin_failed(&self, now: i64) -> bool {
-        let Ok(mut map) = self.pins.failures.lock() else {
+        let Ok(mut f) = self.pins.failures.lock() else {
             return false;
         };
-        let entry = map.entry(self.device_id).or_insert((0, now));
-        if entry.0 >= PIN_ATTEMPTS {
-            *entry = (0, now); // the lockout had passed
+        if f.0 >= PIN_ATTEMPTS {
+            f.0 = 0; // the lockout had passed
         }
-        entry.0 += 1;
-        entry.1 = now;
-        entry.0 >= PIN_ATTEMPTS
+        *f = (f.0 + 1, now);
+        f.0 >= PIN_ATTEMPTS
     }
 
     fn pin_reset(&self) {
-        if let Ok(mut map) = self.pins.failures.lock() {
-            map.remove(&self.device_id);
+        if let Ok(mut f) = self.pins.failures.lock() {
+            *f = (0, 0);
         }
     }
 }
