@@ -360,14 +360,17 @@ impl Frontdesk {
     pub async fn invite_welcome(&self, actor: &Actor, qr: &str) -> Result<InviteWelcome> {
         actor.require(Permission::SignVisitors)?;
         let invite = self.usable_invite(actor, qr).await?;
-        let visitor = self.invited_visitor(&invite).await?;
-        let agreement_signed = match visitor {
-            Some(id) => {
-                let mut conn = self.pool.acquire().await?;
-                visitors::masked(&mut conn, invite.site_id, id, "", None)
-                    .await?
-                    .agreement_signed
-            }
+        let mut conn = self.pool.acquire().await?;
+        // The visitor record the invitation's email or phone already belongs to, if any.
+        let known = visitors::find_returning(
+            &mut conn,
+            actor.organisation_id,
+            invite.email.as_deref(),
+            invite.phone.as_deref(),
+        )
+        .await?;
+        let agreement_signed = match known {
+            Some(id) => visitors::signed_current_agreement(&mut conn, invite.site_id, id).await?,
             None => false,
         };
         Ok(InviteWelcome {
@@ -377,22 +380,6 @@ impl Frontdesk {
             host_name: invite.host_name,
             agreement_signed,
         })
-    }
-
-    /// The visitor record an invitation's email or phone already belongs to, if any.
-    async fn invited_visitor(&self, invite: &Invite) -> Result<Option<Uuid>> {
-        let mut conn = self.pool.acquire().await?;
-        let org: Uuid = sqlx::query_scalar("SELECT organisation_id FROM sites WHERE id = ?")
-            .bind(invite.site_id)
-            .fetch_one(&mut *conn)
-            .await?;
-        visitors::find_returning(
-            &mut conn,
-            org,
-            invite.email.as_deref(),
-            invite.phone.as_deref(),
-        )
-        .await
     }
 
     /// Signs the invited visitor in with the details staff entered (needs

@@ -1,7 +1,6 @@
 //! Signing a visitor in, at the kiosk, at the desk or with an invitation: the agreement rule, the
 //! day's badge number and the visit row, in one transaction.
 
-use sqlx::SqliteConnection;
 use uuid::Uuid;
 
 use crate::error::{Error, Result, Rule};
@@ -65,22 +64,6 @@ fn kiosk_fields(
         }
     }
     Ok(())
-}
-
-/// When the visitor last signed agreement `version`, if they ever did.
-async fn signed_before(
-    conn: &mut SqliteConnection,
-    visitor_id: Uuid,
-    version: &str,
-) -> Result<Option<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT MAX(agreement_signed_at) FROM visits
-         WHERE visitor_id = ? AND agreement_version = ? AND signature_svg IS NOT NULL",
-    )
-    .bind(visitor_id)
-    .bind(version)
-    .fetch_one(&mut *conn)
-    .await?)
 }
 
 impl Frontdesk {
@@ -192,7 +175,10 @@ impl Frontdesk {
         // signed at an earlier visit.
         let signed_earlier = match signature {
             Some(_) => None,
-            None => signed_before(&mut tx, visitor_id, &settings.agreement_version).await?,
+            None => {
+                visitors::signed_agreement_at(&mut tx, visitor_id, &settings.agreement_version)
+                    .await?
+            }
         };
         let needs_signature = settings.require_agreement && matches!(actor.kind, ActorKind::Kiosk);
         if needs_signature && signature.is_none() && signed_earlier.is_none() {

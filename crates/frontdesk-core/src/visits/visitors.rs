@@ -268,22 +268,42 @@ pub(crate) async fn masked(
     name: &str,
     company: Option<&str>,
 ) -> Result<ReturningVisitor> {
-    let version = crate::site::settings::stored(conn, site_id)
-        .await?
-        .agreement_version;
-    let signed: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM visits WHERE visitor_id = ? AND agreement_version = ? AND signature_svg IS NOT NULL LIMIT 1",
-    )
-    .bind(id)
-    .bind(version)
-    .fetch_optional(&mut *conn)
-    .await?;
     Ok(ReturningVisitor {
         id,
         name: text::mask(name),
         company: company.map(text::mask),
-        agreement_signed: signed.is_some(),
+        agreement_signed: signed_current_agreement(conn, site_id, id).await?,
     })
+}
+
+/// When the visitor last signed agreement `version` (with a signature), if they ever did.
+pub(crate) async fn signed_agreement_at(
+    conn: &mut SqliteConnection,
+    visitor_id: Uuid,
+    version: &str,
+) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT MAX(agreement_signed_at) FROM visits
+         WHERE visitor_id = ? AND agreement_version = ? AND signature_svg IS NOT NULL",
+    )
+    .bind(visitor_id)
+    .bind(version)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// Whether the visitor signed `site_id`'s current agreement at an earlier visit.
+pub(crate) async fn signed_current_agreement(
+    conn: &mut SqliteConnection,
+    site_id: Uuid,
+    visitor_id: Uuid,
+) -> Result<bool> {
+    let version = crate::site::settings::stored(conn, site_id)
+        .await?
+        .agreement_version;
+    Ok(signed_agreement_at(conn, visitor_id, &version)
+        .await?
+        .is_some())
 }
 
 impl Frontdesk {

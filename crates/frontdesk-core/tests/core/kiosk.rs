@@ -29,6 +29,14 @@ fn signed(name: &str, email: &str) -> SignInRequest {
     }
 }
 
+/// "Is this you?" → yes: a returning visitor signs in by id with nothing typed or signed.
+fn confirmed(visitor_id: uuid::Uuid) -> SignInRequest {
+    SignInRequest {
+        visitor_id: Some(visitor_id),
+        ..Default::default()
+    }
+}
+
 fn key(e: &Error) -> ErrorKey {
     e.to_api().key
 }
@@ -126,13 +134,7 @@ async fn a_returning_visitor_is_masked_only_with_consent_and_re_signs_a_new_agre
     // "Is this you?" → yes: signs in with the stored details and the earlier signature.
     let again = env
         .api
-        .sign_in_visitor(
-            &kiosk,
-            SignInRequest {
-                visitor_id: Some(found.id),
-                ..Default::default()
-            },
-        )
+        .sign_in_visitor(&kiosk, confirmed(found.id))
         .await
         .expect("returning sign-in without typing or signing");
     assert_eq!(again.visitor_name, "Ada Lovelace");
@@ -164,13 +166,7 @@ async fn a_returning_visitor_is_masked_only_with_consent_and_re_signs_a_new_agre
     assert!(!found.agreement_signed, "version 2 was never signed");
     let err = env
         .api
-        .sign_in_visitor(
-            &kiosk,
-            SignInRequest {
-                visitor_id: Some(found.id),
-                ..Default::default()
-            },
-        )
+        .sign_in_visitor(&kiosk, confirmed(found.id))
         .await
         .expect_err("must sign version 2");
     assert_eq!(key(&err), ErrorKey::Required);
