@@ -6,7 +6,6 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use qrcode::{Color as QrColor, EcLevel, QrCode};
 use serde::{Deserialize, Serialize};
 
 use crate::fonts::Weight;
@@ -236,35 +235,16 @@ impl Ctx {
     }
 
     fn qr(&mut self, payload: &str, (x, y, side): (f32, f32, f32)) -> Result<()> {
-        let code = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M)
-            .map_err(|e| Error::InvalidInput(format!("QR payload: {e}")))?;
-        let n = code.width();
+        let code = crate::qr::dark_runs(payload)?;
         let quiet = 2;
-        let module = side / (n + 2 * quiet) as f32;
-        let colours = code.to_colors();
+        let module = side / (code.width + 2 * quiet) as f32;
         self.canvas.fill(x, y, side, side, Colour::WHITE);
-        for row in 0..n {
-            let mut col = 0;
-            while col < n {
-                if colours.get(row * n + col) == Some(&QrColor::Dark) {
-                    let start = col;
-                    while col < n && colours.get(row * n + col) == Some(&QrColor::Dark) {
-                        col += 1;
-                    }
-                    let mx = x + (start + quiet) as f32 * module;
-                    let my = y + (row + quiet) as f32 * module;
-                    // A hair of overlap avoids white seams between modules in some viewers.
-                    self.canvas.fill(
-                        mx,
-                        my,
-                        (col - start) as f32 * module,
-                        module + 0.02,
-                        Colour::BLACK,
-                    );
-                } else {
-                    col += 1;
-                }
-            }
+        for &(row, start, len) in &code.runs {
+            let mx = x + (start + quiet) as f32 * module;
+            let my = y + (row + quiet) as f32 * module;
+            // A hair of overlap avoids white seams between modules in some viewers.
+            self.canvas
+                .fill(mx, my, len as f32 * module, module + 0.02, Colour::BLACK);
         }
         Ok(())
     }
