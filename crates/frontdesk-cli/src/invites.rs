@@ -7,28 +7,17 @@ use anyhow::Context;
 use chrono::{NaiveDate, NaiveTime};
 use clap::Subcommand;
 use frontdesk_core::visits::invites::{Invite, NewInvite};
-use frontdesk_core::visits::visitors::VisitorDetails;
 use frontdesk_core::{Actor, Frontdesk};
 
+use crate::VisitorArgs;
 use crate::output::Output;
 
 #[derive(Subcommand)]
 pub enum InviteCommand {
     /// Invite a visitor; prints the invitation with the text its QR code holds.
     Create {
-        #[arg(long)]
-        name: String,
-        #[arg(long)]
-        company: Option<String>,
-        #[arg(long)]
-        email: Option<String>,
-        #[arg(long)]
-        phone: Option<String>,
-        /// Host: the employee's code or the start of their name.
-        #[arg(long)]
-        host: Option<String>,
-        #[arg(long)]
-        purpose: Option<String>,
+        #[command(flatten)]
+        visitor: VisitorArgs,
         /// Local date of the visit at the site.
         #[arg(long)]
         date: NaiveDate,
@@ -66,32 +55,19 @@ pub async fn run(
     let tz = api.home_site(actor).await?.time_zone;
     match cmd {
         InviteCommand::Create {
-            name,
-            company,
-            email,
-            phone,
-            host,
-            purpose,
+            visitor,
             date,
             from,
             until,
             qr,
         } => {
-            let host_employee_id = match host {
-                None => None,
-                Some(h) => Some(crate::resolve_host(api, actor, &h).await?),
-            };
+            let (visitor, host_employee_id, purpose) = visitor.resolve(api, actor).await?;
             let invite = api
                 .create_invite(
                     actor,
                     NewInvite {
                         site_id: None,
-                        visitor: VisitorDetails {
-                            name,
-                            company,
-                            email,
-                            phone,
-                        },
+                        visitor,
                         host_employee_id,
                         purpose,
                         date: Some(date),

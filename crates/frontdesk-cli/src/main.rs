@@ -170,23 +170,51 @@ enum EmployeesCommand {
     },
 }
 
+/// A visitor's details, their host and purpose, as `visit sign-in` and `invite create` take them.
+#[derive(clap::Args)]
+pub(crate) struct VisitorArgs {
+    #[arg(long)]
+    name: String,
+    #[arg(long)]
+    company: Option<String>,
+    #[arg(long)]
+    email: Option<String>,
+    #[arg(long)]
+    phone: Option<String>,
+    /// Host: the employee's code or the start of their name.
+    #[arg(long)]
+    host: Option<String>,
+    #[arg(long)]
+    purpose: Option<String>,
+}
+
+impl VisitorArgs {
+    /// The visitor's details, the host's employee id and the purpose.
+    pub(crate) async fn resolve(
+        self,
+        api: &Frontdesk,
+        actor: &Actor,
+    ) -> anyhow::Result<(VisitorDetails, Option<uuid::Uuid>, Option<String>)> {
+        let host = match self.host {
+            None => None,
+            Some(h) => Some(resolve_host(api, actor, &h).await?),
+        };
+        let details = VisitorDetails {
+            name: self.name,
+            company: self.company,
+            email: self.email,
+            phone: self.phone,
+        };
+        Ok((details, host, self.purpose))
+    }
+}
+
 #[derive(Subcommand)]
 enum VisitCommand {
     /// Sign a visitor in and print the visit (with its id and badge number).
     SignIn {
-        #[arg(long)]
-        name: String,
-        #[arg(long)]
-        company: Option<String>,
-        #[arg(long)]
-        email: Option<String>,
-        #[arg(long)]
-        phone: Option<String>,
-        /// Host: the employee's code or the start of their name.
-        #[arg(long)]
-        host: Option<String>,
-        #[arg(long)]
-        purpose: Option<String>,
+        #[command(flatten)]
+        visitor: VisitorArgs,
     },
     /// Sign a visit out by its id.
     SignOut { visit_id: uuid::Uuid },
@@ -304,28 +332,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Visit { cmd } => {
             let actor = login(&api, &cli.user).await?;
             match cmd {
-                VisitCommand::SignIn {
-                    name,
-                    company,
-                    email,
-                    phone,
-                    host,
-                    purpose,
-                } => {
-                    let host_employee_id = match host {
-                        None => None,
-                        Some(h) => Some(resolve_host(&api, &actor, &h).await?),
-                    };
+                VisitCommand::SignIn { visitor } => {
+                    let (visitor, host_employee_id, purpose) =
+                        visitor.resolve(&api, &actor).await?;
                     let visit = api
                         .sign_in_visitor(
                             &actor,
                             SignInRequest {
-                                visitor: VisitorDetails {
-                                    name,
-                                    company,
-                                    email,
-                                    phone,
-                                },
+                                visitor,
                                 host_employee_id,
                                 purpose,
                                 ..Default::default()
@@ -476,11 +490,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// An employee code, else a unique name prefix.
-pub(crate) async fn resolve_host(
-    api: &Frontdesk,
-    actor: &Actor,
-    host: &str,
-) -> anyhow::Result<uuid::Uuid> {
+async fn resolve_host(api: &Frontdesk, actor: &Actor, host: &str) -> anyhow::Result<uuid::Uuid> {
     let by_code = api
         .employees(
             actor,
