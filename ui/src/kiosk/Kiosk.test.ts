@@ -90,6 +90,20 @@ describe("kiosk flow", () => {
     expect((screen.getByTestId("kiosk-name") as HTMLInputElement).value).toBe("Rita Required");
   });
 
+  it("shows a changed agreement in the banner, not only on a field the screen lacks", async () => {
+    const host = createMockKiosk();
+    const signIn = host.signIn;
+    host.signIn = (req) => signIn({ ...req, agreement_version: "0" });
+    render(Kiosk, { host });
+    await click("kiosk-sign-in");
+    await type("kiosk-name", "Vera Version");
+    await click("kiosk-next");
+    await click("kiosk-no-host");
+    await sign();
+    await click("kiosk-finish");
+    expect((await screen.findByTestId("kiosk-error")).textContent).toContain("agreement has just changed");
+  });
+
   it("signs an invited visitor in from a scanned QR code, once", async () => {
     const host = createMockKiosk();
     render(Kiosk, { host });

@@ -36,6 +36,20 @@ fn qr_png(text: &str, path: &Path) {
     img.save(path).expect("write png");
 }
 
+/// A real camera frame of a person (`../shared`, or FRONTDESK_SHARED); `None`, with a note, without it.
+fn live_frame() -> Option<PathBuf> {
+    let root = std::env::var_os("FRONTDESK_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
+    let photo = root.join("datasets/antispoof-samples/image_T1.jpg");
+    if photo.is_file() {
+        Some(photo)
+    } else {
+        eprintln!("skipping: no shared sample frame at {}", photo.display());
+        None
+    }
+}
+
 /// Frames from the kiosk camera until `done` says enough (or 60 s pass).
 async fn frames_until(api: &Frontdesk, done: impl Fn(&CameraFrame) -> bool) -> Vec<CameraFrame> {
     let kiosk = api.kiosk_actor().await.expect("kiosk");
@@ -81,14 +95,7 @@ async fn a_qr_code_held_to_the_camera_is_read_from_the_frames() {
 
 #[tokio::test]
 async fn a_face_in_the_replayed_frames_gets_its_box_and_a_hint() {
-    let root = std::env::var_os("FRONTDESK_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    let photo = root.join("datasets/antispoof-samples/image_T1.jpg");
-    if !photo.is_file() {
-        eprintln!("skipping: no shared sample frame at {}", photo.display());
-        return;
-    }
+    let Some(photo) = live_frame() else { return };
     let env = env().await;
     let api = env.api.clone().with_camera_replay(&photo);
     let frames = frames_until(&api, |f| f.face.is_some()).await;
@@ -126,14 +133,7 @@ async fn a_missing_camera_is_reported_not_fatal() {
 
 #[tokio::test]
 async fn a_visitor_who_asks_is_remembered_and_recognised_from_the_camera() {
-    let root = std::env::var_os("FRONTDESK_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    let photo = root.join("datasets/antispoof-samples/image_T1.jpg");
-    if !photo.is_file() {
-        eprintln!("skipping: no shared sample frame at {}", photo.display());
-        return;
-    }
+    let Some(photo) = live_frame() else { return };
     let env = env().await;
     let api = env.api.clone().with_camera_replay(&photo);
     let kiosk = api.kiosk_actor().await.expect("kiosk");
