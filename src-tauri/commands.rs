@@ -8,6 +8,7 @@ use frontdesk_core::documents::SavedDocument;
 use frontdesk_core::documents::badge_prints::{BadgePrint, BadgePrintRequest};
 use frontdesk_core::documents::exports::{ExportRequest, ExportRun, ExportSchedule, ScheduleSpec};
 use frontdesk_core::documents::printing::Printer;
+use frontdesk_core::kiosk::camera::CameraChoice;
 use frontdesk_core::people::employees::{Employee, EmployeeQuery, HostSummary};
 use frontdesk_core::people::import::ImportReport;
 use frontdesk_core::people::staff::StaffAccount;
@@ -187,6 +188,12 @@ pub async fn site_settings(state: State<'_, AppState>) -> Res<SiteSettings> {
     let actor = state.actor()?;
     let site = state.api.home_site(&actor).await?;
     Ok(state.api.settings(&actor, site.id).await?)
+}
+
+/// The cameras this PC has, for the kiosk camera setting.
+#[tauri::command]
+pub async fn cameras(state: State<'_, AppState>) -> Res<Vec<CameraChoice>> {
+    Ok(state.api.cameras(&state.actor()?).await?)
 }
 
 #[tauri::command]

@@ -3,6 +3,7 @@
 
 use frontdesk_core::kiosk::camera::CameraView;
 use frontdesk_core::kiosk::check_in::KioskCheckIn;
+use frontdesk_core::kiosk::photo::KioskPhoto;
 use frontdesk_core::kiosk::{KioskConfig, KioskVisit, ScanResult};
 use frontdesk_core::people::employees::HostSummary;
 use frontdesk_core::visits::invites::RedeemInvite;
@@ -167,4 +168,10 @@ pub async fn kiosk_remember_face(state: State<'_, AppState>, visitor_id: Uuid) -
         .api
         .kiosk_remember_face(&kiosk(&state).await?, visitor_id)
         .await?)
+}
+
+/// The visitor's photo from the kiosk camera, kept for the sign-in that names it.
+#[tauri::command]
+pub async fn kiosk_take_photo(state: State<'_, AppState>) -> Res<KioskPhoto> {
+    Ok(state.api.kiosk_take_photo(&kiosk(&state).await?).await?)
 }

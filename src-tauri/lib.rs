@@ -28,6 +28,11 @@ async fn scheduled_jobs(api: frontdesk_core::Frontdesk) {
             }
             Err(e) => tracing::error!(error = %e, "auto sign-out"),
         }
+        match api.expire_photos(chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(photos = n, "retention: expired visitor photos deleted"),
+            Err(e) => tracing::error!(error = %e, "photo retention"),
+        }
         match api.run_due_exports(chrono::Utc::now()).await {
             Ok(runs) => {
                 for r in runs {
@@ -99,6 +104,7 @@ pub fn run() -> anyhow::Result<()> {
             commands::printers,
             commands::site_settings,
             commands::update_site_settings,
+            commands::cameras,
             kiosk::open_kiosk,
             kiosk::kiosk_config,
             kiosk::kiosk_search_hosts,
@@ -112,6 +118,7 @@ pub fn run() -> anyhow::Result<()> {
             kiosk::kiosk_camera,
             kiosk::kiosk_recognise_face,
             kiosk::kiosk_remember_face,
+            kiosk::kiosk_take_photo,
         ])
         .run(tauri::generate_context!())
         .context("running the window")?;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end test of the real desktop window: builds the app with its UI embedded, starts it on a
 # fresh demo database under Xvfb through tauri-driver + WebKitWebDriver, and drives it with
-# WebdriverIO. Screenshots land in tests/e2e/shots/.
+# WebdriverIO. Screenshots land in tests/e2e/shots/. FRONTDESK_E2E_ONLY="kiosk" runs only those
+# test files (each starts the app on the same fresh demo database).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -10,6 +11,9 @@ tools="${FRONTDESK_TOOLS_DIR:-$HOME/.cache/frontdesk/tools}"
 
 ui/node_modules/.bin/tauri build --debug --no-bundle -- -p frontdesk-desktop >/dev/null
 app="$CARGO_TARGET_DIR/debug/frontdesk-desktop"
+# The CLI makes what staff would make elsewhere (an invitation's QR code) and changes settings.
+cargo build -q -p frontdesk-cli
+export FRONTDESK_CLI="$CARGO_TARGET_DIR/debug/frontdesk"
 
 work="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -22,9 +26,13 @@ export FRONTDESK_DATA_DIR="$work/data" FRONTDESK_DEMO=1 FRONTDESK_APP="$app"
 export FRONTDESK_PRINT_DIR="$work/printers"
 mkdir -p "$FRONTDESK_PRINT_DIR/badges"
 export FRONTDESK_SHOTS="$root/tests/e2e/shots"
-# No webcam here: the kiosk camera replays a real frame of a person through the same code path.
+# No webcam here: the kiosk camera replays a folder through the same code path, starting with a real
+# frame of a person; the kiosk test puts other pictures there (a badge, an invitation) to show them.
 sample="$root/../shared/datasets/antispoof-samples/image_T1.jpg"
-if [ -f "$sample" ]; then export FRONTDESK_CAMERA_REPLAY="$sample"; fi
+if [ -f "$sample" ]; then
+  mkdir -p "$work/camera" && cp "$sample" "$work/camera/face.jpg"
+  export FRONTDESK_CAMERA_REPLAY="$work/camera"
+fi
 mkdir -p "$FRONTDESK_SHOTS"
 
 # A free port, so a stray driver from another run cannot answer for us.
@@ -37,5 +45,5 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
   driver=$!
   trap "kill $driver 2>/dev/null; pkill -P $driver 2>/dev/null" EXIT
   for _ in $(seq 1 100); do curl -sf http://127.0.0.1:'"$port"'/status >/dev/null && break; sleep 0.1; done
-  cd "'"$root"'/tests/e2e" && node --test --test-reporter=spec window.test.mjs && node --test --test-reporter=spec kiosk.test.mjs
+  cd "'"$root"'/tests/e2e" && for t in '"${FRONTDESK_E2E_ONLY:-window kiosk}"'; do node --test --test-reporter=spec "$t.test.mjs" || exit 1; done
 ' || { echo "--- tauri-driver log"; cat "$work/driver.log" || true; exit 1; }

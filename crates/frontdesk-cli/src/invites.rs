@@ -27,7 +27,8 @@ pub enum InviteCommand {
         /// End of the window, HH:MM local (default: the end of the day).
         #[arg(long, value_parser = parse_time)]
         until: Option<NaiveTime>,
-        /// Also write the QR code to this SVG file (to print or attach to an email).
+        /// Also write the QR code to this file (to print or attach to an email): SVG, or PNG when
+        /// the name ends in `.png`.
         #[arg(long)]
         qr: Option<PathBuf>,
     },
@@ -77,7 +78,14 @@ pub async fn run(
                 )
                 .await?;
             if let Some(path) = qr {
-                std::fs::write(&path, &invite.qr_svg)
+                let png = path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("png"));
+                let bytes = match png {
+                    true => invite.qr_png()?,
+                    false => invite.qr_svg.clone().into_bytes(),
+                };
+                std::fs::write(&path, bytes)
                     .with_context(|| format!("writing {}", path.display()))?;
             }
             out.invites(std::slice::from_ref(&invite), tz);

@@ -7,6 +7,7 @@ mod documents;
 mod exports;
 mod invites;
 mod output;
+mod settings;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -103,6 +104,11 @@ enum Command {
     /// kept open; the window does this every minute itself). No sign-in: runs use each schedule's
     /// owner's permissions.
     RunDueExports,
+    /// This PC's site settings: show them, or change one (administrators).
+    Settings {
+        #[command(subcommand)]
+        cmd: settings::SettingsCommand,
+    },
     /// Invitations: register a visitor ahead of time; they scan the QR code at the kiosk.
     Invite {
         #[command(subcommand)]
@@ -392,6 +398,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             exports::run(&api, &actor, cmd, &out).await?;
         }
         Command::RunDueExports => exports::run_due(&api, &out).await?,
+        Command::Settings { cmd } => {
+            let actor = login(&api, &cli.user).await?;
+            settings::run(&api, &actor, cmd, &out).await?;
+        }
         Command::Invite { cmd } => {
             let actor = login(&api, &cli.user).await?;
             invites::run(&api, &actor, cmd, &out).await?;

@@ -45,6 +45,8 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         crate::kiosk::ScanResult,
         crate::kiosk::check_in::KioskCheckIn,
         crate::kiosk::camera::CameraView,
+        crate::kiosk::camera::CameraChoice,
+        crate::kiosk::photo::KioskPhoto,
         crate::site::settings::KioskFields,
         crate::visits::onsite::OnSiteNow,
         crate::attendance::AttendanceRequest,

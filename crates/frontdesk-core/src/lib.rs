@@ -37,9 +37,10 @@
 //! | `documents/mod.rs` | `badge_pdf`, `daily_report_pdf`, `visit_log`, `evacuation_list_pdf`, `save_evacuation_list`, `timesheet`, `timesheet_export` |
 //! | `documents/timesheet_export.rs` | `export_timesheets` |
 //! | `faces/mod.rs` | `face_service`, `enrol_employee_faces`, `erase_employee_faces`, `identify_face`, `clock_by_face` |
-//! | `kiosk/camera.rs` | `with_camera_replay`, `kiosk_camera`, `kiosk_recognise_face`, `kiosk_remember_face` |
+//! | `kiosk/camera.rs` | `with_camera_replay`, `kiosk_camera`, `kiosk_recognise_face`, `kiosk_remember_face`, `cameras` |
 //! | `kiosk/check_in.rs` | `kiosk_sign_in`, `kiosk_redeem_invite` |
 //! | `kiosk/mod.rs` | `kiosk_config`, `kiosk_find_signed_in`, `kiosk_scan`, `kiosk_unlock` |
+//! | `kiosk/photo.rs` | `kiosk_take_photo`, `visit_photo`, `expire_photos` |
 //! | `lib.rs` | `open`, `with_print_system`, `data_dir`, `device_id`, `pool`, `close` |
 //! | `people/employees.rs` | `create_employee`, `update_employee`, `employee`, `employee_by_code`, `employees`, `search_hosts` |
 //! | `people/import.rs` | `import_employees_csv` |
@@ -102,6 +103,8 @@ pub struct Frontdesk {
     pins: Arc<kiosk::PinGuard>,
     /// The kiosk's live camera, started by the first request for a frame.
     camera: Arc<kiosk::camera::CameraHub>,
+    /// Kiosk photos taken and waiting for their sign-in.
+    photos: Arc<kiosk::photo::PendingPhotos>,
 }
 
 impl Frontdesk {
@@ -118,6 +121,7 @@ impl Frontdesk {
             faces: Arc::default(),
             pins: Arc::default(),
             camera: Arc::new(kiosk::camera::CameraHub::from_env()),
+            photos: Arc::default(),
         })
     }
 

@@ -29,7 +29,7 @@ pub use badge::{BadgeData, BadgeSize, render_badge};
 pub use error::{Error, Result};
 pub use fonts::{Weight, bundled_font_names};
 pub use pdf::Colour;
-pub use qr::qr_svg;
+pub use qr::{qr_png, qr_svg};
 pub use report::{
     DailyReportData, EvacuationData, EvacuationPerson, PersonKind, VisitLogData, VisitRow,
     daily_stats, render_daily_report, render_evacuation_list, render_visit_log_csv,

@@ -57,9 +57,41 @@ pub fn qr_svg(payload: &str) -> Result<String> {
     ))
 }
 
+/// `payload` as a PNG image, `module_px` pixels a module (clamped to 1–40) with the quiet zone:
+/// for an email attachment, a printed sheet or a phone screen.
+pub fn qr_png(payload: &str, module_px: u32) -> Result<Vec<u8>> {
+    let code = dark_runs(payload)?;
+    let m = module_px.clamp(1, 40);
+    let side = (code.width + 2 * QUIET) as u32 * m;
+    let mut img = image::GrayImage::from_pixel(side, side, image::Luma([255]));
+    for &(row, start, len) in &code.runs {
+        let (x0, y0) = ((start + QUIET) as u32 * m, (row + QUIET) as u32 * m);
+        for y in y0..y0 + m {
+            for x in x0..x0 + len as u32 * m {
+                img.put_pixel(x, y, image::Luma([0]));
+            }
+        }
+    }
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .map_err(|e| Error::Image(e.to_string()))?;
+    Ok(out.into_inner())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_png_decodes_back_to_the_payload() {
+        let payload = "frontdesk:invite:0123456789abcdef0123456789abcdef";
+        let png = qr_png(payload, 6).expect("png");
+        let img = image::load_from_memory(&png).expect("a PNG").to_luma8();
+        let mut prepared = rqrr::PreparedImage::prepare(img);
+        let grids = prepared.detect_grids();
+        let (_, text) = grids.first().expect("a code").decode().expect("decodes");
+        assert_eq!(text, payload);
+    }
 
     #[test]
     fn the_svg_is_square_and_draws_modules() {

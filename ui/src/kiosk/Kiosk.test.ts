@@ -8,7 +8,7 @@ import { createMockKiosk, MOCK_INVITE_QR, MOCK_KIOSK_PIN, MOCK_RETURNING_EMAIL }
 import type { CameraFrame } from "../lib/bindings/CameraFrame";
 import type { KioskConfig } from "../lib/bindings/KioskConfig";
 import Kiosk from "./Kiosk.svelte";
-import { emptyDraft, needsSignature, next, signInRequest } from "./flow";
+import { back, emptyDraft, needsSignature, next, readyStreak, signInRequest } from "./flow";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -217,6 +217,39 @@ describe("kiosk camera", () => {
     expect(host.visits.length).toBe(0);
   });
 
+  it("takes the photo by itself once the face is ready, offers a retake and signs in with it", async () => {
+    const face = { x: 0.3, y: 0.2, width: 0.4, height: 0.5 };
+    const host = createMockKiosk({
+      cameraFrames: [frame(1, { face, hint: "hold_still" }), ...[2, 3, 4].map((i) => frame(i, { face, hint: "ready" }))],
+    });
+    render(Kiosk, { host });
+    await click("kiosk-sign-in");
+    await type("kiosk-name", "Pia Photo");
+    await click("kiosk-next");
+    await click("kiosk-no-host");
+    expect(await screen.findByTestId("kiosk-photo-step")).toBeTruthy();
+    expect(await screen.findByTestId("kiosk-photo", {}, { timeout: 3000 })).toBeTruthy();
+    await click("kiosk-photo-retake");
+    expect(await screen.findByTestId("kiosk-photo-take")).toBeTruthy();
+    await click("kiosk-photo-take");
+    await click("kiosk-photo-keep");
+    await sign();
+    await click("kiosk-finish");
+    await screen.findByTestId("kiosk-done");
+    expect(host.visits[0]?.has_photo).toBe(true);
+    await noAxeViolations();
+  });
+
+  it("sends the visitor to reception when the site requires a photo and there is no camera", async () => {
+    render(Kiosk, { host: createMockKiosk({ config: { photo: "required" } }) });
+    await click("kiosk-sign-in");
+    await type("kiosk-name", "Nia Nocam");
+    await click("kiosk-next");
+    await click("kiosk-no-host");
+    expect((await screen.findByRole("alert")).textContent).toContain("ask at reception");
+    expect(screen.queryByTestId("kiosk-photo-skip")).toBeNull();
+  });
+
   it("recognises a returning visitor by face, and remembers a new one who asks", async () => {
     const host = createMockKiosk({ faceOfReturning: true });
     render(Kiosk, { host });
@@ -240,6 +273,24 @@ describe("kiosk camera", () => {
     await click("kiosk-finish");
     expect((await screen.findByTestId("kiosk-face-kept")).textContent).toContain("look at the camera");
     expect(host.remembered).toEqual([host.visits[1]?.visitor_id]);
+  });
+
+  it("types with the on-screen keyboard into the field that has focus", async () => {
+    render(Kiosk, { host: createMockKiosk() });
+    await click("kiosk-sign-in");
+    const name = (await screen.findByTestId("kiosk-name")) as HTMLInputElement;
+    await fireEvent.focusIn(name);
+    const keys = await screen.findByTestId("kiosk-keyboard");
+    await waitFor(() => expect(keys.classList.contains("shown")).toBe(true));
+    const key = (k: string) => keys.querySelector(`[data-skbtn="${k}"]`) as HTMLElement;
+    for (const k of ["{shift}", "A", "n", "n"]) {
+      // simple-keyboard listens to pointer events where they exist and to clicks otherwise.
+      await fireEvent.pointerDown(key(k));
+      const again = key(k);
+      if (again) await fireEvent.click(again);
+    }
+    expect(name.value).toBe("Ann");
+    expect(((await screen.findByTestId("kiosk-next")) as HTMLButtonElement).disabled).toBe(false);
   });
 
   it("says so when there is no camera, and the kiosk still works", async () => {
@@ -268,6 +319,8 @@ describe("kiosk flow rules", () => {
     agreement_text: "Rules",
     agreement_version: "3",
     idle_seconds: 60,
+    photo: "optional",
+    on_screen_keyboard: true,
   };
   it("drops hidden fields and sends the agreement version only with a signature", () => {
     const d = { ...emptyDraft(), name: " Ann ", company: "Hidden Co", email: "ann@example.com", signature: "M1 1 L2 2" };
@@ -279,8 +332,36 @@ describe("kiosk flow rules", () => {
   it("asks for a signature unless it was given before", () => {
     const cfg = config;
     expect(needsSignature(cfg, emptyDraft())).toBe(true);
-    expect(needsSignature(cfg, { ...emptyDraft(), returning: { id: "r", name: "A", company: null, agreement_signed: true } })).toBe(false);
+    expect(needsSignature(cfg, { ...emptyDraft(), returning: { id: "r", name: "A", company: null, agreement_signed: true, has_photo: false } })).toBe(false);
     expect(needsSignature({ ...cfg, require_agreement: false }, emptyDraft())).toBe(false);
-    expect(next("returning", emptyDraft())).toBe("details");
+    expect(next("returning", emptyDraft(), cfg)).toBe("details");
+  });
+  it("takes the photo after the host unless the site or the camera rules it out", () => {
+    const d = emptyDraft();
+    expect(next("host", d, config)).toBe("photo");
+    expect(next("photo", d, config)).toBe("agreement");
+    expect(back("agreement", d, config)).toBe("photo");
+    expect(next("host", { ...d, noCamera: true }, config)).toBe("agreement");
+    expect(back("agreement", { ...d, noCamera: true }, config)).toBe("host");
+    expect(next("host", d, { ...config, photo: "hidden" })).toBe("agreement");
+    // Required: the step shows even without a camera (it sends the visitor to reception).
+    expect(next("host", { ...d, noCamera: true }, { ...config, photo: "required" })).toBe("photo");
+    const signed = { ...d, returning: { id: "r", name: "A", company: null, agreement_signed: true, has_photo: false } };
+    expect(next("photo", signed, config)).toBe("sign_in");
+    expect(next("host", signed, { ...config, photo: "hidden" })).toBe("sign_in");
+    // A returning visitor whose photo from last time is kept goes straight on.
+    expect(next("host", { ...signed, returning: { ...signed.returning, has_photo: true } }, config)).toBe("sign_in");
+    expect(back("photo", { ...d, invite: { qr: "q", welcome: { id: "i", visitor_name: "I", company: null, host_name: null, agreement_signed: false } } }, config)).toBe("invite");
+  });
+  it("takes the photo by itself after three analysed frames in a row with the face ready", () => {
+    let s = { analysed: -1, count: 0 };
+    s = readyStreak(s, { analysed: 1, hint: "ready" });
+    s = readyStreak(s, { analysed: 1, hint: "ready" }); // the same analysis again: not counted
+    s = readyStreak(s, { analysed: 2, hint: "ready" });
+    expect(s.count).toBe(2);
+    s = readyStreak(s, { analysed: 3, hint: "hold_still" });
+    expect(s.count).toBe(0);
+    s = readyStreak(s, { analysed: null, hint: null });
+    expect(s.count).toBe(0);
   });
 });

@@ -3,11 +3,12 @@
 import type { HostSummary } from "../lib/bindings/HostSummary";
 import type { InviteWelcome } from "../lib/bindings/InviteWelcome";
 import type { KioskConfig } from "../lib/bindings/KioskConfig";
+import type { KioskPhoto } from "../lib/bindings/KioskPhoto";
 import type { RedeemInvite } from "../lib/bindings/RedeemInvite";
 import type { ReturningVisitor } from "../lib/bindings/ReturningVisitor";
 import type { SignInRequest } from "../lib/bindings/SignInRequest";
 
-export type Step = "welcome" | "details" | "returning" | "confirm" | "host" | "agreement" | "invite" | "done" | "signout" | "unlock";
+export type Step = "welcome" | "details" | "returning" | "confirm" | "host" | "photo" | "agreement" | "invite" | "done" | "signout" | "unlock";
 
 export type Draft = {
   name: string;
@@ -21,10 +22,14 @@ export type Draft = {
   returning: ReturningVisitor | null;
   invite: { qr: string; welcome: InviteWelcome } | null;
   signature: string | null;
+  /** The photo taken at the photo step, kept or retaken there. */
+  photo: KioskPhoto | null;
+  /** The camera said it is unavailable: an optional photo step is skipped. */
+  noCamera: boolean;
 };
 
 export function emptyDraft(): Draft {
-  return { name: "", company: "", email: "", phone: "", remember: false, rememberFace: false, host: null, returning: null, invite: null, signature: null };
+  return { name: "", company: "", email: "", phone: "", remember: false, rememberFace: false, host: null, returning: null, invite: null, signature: null, photo: null, noCamera: false };
 }
 
 /** Whether the agreement step has anything to ask: the site requires it and it was not signed before. */
@@ -35,17 +40,27 @@ export function needsSignature(config: KioskConfig, draft: Draft): boolean {
   return true;
 }
 
-/** The step after `step`, given what has been entered. */
-export function next(step: Step, draft: Draft): Step {
+/** Whether the photo step shows: the site takes photos, the visitor has none kept from an earlier
+ * visit, and the camera works or the photo is required (then the step says to ask at reception). */
+export function photoWanted(config: KioskConfig, draft: Draft): boolean {
+  if (draft.returning?.has_photo) return false;
+  return config.photo === "required" || (config.photo === "optional" && !draft.noCamera);
+}
+
+/** The step after `step`, given what has been entered; `"sign_in"` when nothing is left to ask. */
+export function next(step: Step, draft: Draft, config: KioskConfig): Step | "sign_in" {
   switch (step) {
     case "details":
     case "confirm":
       return "host";
     case "host":
     case "invite":
-      return "agreement";
+      if (photoWanted(config, draft)) return "photo";
+      return needsSignature(config, draft) ? "agreement" : "sign_in";
+    case "photo":
+      return needsSignature(config, draft) ? "agreement" : "sign_in";
     case "agreement":
-      return "done";
+      return "sign_in";
     case "returning":
       return draft.returning ? "confirm" : "details";
     default:
@@ -54,11 +69,14 @@ export function next(step: Step, draft: Draft): Step {
 }
 
 /** The step "Back" returns to. */
-export function back(step: Step, draft: Draft): Step {
+export function back(step: Step, draft: Draft, config: KioskConfig): Step {
   switch (step) {
     case "host":
       return draft.returning ? "confirm" : "details";
+    case "photo":
+      return draft.invite ? "invite" : "host";
     case "agreement":
+      if (photoWanted(config, draft)) return "photo";
       return draft.invite ? "invite" : "host";
     case "confirm":
       return "returning";
@@ -91,6 +109,7 @@ export function signInRequest(config: KioskConfig, draft: Draft): SignInRequest 
     agreement_version: draft.signature ? config.agreement_version : null,
     signature_svg: draft.signature,
     remember_me: returning ? true : draft.remember,
+    photo_id: draft.photo?.id ?? null,
   };
 }
 
@@ -101,6 +120,7 @@ export function redeemRequest(config: KioskConfig, draft: Draft): RedeemInvite {
     agreement_version: draft.signature ? config.agreement_version : null,
     signature_svg: draft.signature,
     remember_me: draft.remember,
+    photo_id: draft.photo?.id ?? null,
   };
 }
 
@@ -110,5 +130,16 @@ export function stepForField(field: string | null): Step | null {
   if (field.startsWith("visitor.")) return "details";
   if (field === "host_employee_id") return "host";
   if (field === "signature_svg" || field === "agreement_version") return "agreement";
+  if (field === "photo_id") return "photo";
   return null;
+}
+
+/** Analysed frames in a row whose face passed every check; the photo step takes the photo at 3. Counts
+ * each analysis once (several frames may carry the same one). */
+export function readyStreak(
+  streak: { analysed: number; count: number },
+  frame: { analysed: number | null; hint: string | null },
+): { analysed: number; count: number } {
+  if (frame.analysed === null || frame.analysed === streak.analysed) return streak;
+  return { analysed: frame.analysed, count: frame.hint === "ready" ? streak.count + 1 : 0 };
 }

@@ -147,6 +147,10 @@ impl Frontdesk {
             .or(visit.expected_at)
             .unwrap_or_else(Utc::now);
         let day = from.with_timezone(&tz).date_naive();
+        let photo = {
+            let mut conn = self.pool.acquire().await?;
+            crate::kiosk::photo::of_visit(&mut conn, visit.id).await?
+        };
         let until = day
             .succ_opt()
             .map(|next| crate::time::start_of_day(tz, next) - Duration::minutes(1))
@@ -155,7 +159,7 @@ impl Frontdesk {
             visitor_name: visit.visitor_name.clone(),
             company: visit.company.clone(),
             host_name: visit.host_name.clone(),
-            photo: None,
+            photo,
             valid_from: from,
             valid_until: until.max(from),
             tz,

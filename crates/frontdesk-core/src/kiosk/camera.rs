@@ -26,6 +26,9 @@ use crate::visits::visitor_faces::VisitorFaceResult;
 pub const REPLAY_ENV: &str = "FRONTDESK_CAMERA_REPLAY";
 /// Frames are scaled so their long side is at most this many pixels before they are shown.
 const PREVIEW_LONG_SIDE: u32 = 640;
+/// An analysis this many frames older than the newest frame (a second of video) still places the
+/// face in it: a person in front of the kiosk barely moves in that time.
+const RECENT_ANALYSIS: u64 = 30;
 /// The camera stops when nobody asked for a frame for this long.
 const IDLE_STOP: Duration = Duration::from_secs(30);
 
@@ -173,13 +176,21 @@ impl CameraHub {
     }
 }
 
-fn open_source(replay: Option<&PathBuf>) -> std::result::Result<Box<dyn FrameSource>, String> {
+fn open_source(
+    replay: Option<&PathBuf>,
+    camera: Option<String>,
+) -> std::result::Result<Box<dyn FrameSource>, String> {
+    use frontdesk_vision::source::{CameraConfig, CameraSelector, CameraSource};
     if let Some(path) = replay {
         return ReplaySource::open(path)
             .map(|s| Box::new(s.looping(true)) as Box<dyn FrameSource>)
             .map_err(|e| format!("replay {}: {e}", path.display()));
     }
-    frontdesk_vision::source::CameraSource::open(&Default::default())
+    let config = CameraConfig {
+        camera: camera.map_or(CameraSelector::Index(0), CameraSelector::Name),
+        ..Default::default()
+    };
+    CameraSource::open(&config)
         .map(|s| Box::new(s) as Box<dyn FrameSource>)
         .map_err(|e| e.to_string())
 }
@@ -195,7 +206,7 @@ fn preview(image: RgbImage) -> RgbImage {
     image::imageops::resize(&image, w, h, image::imageops::FilterType::Triangle)
 }
 
-fn jpeg(image: &RgbImage) -> Option<Vec<u8>> {
+pub(crate) fn jpeg(image: &RgbImage) -> Option<Vec<u8>> {
     let mut out = Cursor::new(Vec::new());
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
         .encode_image(image)
@@ -203,7 +214,7 @@ fn jpeg(image: &RgbImage) -> Option<Vec<u8>> {
     Some(out.into_inner())
 }
 
-fn data_url(jpeg: &[u8]) -> String {
+pub(crate) fn data_url(jpeg: &[u8]) -> String {
     format!(
         "data:image/jpeg;base64,{}",
         base64::engine::general_purpose::STANDARD.encode(jpeg)
@@ -271,8 +282,26 @@ impl CameraHub {
         s.running
     }
 
-    /// Starts capture and analysis unless they run.
-    fn ensure_started(&self, engine: Option<Arc<crate::faces::FaceService>>) {
+    /// The newest frame and, once a frame that recent (within a second before it) has been analysed,
+    /// the face found there: `Some(None)` means analysed and no face, `None` not analysed yet.
+    pub(crate) fn newest(&self) -> Option<(Arc<RgbImage>, Option<Option<FaceBox>>)> {
+        let s = self.shared.lock().ok()?;
+        let (index, image, _) = s.frame.as_ref()?;
+        let face = s
+            .analysis
+            .as_ref()
+            .filter(|a| a.index + RECENT_ANALYSIS >= *index)
+            .map(|a| a.face);
+        Some((image.clone(), face))
+    }
+
+    /// Starts capture (from `camera`, part of a camera's name; the first camera when `None`) and
+    /// analysis unless they run.
+    fn ensure_started(
+        &self,
+        engine: Option<Arc<crate::faces::FaceService>>,
+        camera: Option<String>,
+    ) {
         let Ok(mut s) = self.shared.lock() else {
             return;
         };
@@ -289,7 +318,7 @@ impl CameraHub {
         let replay = self.replay.clone();
         std::thread::Builder::new()
             .name("kiosk-camera".into())
-            .spawn(move || capture(shared, replay))
+            .spawn(move || capture(shared, replay, camera))
             .ok();
         let shared = self.shared.clone();
         std::thread::Builder::new()
@@ -311,8 +340,8 @@ fn stopped(shared: &Mutex<Shared>) -> bool {
     }
 }
 
-fn capture(shared: Arc<Mutex<Shared>>, replay: Option<PathBuf>) {
-    let mut source = match open_source(replay.as_ref()) {
+fn capture(shared: Arc<Mutex<Shared>>, replay: Option<PathBuf>, camera: Option<String>) {
+    let mut source = match open_source(replay.as_ref(), camera) {
         Ok(s) => s,
         Err(reason) => {
             tracing::warn!(%reason, "kiosk camera unavailable");
@@ -421,7 +450,9 @@ impl Frontdesk {
                     None
                 }
             };
-            self.camera.ensure_started(faces);
+            let (site_id, _) = self.site_and_tz(actor, None).await?;
+            let camera = self.settings(actor, site_id).await?.camera;
+            self.camera.ensure_started(faces, camera);
         }
         let deadline = Instant::now() + Duration::from_millis(100);
         loop {
@@ -510,5 +541,33 @@ impl Frontdesk {
             status: s.status.clone(),
             frame,
         }
+    }
+}
+
+/// A camera the system reports, for the site's camera setting.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CameraChoice {
+    /// The camera's name: store it (or part of it) as the `camera` setting.
+    pub name: String,
+    /// What the system says about it (driver, bus).
+    pub description: String,
+}
+
+impl Frontdesk {
+    /// The cameras this PC has, for choosing the kiosk's (settings permission). An empty list on a
+    /// PC without any; the camera in use restarts with the new choice when the kiosk next starts it.
+    pub async fn cameras(&self, actor: &Actor) -> Result<Vec<CameraChoice>> {
+        actor.require(Permission::ManageSettings)?;
+        let found = tokio::task::spawn_blocking(frontdesk_vision::source::list_cameras)
+            .await
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        Ok(found
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| CameraChoice {
+                name: c.name,
+                description: c.description,
+            })
+            .collect())
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod camera;
 pub mod check_in;
+pub mod photo;
 
 use std::sync::Mutex;
 
@@ -16,7 +17,7 @@ use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::people::auth::{Actor, ActorKind, Permission, verify_secret};
-use crate::site::settings::KioskFields;
+use crate::site::settings::{FieldRule, KioskFields};
 use crate::time::from_ms;
 use crate::visits::invites::InviteWelcome;
 use crate::visits::{SignOutMethod, Visit};
@@ -41,6 +42,11 @@ pub struct KioskConfig {
     pub languages: Vec<String>,
     /// Which details to ask for.
     pub fields: KioskFields,
+    /// Whether to take the visitor's photo: hidden (never), optional (when the camera works),
+    /// required.
+    pub photo: FieldRule,
+    /// Whether to show the on-screen keyboard.
+    pub on_screen_keyboard: bool,
     /// Whether visitors must sign the agreement.
     pub require_agreement: bool,
     /// The agreement's text.
@@ -104,6 +110,8 @@ impl Frontdesk {
             time_zone: site.time_zone.name().to_string(),
             languages: s.kiosk_languages,
             fields: s.kiosk_fields,
+            photo: s.kiosk_photo,
+            on_screen_keyboard: s.kiosk_keyboard,
             require_agreement: s.require_agreement,
             agreement_text: s.agreement_text,
             agreement_version: s.agreement_version,

@@ -42,6 +42,16 @@ pub struct SiteSettings {
     pub kiosk_idle_seconds: u32,
     /// Which visitor details the kiosk asks for, and which it requires (the name always is).
     pub kiosk_fields: KioskFields,
+    /// Whether the kiosk takes the visitor's photo (for the badge and the on-site list):
+    /// `hidden` never, `optional` when a camera works (the default), `required` always (a kiosk
+    /// without a working camera then sends visitors to reception).
+    pub kiosk_photo: FieldRule,
+    /// Whether the kiosk shows its on-screen keyboard under a text field that has focus (default
+    /// `true`, for touchscreens without a keyboard).
+    pub kiosk_keyboard: bool,
+    /// The camera the kiosk uses, as part of its name (see [`Frontdesk::cameras`]); `None` for the
+    /// first one the system lists.
+    pub camera: Option<String>,
     /// Languages the kiosk offers on its welcome screen, as BCP 47 tags (first is the default):
     /// `en`, `fr`, `ar` have catalogues.
     pub kiosk_languages: Vec<String>,
@@ -109,6 +119,9 @@ impl Default for SiteSettings {
             attendance: AttendanceRules::default(),
             kiosk_idle_seconds: 60,
             kiosk_fields: KioskFields::default(),
+            kiosk_photo: FieldRule::Optional,
+            kiosk_keyboard: true,
+            camera: None,
             kiosk_languages: KIOSK_LANGUAGES.iter().map(|l| (*l).to_string()).collect(),
             unreadable: Vec::new(),
             revision: 0,
@@ -165,6 +178,14 @@ impl SiteSettings {
             return Err(Error::validation(
                 "badge_printer",
                 "must be a printer name (1 to 200 characters)",
+            ));
+        }
+        if let Some(c) = &self.camera
+            && (c.trim().is_empty() || c.len() > 200 || c.chars().any(char::is_control))
+        {
+            return Err(Error::validation(
+                "camera",
+                "must be a camera name (1 to 200 characters)",
             ));
         }
         self.attendance.validate().map_err(attendance_error)

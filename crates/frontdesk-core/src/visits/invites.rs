@@ -92,6 +92,13 @@ pub struct Invite {
     pub created_at: DateTime<Utc>,
 }
 
+impl Invite {
+    /// The QR code as a PNG image (8 pixels a module), to attach to an email or show on a phone.
+    pub fn qr_png(&self) -> Result<Vec<u8>> {
+        frontdesk_docs::qr_png(&self.qr_payload, 8).map_err(|e| Error::Internal(e.to_string()))
+    }
+}
+
 /// What the kiosk shows a visitor who showed an invitation's QR code: their own invitation.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct InviteWelcome {
@@ -119,6 +126,9 @@ pub struct RedeemInvite {
     pub signature_svg: Option<String>,
     /// The visitor agrees to their details being kept for faster sign-in next time.
     pub remember_me: bool,
+    /// The photo the kiosk took ([`Frontdesk::kiosk_take_photo`]), if any.
+    #[serde(default)]
+    pub photo_id: Option<Uuid>,
 }
 
 /// Why an invitation cannot be used; each has its own catalogue key so the kiosk says it plainly.
@@ -404,6 +414,7 @@ impl Frontdesk {
             agreement_version: req.agreement_version,
             signature_svg: req.signature_svg,
             remember_me: req.remember_me,
+            photo_id: req.photo_id,
         };
         self.sign_in(actor, sign_in, Some(invite.id)).await
     }

@@ -89,6 +89,9 @@ pub struct SignInRequest {
     pub signature_svg: Option<String>,
     /// The visitor agrees to their details being kept for faster sign-in next time.
     pub remember_me: bool,
+    /// The photo the kiosk took ([`Frontdesk::kiosk_take_photo`]); `None` for no photo. A site
+    /// whose `kiosk_photo` is required refuses a kiosk sign-in without one.
+    pub photo_id: Option<Uuid>,
 }
 
 /// One visit: a visitor at a site, from expected or signed in to signed out.
@@ -125,6 +128,8 @@ pub struct Visit {
     pub badge_number: Option<String>,
     /// Where the visit was recorded: `kiosk` or `desk` for sign-ins.
     pub source: String,
+    /// A photo was taken at sign-in and has not expired ([`Frontdesk::visit_photo`]).
+    pub has_photo: bool,
 }
 
 /// Filter for [`Frontdesk::visits`].
@@ -141,7 +146,8 @@ pub struct VisitQuery {
 pub(crate) const SELECT_VISIT: &str =
     "SELECT v.id, v.site_id, v.visitor_id, v.visitor_name, v.visitor_company AS company,
         v.host_employee_id, e.name AS host_name, v.purpose, v.visitor_type, v.status, v.expected_at,
-        v.checked_in_at, v.checked_out_at, v.badge_number, v.source
+        v.checked_in_at, v.checked_out_at, v.badge_number, v.source,
+        v.photo_id IS NOT NULL AS has_photo
     FROM visits v LEFT JOIN employees e ON e.id = v.host_employee_id";
 
 /// A row of [`SELECT_VISIT`]; times are stored as UTC milliseconds.
@@ -162,6 +168,7 @@ pub(crate) struct VisitRow {
     checked_out_at: Option<i64>,
     badge_number: Option<String>,
     source: String,
+    has_photo: bool,
 }
 
 impl From<VisitRow> for Visit {
@@ -182,6 +189,7 @@ impl From<VisitRow> for Visit {
             checked_out_at: r.checked_out_at.map(from_ms),
             badge_number: r.badge_number,
             source: r.source,
+            has_photo: r.has_photo,
         }
     }
 }

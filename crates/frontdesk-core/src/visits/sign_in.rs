@@ -4,6 +4,7 @@
 use uuid::Uuid;
 
 use crate::error::{Error, Result, Rule};
+use crate::kiosk::photo;
 use crate::people::auth::{Actor, ActorKind, Permission};
 use crate::people::employees;
 use crate::time::from_ms;
@@ -140,6 +141,17 @@ impl Frontdesk {
         if let Some(host) = req.host_employee_id {
             employees::check_host(&mut tx, actor.organisation_id, host).await?;
         }
+        // A returning visitor without a new photo keeps the one from their last visit.
+        let kept_photo = match (req.photo_id, req.visitor_id) {
+            (None, Some(v)) => photo::latest_of_visitor(&mut tx, v).await?,
+            _ => None,
+        };
+        if req.photo_id.is_none()
+            && kept_photo.is_none()
+            && photo::required(actor, settings.kiosk_photo)
+        {
+            return Err(Error::invalid("photo_id", Rule::Required));
+        }
         let visitor_id = visitors::upsert(
             &mut tx,
             actor.organisation_id,
@@ -190,13 +202,26 @@ impl Frontdesk {
             signed_earlier
         };
         let agreement_version = agreed_at.map(|_| settings.agreement_version.clone());
+        let photo_id = match req.photo_id {
+            Some(p) => Some(
+                photo::store_pending(
+                    &mut tx,
+                    &self.photos,
+                    p,
+                    visitor_id,
+                    settings.visitor_photo_retention_days,
+                )
+                .await?,
+            ),
+            None => kept_photo,
+        };
         let id = new_id();
         sqlx::query(
             "INSERT INTO visits (id, site_id, visitor_id, visitor_name, visitor_company, host_employee_id, purpose,
                 visitor_type, checked_in_at, starts_at, status, badge_number, notes, agreement_version,
                 agreement_signed_at, signature_svg, source, device_id, created_by, created_at, updated_at,
-                invite_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'checked_in', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                invite_id, photo_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'checked_in', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(id)
         .bind(site_id)
@@ -219,6 +244,7 @@ impl Frontdesk {
         .bind(now)
         .bind(now)
         .bind(invite)
+        .bind(photo_id)
         .execute(&mut *tx)
         .await?;
         sqlx::query("UPDATE visitors SET last_visit_at = ? WHERE id = ?")
@@ -235,10 +261,12 @@ impl Frontdesk {
             serde_json::json!({
                 "visitor_id": visitor_id, "badge": badge, "source": source,
                 "agreement_version": agreement_version, "invite_id": invite,
+                "photo": photo_id.is_some(),
             }),
         )
         .await?;
         tx.commit().await?;
+        photo::used(&self.photos, req.photo_id);
         self.visit_unchecked(id).await
     }
 }

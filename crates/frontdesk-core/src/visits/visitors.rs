@@ -45,6 +45,9 @@ pub struct ReturningVisitor {
     pub company: Option<String>,
     /// They signed the site's current agreement at an earlier visit, so the kiosk may skip it.
     pub agreement_signed: bool,
+    /// A photo from an earlier visit is kept (not expired): the sign-in uses it, so the kiosk may
+    /// skip the photo step.
+    pub has_photo: bool,
 }
 
 /// A visitor's details as entered at sign-in. For a returning visitor, a missing email or phone
@@ -273,6 +276,9 @@ pub(crate) async fn masked(
         name: text::mask(name),
         company: company.map(text::mask),
         agreement_signed: signed_current_agreement(conn, site_id, id).await?,
+        has_photo: crate::kiosk::photo::latest_of_visitor(conn, id)
+            .await?
+            .is_some(),
     })
 }
 

@@ -1,7 +1,7 @@
 //! The kiosk camera on replayed frames (the code path the webcam feeds): frames reach the window,
 //! QR codes in them are read, and a real face gets its box and a hint.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use frontdesk_core::Frontdesk;
@@ -10,7 +10,7 @@ use frontdesk_core::visits::SignInRequest;
 use frontdesk_core::visits::visitor_faces::VisitorFaceResult;
 use frontdesk_core::visits::visitors::VisitorDetails;
 
-use crate::fixtures::env;
+use crate::fixtures::{env, live_frame};
 
 /// A QR code of `text` as a PNG: 8-pixel modules, a 4-module quiet zone, on a grey wall.
 fn qr_png(text: &str, path: &Path) {
@@ -34,20 +34,6 @@ fn qr_png(text: &str, path: &Path) {
         }
     }
     img.save(path).expect("write png");
-}
-
-/// A real camera frame of a person (`../shared`, or FRONTDESK_SHARED); `None`, with a note, without it.
-fn live_frame() -> Option<PathBuf> {
-    let root = std::env::var_os("FRONTDESK_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    let photo = root.join("datasets/antispoof-samples/image_T1.jpg");
-    if photo.is_file() {
-        Some(photo)
-    } else {
-        eprintln!("skipping: no shared sample frame at {}", photo.display());
-        None
-    }
 }
 
 /// Frames from the kiosk camera until `done` says enough (or 60 s pass).

@@ -103,3 +103,19 @@ impl Env {
             .actor
     }
 }
+
+/// A real camera frame of a person (`../shared`, or FRONTDESK_SHARED); `None`, with a note, without it.
+pub fn live_frame() -> Option<std::path::PathBuf> {
+    let root = std::env::var_os("FRONTDESK_SHARED")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
+        });
+    let photo = root.join("datasets/antispoof-samples/image_T1.jpg");
+    if photo.is_file() {
+        Some(photo)
+    } else {
+        eprintln!("skipping: no shared sample frame at {}", photo.display());
+        None
+    }
+}

@@ -217,6 +217,7 @@ async fn an_invitation_signs_its_visitor_in_once() {
         agreement_version: Some("1".into()),
         signature_svg: Some(SIGNATURE.into()),
         remember_me: false,
+        photo_id: None,
     };
     let visit = env
         .api

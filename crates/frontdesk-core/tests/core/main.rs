@@ -16,6 +16,7 @@ mod facade_map;
 mod faces;
 mod import;
 mod kiosk;
+mod kiosk_photo;
 mod kiosk_station;
 mod settings;
 mod visits;

@@ -16,32 +16,43 @@ pub struct ReplaySource {
     frame_interval: Duration,
     looping: bool,
     origin: PathBuf,
+    /// `origin` is a folder, listed again at each loop: what the "camera" sees can be changed while
+    /// it runs (a demo or a test puts another picture in front of it).
+    folder: bool,
+}
+
+/// The image files of a folder in name order (non-image files skipped), or the one image `path`.
+fn list(path: &Path) -> Result<Vec<PathBuf>> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    let mut files = Vec::new();
+    if meta.is_dir() {
+        for entry in std::fs::read_dir(path).map_err(|e| Error::io(path, e))? {
+            let p = entry.map_err(|e| Error::io(path, e))?.path();
+            let is_image = p
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+            if is_image && p.is_file() {
+                files.push(p);
+            }
+        }
+        files.sort();
+    } else {
+        files.push(path.to_path_buf());
+    }
+    if files.is_empty() {
+        return Err(Error::NoFrames(path.to_path_buf()));
+    }
+    Ok(files)
 }
 
 impl ReplaySource {
     /// A folder of images (non-image files are skipped) or a single image file.
     pub fn open(path: &Path) -> Result<Self> {
-        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-        let mut files = Vec::new();
-        if meta.is_dir() {
-            for entry in std::fs::read_dir(path).map_err(|e| Error::io(path, e))? {
-                let p = entry.map_err(|e| Error::io(path, e))?.path();
-                let is_image = p
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
-                if is_image && p.is_file() {
-                    files.push(p);
-                }
-            }
-            files.sort();
-        } else {
-            files.push(path.to_path_buf());
-        }
-        if files.is_empty() {
-            return Err(Error::NoFrames(path.to_path_buf()));
-        }
-        Ok(Self::from_files(files, path))
+        let files = list(path)?;
+        let mut source = Self::from_files(files, path);
+        source.folder = std::fs::metadata(path).is_ok_and(|m| m.is_dir());
+        Ok(source)
     }
 
     /// Frames from an explicit list of files, in the given order.
@@ -52,6 +63,7 @@ impl ReplaySource {
             frame_interval: Duration::from_millis(33),
             looping: false,
             origin: origin.to_path_buf(),
+            folder: false,
         }
     }
 
@@ -77,6 +89,12 @@ impl FrameSource for ReplaySource {
                 return Ok(None);
             }
             self.next = 0;
+            if self.folder {
+                // An empty or vanished folder keeps the frames it had (a picture being swapped).
+                if let Ok(files) = list(&self.origin) {
+                    self.files = files;
+                }
+            }
         }
         let i = self.next;
         self.next += 1;
@@ -126,6 +144,27 @@ mod tests {
             src.next_frame().expect("end").is_none(),
             "then the stream ends"
         );
+    }
+
+    #[test]
+    fn a_looping_folder_replay_sees_pictures_put_there_while_it_runs() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        RgbImage::from_pixel(40, 30, Rgb([1, 2, 3]))
+            .save(dir.path().join("a.png"))
+            .expect("write");
+        let mut src = ReplaySource::open(dir.path())
+            .expect("folder")
+            .looping(true);
+        assert_eq!(
+            src.next_frame().expect("a").expect("frame").image.width(),
+            40
+        );
+        std::fs::remove_file(dir.path().join("a.png")).expect("remove");
+        RgbImage::from_pixel(70, 30, Rgb([1, 2, 3]))
+            .save(dir.path().join("b.png"))
+            .expect("write");
+        let next = src.next_frame().expect("b").expect("frame");
+        assert_eq!(next.image.width(), 70, "the new picture after the loop");
     }
 
     #[test]

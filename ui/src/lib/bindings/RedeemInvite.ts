@@ -19,4 +19,8 @@ signature_svg: string | null,
 /**
  * The visitor agrees to their details being kept for faster sign-in next time.
  */
-remember_me: boolean, };
+remember_me: boolean, 
+/**
+ * The photo the kiosk took ([`Frontdesk::kiosk_take_photo`]), if any.
+ */
+photo_id: string | null, };

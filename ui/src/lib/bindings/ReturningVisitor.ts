@@ -22,4 +22,9 @@ company: string | null,
 /**
  * They signed the site's current agreement at an earlier visit, so the kiosk may skip it.
  */
-agreement_signed: boolean, };
+agreement_signed: boolean, 
+/**
+ * A photo from an earlier visit is kept (not expired): the sign-in uses it, so the kiosk may
+ * skip the photo step.
+ */
+has_photo: boolean, };

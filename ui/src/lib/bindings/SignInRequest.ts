@@ -44,4 +44,9 @@ signature_svg: string | null,
 /**
  * The visitor agrees to their details being kept for faster sign-in next time.
  */
-remember_me: boolean, };
+remember_me: boolean, 
+/**
+ * The photo the kiosk took ([`Frontdesk::kiosk_take_photo`]); `None` for no photo. A site
+ * whose `kiosk_photo` is required refuses a kiosk sign-in without one.
+ */
+photo_id: string | null, };

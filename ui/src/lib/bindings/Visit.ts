@@ -65,4 +65,8 @@ badge_number: string | null,
 /**
  * Where the visit was recorded: `kiosk` or `desk` for sign-ins.
  */
-source: string, };
+source: string, 
+/**
+ * A photo was taken at sign-in and has not expired ([`Frontdesk::visit_photo`]).
+ */
+has_photo: boolean, };

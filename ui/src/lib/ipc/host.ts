@@ -15,10 +15,12 @@ import type { ExportRun } from "../bindings/ExportRun";
 import type { ExportSchedule } from "../bindings/ExportSchedule";
 import type { HostSummary } from "../bindings/HostSummary";
 import type { ImportReport } from "../bindings/ImportReport";
+import type { CameraChoice } from "../bindings/CameraChoice";
 import type { CameraView } from "../bindings/CameraView";
 import type { InitRequest } from "../bindings/InitRequest";
 import type { KioskCheckIn } from "../bindings/KioskCheckIn";
 import type { KioskConfig } from "../bindings/KioskConfig";
+import type { KioskPhoto } from "../bindings/KioskPhoto";
 import type { KioskVisit } from "../bindings/KioskVisit";
 import type { RedeemInvite } from "../bindings/RedeemInvite";
 import type { ReturningVisitor } from "../bindings/ReturningVisitor";
@@ -62,6 +64,8 @@ export interface Host {
   exportRuns(id: string): Promise<ExportRun[]>;
   printers(): Promise<Printer[]>;
   siteSettings(): Promise<SiteSettings>;
+  /** The cameras this PC has, for the kiosk camera setting. */
+  cameras(): Promise<CameraChoice[]>;
   updateSiteSettings(settings: SiteSettings): Promise<SiteSettings>;
   /** Opens the visitor kiosk window beside the console. */
   openKiosk(): Promise<void>;
@@ -87,6 +91,8 @@ export interface KioskHost {
   recogniseFace(): Promise<VisitorFaceResult>;
   /** "Recognise my face next time" for the visitor who just signed in and asked for it. */
   rememberFace(visitorId: string): Promise<void>;
+  /** The visitor's photo from the camera's newest frame, kept for the sign-in that sends its id. */
+  takePhoto(): Promise<KioskPhoto>;
   /** A staff PIN leaves kiosk mode; resolves with the staff member's name. */
   unlock(pin: string): Promise<string>;
 }

@@ -125,6 +125,9 @@ export function createMockHost(options: MockOptions = {}): MockHost {
     revision: 0,
     kiosk_fields: { company: "optional", email: "optional", phone: "optional" },
     kiosk_languages: ["en", "fr", "ar"],
+    kiosk_photo: "optional",
+    kiosk_keyboard: true,
+    camera: null,
   };
   const printers: Printer[] = [
     { name: "badges", description: "Brother QL-820NWB", is_default: false, offline: false, message: "idle" },
@@ -150,6 +153,7 @@ export function createMockHost(options: MockOptions = {}): MockHost {
       checked_out_at: null,
       badge_number: `V-${badge}`,
       source: "desk",
+      has_photo: false,
     };
     visits.push(v);
     return v;
@@ -342,6 +346,7 @@ export function createMockHost(options: MockOptions = {}): MockHost {
     exportRuns: () => answer(() => []),
     printers: () => answer(() => (need("sign_visitors", "sign visitors in or out"), printers)),
     siteSettings: () => answer(() => (need("view_visits", "view visits"), settings)),
+    cameras: () => answer(() => (need("manage_settings", "change settings"), [{ name: "Integrated Webcam", description: "USB video" }])),
     updateSiteSettings: (next) =>
       answer(() => {
         need("manage_settings", "change settings");

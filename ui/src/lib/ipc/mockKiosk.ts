@@ -14,6 +14,8 @@ import { apiError, invalid } from "./mock";
 export const MOCK_KIOSK_PIN = "2468";
 export const MOCK_INVITE_QR = "frontdesk:invite:0123456789abcdef0123456789abcdef";
 export const MOCK_RETURNING_EMAIL = "ada@example.com";
+const MOCK_PHOTO =
+  "data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==";
 
 export type MockKioskOptions = {
   config?: Partial<KioskConfig>;
@@ -45,6 +47,8 @@ export function createMockKiosk(options: MockKioskOptions = {}): KioskHost & { v
     time_zone: "Europe/London",
     languages: ["en", "fr", "ar"],
     fields: { company: "optional", email: "optional", phone: "hidden" },
+    photo: "optional",
+    on_screen_keyboard: true,
     require_agreement: true,
     agreement_text: "I agree to follow the site's safety and confidentiality rules.",
     agreement_version: "1",
@@ -57,6 +61,7 @@ export function createMockKiosk(options: MockKioskOptions = {}): KioskHost & { v
   const returning = { id: "r1", name: "Ada Lovelace", company: "Analytical Engines", signed: true };
   const state = { visits, inviteUsed: false };
   const remembered: string[] = [];
+  let photos = 0;
 
   async function answer<T>(f: () => T): Promise<T> {
     if (options.latency) await new Promise((r) => setTimeout(r, options.latency));
@@ -72,6 +77,7 @@ export function createMockKiosk(options: MockKioskOptions = {}): KioskHost & { v
       company = returning.company;
     }
     if (!name) throw invalid("visitor.name", "is required", "error.required");
+    if (config.photo === "required" && !req.photo_id && source === "kiosk") throw invalid("photo_id", "is required", "error.required");
     for (const f of ["company", "email", "phone"] as const) {
       const v = req.visitor[f]?.trim();
       if (config.fields[f] === "required" && !v && !isReturning && source === "kiosk") {
@@ -104,6 +110,7 @@ export function createMockKiosk(options: MockKioskOptions = {}): KioskHost & { v
       checked_out_at: null,
       badge_number: `V${String(badge).padStart(4, "0")}`,
       source,
+      has_photo: req.photo_id !== null && req.photo_id !== undefined,
     };
     visits.push(visit);
     return { visit, badge: "done", host_notified: host !== null };
@@ -120,7 +127,7 @@ export function createMockKiosk(options: MockKioskOptions = {}): KioskHost & { v
     findReturning: (emailOrPhone) =>
       answer(() =>
         emailOrPhone.trim().toLowerCase() === MOCK_RETURNING_EMAIL
-          ? { id: returning.id, name: mask(returning.name), company: mask(returning.company), agreement_signed: returning.signed }
+          ? { id: returning.id, name: mask(returning.name), company: mask(returning.company), agreement_signed: returning.signed, has_photo: true }
           : null,
       ),
     signIn: (req) => answer(() => record(req, "kiosk")),
@@ -132,6 +139,7 @@ export function createMockKiosk(options: MockKioskOptions = {}): KioskHost & { v
           {
             site_id: null,
             visitor_id: null,
+            photo_id: req.photo_id ?? null,
             visitor: { name: "Ivy Invited", company: "Globex", email: null, phone: null },
             host_employee_id: "h2",
             purpose: "Interview",
@@ -187,9 +195,16 @@ export function createMockKiosk(options: MockKioskOptions = {}): KioskHost & { v
     recogniseFace: () =>
       answer(() =>
         options.faceOfReturning
-          ? { kind: "match" as const, visitor: { id: returning.id, name: mask(returning.name), company: mask(returning.company), agreement_signed: returning.signed }, distance: 0.3 }
+          ? { kind: "match" as const, visitor: { id: returning.id, name: mask(returning.name), company: mask(returning.company), agreement_signed: returning.signed, has_photo: true }, distance: 0.3 }
           : { kind: "unknown" as const },
       ),
+    takePhoto: () =>
+      answer(() => {
+        if (!options.cameraFrames?.length) throw apiError("conflict", "error.conflict", "the camera is not available", { detail: "the camera is not available" });
+        photos += 1;
+        // A 1×1 grey JPEG stands in for the photo.
+        return { id: `photo-${photos}`, jpeg: MOCK_PHOTO, face_found: true };
+      }),
     rememberFace: (visitorId) =>
       answer(() => {
         remembered.push(visitorId);

@@ -39,6 +39,7 @@ export const tauriHost: Host = {
   exportRuns: (id) => call("export_runs", { id }),
   printers: () => call("printers"),
   siteSettings: () => call("site_settings"),
+  cameras: () => call("cameras"),
   updateSiteSettings: (settings) => call("update_site_settings", { settings }),
   openKiosk: () => call("open_kiosk"),
 };
@@ -56,6 +57,7 @@ export const tauriKiosk: KioskHost = {
   camera: (after) => call("kiosk_camera", { after }),
   recogniseFace: () => call("kiosk_recognise_face"),
   rememberFace: (visitorId) => call("kiosk_remember_face", { visitorId }),
+  takePhoto: () => call("kiosk_take_photo"),
 };
 
 /** The label of this Tauri window: `main` (the console) or `kiosk`. */
