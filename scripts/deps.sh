@@ -15,6 +15,8 @@ APT_PACKAGES=(
   xvfb xauth imagemagick x11-utils webkit2gtk-driver
   # Documents: PDF checks and a real CUPS-PDF printer queue
   poppler-utils qpdf cups cups-client printer-driver-cups-pdf
+  # Kiosk read-aloud: Speech Dispatcher (linked by the app) with a voice
+  libspeechd-dev speech-dispatcher speech-dispatcher-espeak-ng pulseaudio
   # Secrets in the OS keyring (Secret Service) for tests
   gnome-keyring dbus-x11
 )

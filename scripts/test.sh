@@ -34,6 +34,8 @@ step "UI type check and unit tests"
 (cd ui && npm run --silent check && npm run --silent test)
 
 step "cargo test --workspace"
+# shellcheck source=null-audio.sh
+source scripts/null-audio.sh
 cargo test --workspace
 
 step "end-to-end: the real window"

@@ -4,6 +4,7 @@
 use frontdesk_core::kiosk::camera::CameraView;
 use frontdesk_core::kiosk::check_in::KioskCheckIn;
 use frontdesk_core::kiosk::photo::KioskPhoto;
+use frontdesk_core::kiosk::speech::SpeechStatus;
 use frontdesk_core::kiosk::{KioskConfig, KioskVisit, ScanResult};
 use frontdesk_core::people::employees::HostSummary;
 use frontdesk_core::visits::invites::RedeemInvite;
@@ -174,4 +175,17 @@ pub async fn kiosk_remember_face(state: State<'_, AppState>, visitor_id: Uuid) -
 #[tauri::command]
 pub async fn kiosk_take_photo(state: State<'_, AppState>) -> Res<KioskPhoto> {
     Ok(state.api.kiosk_take_photo(&kiosk(&state).await?).await?)
+}
+
+/// Reads a kiosk step aloud through the OS speech service (the visitor turned read-aloud on).
+#[tauri::command]
+pub async fn kiosk_speak(
+    state: State<'_, AppState>,
+    text: String,
+    lang: String,
+) -> Res<SpeechStatus> {
+    Ok(state
+        .api
+        .kiosk_speak(&kiosk(&state).await?, &text, &lang)
+        .await?)
 }

@@ -119,6 +119,7 @@ pub fn run() -> anyhow::Result<()> {
             kiosk::kiosk_recognise_face,
             kiosk::kiosk_remember_face,
             kiosk::kiosk_take_photo,
+            kiosk::kiosk_speak,
         ])
         .run(tauri::generate_context!())
         .context("running the window")?;

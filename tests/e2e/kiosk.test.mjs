@@ -301,7 +301,18 @@ test("the kiosk speaks Arabic right to left and refuses a wrong staff PIN", asyn
     timeoutMsg: "the welcome screen is in Arabic",
   });
   assert.equal(await browser.execute(() => document.documentElement.dir), "rtl");
+  // Read aloud (off by default), through the OS speech service, in Arabic.
+  const readAloud = await tid("kiosk-read-aloud");
+  assert.equal(await readAloud.getAttribute("aria-pressed"), "false");
+  await readAloud.click();
+  assert.equal(await readAloud.getAttribute("aria-pressed"), "true");
+  if (process.env.FRONTDESK_EXPECT_SPEECH) {
+    await browser.pause(4000);
+    assert.ok(!(await (await tid("kiosk-notice")).isExisting()), "no 'read-aloud is not available' notice");
+    assert.equal(await readAloud.getAttribute("aria-pressed"), "true");
+  }
   await shot("arabic");
+  await readAloud.click();
   await tap("kiosk-lang-en");
   await tap("kiosk-staff");
   await fill("[data-testid=kiosk-pin]", "0000");

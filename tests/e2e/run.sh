@@ -21,6 +21,9 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 export HOME="$work/home" XDG_DATA_HOME="$work/home/.local/share" XDG_CACHE_HOME="$work/home/.cache" \
   XDG_CONFIG_HOME="$work/home/.config" XDG_RUNTIME_DIR="$work/run"
 mkdir -p "$HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+# A null audio sink, so the kiosk's read-aloud speaks for real (sets FRONTDESK_EXPECT_SPEECH).
+# shellcheck source=../../scripts/null-audio.sh
+source "$root/scripts/null-audio.sh"
 export FRONTDESK_DATA_DIR="$work/data" FRONTDESK_DEMO=1 FRONTDESK_APP="$app"
 # A folder print system with one queue, "badges": each job becomes a PDF the test can check.
 export FRONTDESK_PRINT_DIR="$work/printers"

@@ -41,6 +41,7 @@
 //! | `kiosk/check_in.rs` | `kiosk_sign_in`, `kiosk_redeem_invite` |
 //! | `kiosk/mod.rs` | `kiosk_config`, `kiosk_find_signed_in`, `kiosk_scan`, `kiosk_unlock` |
 //! | `kiosk/photo.rs` | `kiosk_take_photo`, `visit_photo`, `expire_photos` |
+//! | `kiosk/speech.rs` | `kiosk_speak` |
 //! | `lib.rs` | `open`, `with_print_system`, `data_dir`, `device_id`, `pool`, `close` |
 //! | `people/employees.rs` | `create_employee`, `update_employee`, `employee`, `employee_by_code`, `employees`, `search_hosts` |
 //! | `people/import.rs` | `import_employees_csv` |
@@ -105,6 +106,8 @@ pub struct Frontdesk {
     camera: Arc<kiosk::camera::CameraHub>,
     /// Kiosk photos taken and waiting for their sign-in.
     photos: Arc<kiosk::photo::PendingPhotos>,
+    /// The kiosk's read-aloud, started by the first request.
+    speech: Arc<kiosk::speech::SpeechHub>,
 }
 
 impl Frontdesk {
@@ -122,6 +125,7 @@ impl Frontdesk {
             pins: Arc::default(),
             camera: Arc::new(kiosk::camera::CameraHub::from_env()),
             photos: Arc::default(),
+            speech: Arc::default(),
         })
     }
 

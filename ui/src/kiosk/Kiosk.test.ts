@@ -293,6 +293,18 @@ describe("kiosk camera", () => {
     expect(((await screen.findByTestId("kiosk-next")) as HTMLButtonElement).disabled).toBe(false);
   });
 
+  it("reads each step aloud once the visitor asks, in their language", async () => {
+    const host = createMockKiosk();
+    render(Kiosk, { host });
+    await click("kiosk-lang-fr");
+    expect(host.spoken).toEqual([]);
+    await click("kiosk-read-aloud");
+    await waitFor(() => expect(host.spoken[host.spoken.length - 1]?.text).toContain("Bienvenue"));
+    expect(host.spoken[host.spoken.length - 1]?.lang).toBe("fr");
+    await click("kiosk-sign-in");
+    await waitFor(() => expect(host.spoken[host.spoken.length - 1]?.text).toContain("Vos coordonnées"));
+  });
+
   it("says so when there is no camera, and the kiosk still works", async () => {
     render(Kiosk, { host: createMockKiosk() });
     expect(await screen.findByText(/camera is not available/)).toBeTruthy();

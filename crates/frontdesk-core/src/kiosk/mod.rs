@@ -6,6 +6,7 @@
 pub mod camera;
 pub mod check_in;
 pub mod photo;
+pub mod speech;
 
 use std::sync::Mutex;
 

@@ -195,3 +195,43 @@ async fn photos_are_deleted_when_their_retention_runs_out() {
     assert_eq!(audit.len(), 1, "{audit:?}");
     assert_eq!(audit[0].details["deleted"], 1);
 }
+
+#[tokio::test]
+async fn read_aloud_reaches_the_os_speech_service_or_says_it_is_missing() {
+    use frontdesk_core::kiosk::speech::SpeechStatus;
+    let env = env().await;
+    let kiosk = env.api.kiosk_actor().await.expect("kiosk");
+    let first = env
+        .api
+        .kiosk_speak(&kiosk, "Your details. Please type your name.", "en")
+        .await
+        .expect("an answer");
+    // scripts/test.sh sets this after proving the machine speaks (a null audio sink and Speech
+    // Dispatcher); elsewhere a missing or mute service must still answer, plainly and quickly.
+    let must_speak = std::env::var_os("FRONTDESK_EXPECT_SPEECH").is_some();
+    match (&first, must_speak) {
+        (SpeechStatus::Speaking, _) => {}
+        (SpeechStatus::Unavailable { reason }, false) => {
+            eprintln!("no speech service on this machine: {reason}");
+            assert!(!reason.is_empty());
+        }
+        (SpeechStatus::Unavailable { reason }, true) => {
+            panic!("this machine speaks, but the kiosk was refused: {reason}")
+        }
+    }
+    // The next step interrupts the first, in another language; hostile text is only text.
+    let second = env
+        .api
+        .kiosk_speak(&kiosk, "Vos coordonnées <script>\u{7}", "fr-CA")
+        .await
+        .expect("an answer");
+    assert_eq!(
+        std::mem::discriminant(&second),
+        std::mem::discriminant(&first)
+    );
+    let empty = env.api.kiosk_speak(&kiosk, " \u{7} ", "en").await;
+    assert!(
+        matches!(&empty, Err(Error::Validation { field, .. }) if field == "text"),
+        "{empty:?}"
+    );
+}

@@ -57,6 +57,8 @@ export const kioskAr: VisitorCatalogue = {
   "kiosk.host.skip": "لا أزور شخصًا بعينه",
   "kiosk.host.chosen": "زيارة {host}",
   "kiosk.keyboard.hide": "إخفاء لوحة المفاتيح",
+  "kiosk.welcome.read_aloud": "القراءة بصوت عالٍ",
+  "kiosk.speech.unavailable": "القراءة بصوت عالٍ غير متاحة على هذا الجهاز.",
   "kiosk.photo.title": "صورتك للشارة",
   "kiosk.photo.prompt": "انظر إلى الكاميرا. تُلتقط الصورة عندما يصبح الإطار أخضر.",
   "kiosk.photo.keep_prompt": "هل تريد الاحتفاظ بهذه الصورة؟",

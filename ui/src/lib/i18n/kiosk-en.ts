@@ -39,6 +39,8 @@ export const kioskEn = {
   "kiosk.host.skip": "I'm not visiting anyone in particular",
   "kiosk.host.chosen": "Visiting {host}",
   "kiosk.keyboard.hide": "Hide the keyboard",
+  "kiosk.welcome.read_aloud": "Read aloud",
+  "kiosk.speech.unavailable": "Reading aloud is not available on this kiosk.",
   "kiosk.photo.title": "Your photo for the badge",
   "kiosk.photo.prompt": "Look at the camera. The photo is taken when the frame turns green.",
   "kiosk.photo.keep_prompt": "Keep this photo?",

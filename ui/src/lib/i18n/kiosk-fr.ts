@@ -82,6 +82,8 @@ export const kioskFr: VisitorCatalogue = {
   "kiosk.host.skip": "Je ne viens voir personne en particulier",
   "kiosk.host.chosen": "Visite à {host}",
   "kiosk.keyboard.hide": "Masquer le clavier",
+  "kiosk.welcome.read_aloud": "Lire à voix haute",
+  "kiosk.speech.unavailable": "La lecture à voix haute n'est pas disponible sur cette borne.",
   "kiosk.photo.title": "Votre photo pour le badge",
   "kiosk.photo.prompt": "Regardez la caméra. La photo est prise quand le cadre devient vert.",
   "kiosk.photo.keep_prompt": "Garder cette photo ?",

@@ -21,6 +21,7 @@ import type { InitRequest } from "../bindings/InitRequest";
 import type { KioskCheckIn } from "../bindings/KioskCheckIn";
 import type { KioskConfig } from "../bindings/KioskConfig";
 import type { KioskPhoto } from "../bindings/KioskPhoto";
+import type { SpeechStatus } from "../bindings/SpeechStatus";
 import type { KioskVisit } from "../bindings/KioskVisit";
 import type { RedeemInvite } from "../bindings/RedeemInvite";
 import type { ReturningVisitor } from "../bindings/ReturningVisitor";
@@ -93,6 +94,8 @@ export interface KioskHost {
   rememberFace(visitorId: string): Promise<void>;
   /** The visitor's photo from the camera's newest frame, kept for the sign-in that sends its id. */
   takePhoto(): Promise<KioskPhoto>;
+  /** Reads `text` aloud in `lang` through the OS speech service, interrupting what it was reading. */
+  speak(text: string, lang: string): Promise<SpeechStatus>;
   /** A staff PIN leaves kiosk mode; resolves with the staff member's name. */
   unlock(pin: string): Promise<string>;
 }

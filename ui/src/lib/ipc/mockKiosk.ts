@@ -41,7 +41,7 @@ function mask(s: string): string {
     .join(" ");
 }
 
-export function createMockKiosk(options: MockKioskOptions = {}): KioskHost & { visits: Visit[]; inviteUsed: boolean; remembered: string[] } {
+export function createMockKiosk(options: MockKioskOptions = {}): KioskHost & { visits: Visit[]; inviteUsed: boolean; remembered: string[]; spoken: { text: string; lang: string }[] } {
   const config: KioskConfig = {
     site_name: "London HQ",
     time_zone: "Europe/London",
@@ -62,6 +62,7 @@ export function createMockKiosk(options: MockKioskOptions = {}): KioskHost & { v
   const state = { visits, inviteUsed: false };
   const remembered: string[] = [];
   let photos = 0;
+  const spoken: { text: string; lang: string }[] = [];
 
   async function answer<T>(f: () => T): Promise<T> {
     if (options.latency) await new Promise((r) => setTimeout(r, options.latency));
@@ -198,6 +199,11 @@ export function createMockKiosk(options: MockKioskOptions = {}): KioskHost & { v
           ? { kind: "match" as const, visitor: { id: returning.id, name: mask(returning.name), company: mask(returning.company), agreement_signed: returning.signed, has_photo: true }, distance: 0.3 }
           : { kind: "unknown" as const },
       ),
+    speak: (text, lang) =>
+      answer(() => {
+        spoken.push({ text, lang });
+        return { state: "speaking" as const };
+      }),
     takePhoto: () =>
       answer(() => {
         if (!options.cameraFrames?.length) throw apiError("conflict", "error.conflict", "the camera is not available", { detail: "the camera is not available" });
@@ -215,5 +221,5 @@ export function createMockKiosk(options: MockKioskOptions = {}): KioskHost & { v
         return "Amelia Hart";
       }),
   };
-  return Object.assign(host, { visits, remembered, get inviteUsed() { return state.inviteUsed; } });
+  return Object.assign(host, { visits, remembered, spoken, get inviteUsed() { return state.inviteUsed; } });
 }

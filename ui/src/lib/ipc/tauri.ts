@@ -58,6 +58,7 @@ export const tauriKiosk: KioskHost = {
   recogniseFace: () => call("kiosk_recognise_face"),
   rememberFace: (visitorId) => call("kiosk_remember_face", { visitorId }),
   takePhoto: () => call("kiosk_take_photo"),
+  speak: (text, lang) => call("kiosk_speak", { text, lang }),
 };
 
 /** The label of this Tauri window: `main` (the console) or `kiosk`. */
