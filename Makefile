@@ -1,7 +1,7 @@
 # Mirrors CI: `make test` is exactly what .ci/run runs.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/frontdesk/target
 
-.PHONY: test check demo deps bindings fmt ui e2e bench package
+.PHONY: test check demo deps bindings fmt ui e2e bench bench-kiosk package
 
 test:
 	scripts/test.sh
@@ -37,3 +37,7 @@ e2e:
 
 bench:
 	cargo bench -p frontdesk-core --bench store
+
+# The kiosk on the release build: start to interactive, preview fps, idle memory, returning visitor.
+bench-kiosk:
+	FRONTDESK_E2E_PROFILE=release FRONTDESK_E2E_ONLY=bench tests/e2e/run.sh

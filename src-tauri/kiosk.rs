@@ -1,6 +1,7 @@
 //! The kiosk window: its commands (all acting as this PC's kiosk, never as the staff member signed
 //! in at the console) and the windows themselves. The kiosk capability grants only these commands.
 
+use frontdesk_core::attendance::clock::ClockResult;
 use frontdesk_core::kiosk::camera::CameraView;
 use frontdesk_core::kiosk::check_in::KioskCheckIn;
 use frontdesk_core::kiosk::photo::KioskPhoto;
@@ -33,10 +34,18 @@ pub fn open_kiosk_window(app: &AppHandle) -> tauri::Result<()> {
     if let Some(w) = app.get_webview_window(KIOSK) {
         return w.set_focus();
     }
-    WebviewWindowBuilder::new(app, KIOSK, WebviewUrl::default())
+    let mut window = WebviewWindowBuilder::new(app, KIOSK, WebviewUrl::default())
         .title("Frontdesk kiosk")
-        .fullscreen(true)
-        .build()?;
+        .fullscreen(true);
+    // A kiosk PC may run a bare X session without a window manager to honour "full screen": the
+    // window then starts at the size of the screen it is on.
+    if let Ok(Some(monitor)) = app.primary_monitor() {
+        let size = monitor.size().to_logical::<f64>(monitor.scale_factor());
+        window = window
+            .inner_size(size.width, size.height)
+            .position(0.0, 0.0);
+    }
+    window.build()?;
     Ok(())
 }
 
@@ -187,5 +196,18 @@ pub async fn kiosk_speak(
     Ok(state
         .api
         .kiosk_speak(&kiosk(&state).await?, &text, &lang)
+        .await?)
+}
+
+/// An employee clocks in or out with their code and PIN at the kiosk.
+#[tauri::command]
+pub async fn kiosk_clock_by_pin(
+    state: State<'_, AppState>,
+    code: String,
+    pin: String,
+) -> Res<ClockResult> {
+    Ok(state
+        .api
+        .clock_by_pin(&kiosk(&state).await?, &code, &pin)
         .await?)
 }

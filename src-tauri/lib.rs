@@ -120,6 +120,7 @@ pub fn run() -> anyhow::Result<()> {
             kiosk::kiosk_remember_face,
             kiosk::kiosk_take_photo,
             kiosk::kiosk_speak,
+            kiosk::kiosk_clock_by_pin,
         ])
         .run(tauri::generate_context!())
         .context("running the window")?;

@@ -20,8 +20,12 @@ const face = withCamera ? fs.readFileSync(path.join(cameraDir, "face.jpg")) : nu
 
 /** The `frontdesk` CLI on the same database, as the demo's administrator. */
 function cli(...args) {
+  return cliWith({}, ...args);
+}
+
+function cliWith(env, ...args) {
   return execFileSync(process.env.FRONTDESK_CLI, ["--user", "admin", ...args], {
-    env: { ...process.env, FRONTDESK_PASSWORD: "frontdesk-demo" },
+    env: { ...process.env, FRONTDESK_PASSWORD: "frontdesk-demo", ...env },
     encoding: "utf8",
   });
 }
@@ -77,9 +81,9 @@ after(async () => {
   await browser?.deleteSession();
 });
 
-async function shot(name) {
+async function shot(name, prefix = "kiosk") {
   await browser.pause(300);
-  await browser.saveScreenshot(path.join(shots, `kiosk-${name}.png`));
+  await browser.saveScreenshot(path.join(shots, `${prefix}-${name}.png`));
 }
 
 async function fill(selector, text) {
@@ -323,10 +327,50 @@ test("the kiosk speaks Arabic right to left and refuses a wrong staff PIN", asyn
   await shot("unlock");
 });
 
+test("an employee clocks in and out with code and PIN; a repeat is ignored; wrong PINs lock", async () => {
+  cliWith({ FRONTDESK_EMPLOYEE_PIN: "4821" }, "employees", "set-pin", "1001");
+  await tap("kiosk-back");
+  async function clockWith(pin) {
+    await tap("kiosk-clock");
+    await fill("[data-testid=kiosk-clock-code]", "1001");
+    await fill("[data-testid=kiosk-clock-pin]", pin);
+    await tap("kiosk-clock-submit");
+  }
+  await tap("kiosk-clock");
+  await (await tid("kiosk-clock-code")).click();
+  const keys = await tid("kiosk-keyboard");
+  await keys.waitForDisplayed({ timeout: 5000 });
+  assert.ok(await (await keys.$('[data-skbtn="7"]')).isExisting(), "digits for the employee number");
+  assert.ok(!(await (await keys.$('[data-skbtn="q"]')).isExisting()), "no letters there");
+  await tap("kiosk-back");
+  await clockWith("4821");
+  const clocked = await tid("kiosk-clocked");
+  await clocked.waitForDisplayed({ timeout: 20000 });
+  const first = await clocked.getAttribute("data-direction");
+  await shot("pin-clocked", "clock");
+  await tap("kiosk-clock-done");
+  await clockWith("4821");
+  await (await tid("kiosk-clocked")).waitForDisplayed({ timeout: 20000 });
+  assert.match(await (await tid("kiosk-clocked")).getText(), /already clocked/, "a repeat within the window");
+  assert.equal(await (await tid("kiosk-clocked")).getAttribute("data-direction"), first);
+  await tap("kiosk-clock-done");
+  await tap("kiosk-clock");
+  for (let i = 0; i < 5; i++) {
+    await fill("[data-testid=kiosk-clock-code]", "1001");
+    await fill("[data-testid=kiosk-clock-pin]", "0000");
+    await tap("kiosk-clock-submit");
+    await (await tid("kiosk-clock-error")).waitForDisplayed({ timeout: 20000 });
+  }
+  assert.match(await (await tid("kiosk-clock-error")).getText(), /Too many wrong PINs/);
+  await shot("pin-locked", "clock");
+  await tap("kiosk-back");
+});
+
 test("an idle kiosk goes back to welcome and forgets what was typed", async () => {
   // Staff shorten the idle time; the kiosk picks the setting up when it next returns to welcome.
   cli("settings", "set", "kiosk_idle_seconds", "10");
-  await tap("kiosk-back"); // from the staff PIN screen, back to welcome: the settings are read again
+  await tap("kiosk-staff");
+  await tap("kiosk-back"); // back to welcome: the settings are read again
   await browser.pause(500);
   await tap("kiosk-sign-in");
   await fill("[data-testid=kiosk-name]", "Ida Idle");

@@ -9,8 +9,14 @@ cd "$root"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/frontdesk/target}"
 tools="${FRONTDESK_TOOLS_DIR:-$HOME/.cache/frontdesk/tools}"
 
-ui/node_modules/.bin/tauri build --debug --no-bundle -- -p frontdesk-desktop >/dev/null
-app="$CARGO_TARGET_DIR/debug/frontdesk-desktop"
+# FRONTDESK_E2E_PROFILE=release drives the release build (the kiosk benchmark does).
+profile="${FRONTDESK_E2E_PROFILE:-debug}"
+if [ "$profile" = release ]; then
+  ui/node_modules/.bin/tauri build --no-bundle -- -p frontdesk-desktop >/dev/null
+else
+  ui/node_modules/.bin/tauri build --debug --no-bundle -- -p frontdesk-desktop >/dev/null
+fi
+app="$CARGO_TARGET_DIR/$profile/frontdesk-desktop"
 # The CLI makes what staff would make elsewhere (an invitation's QR code) and changes settings.
 cargo build -q -p frontdesk-cli
 export FRONTDESK_CLI="$CARGO_TARGET_DIR/debug/frontdesk"

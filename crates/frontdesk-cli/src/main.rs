@@ -174,6 +174,17 @@ enum EmployeesCommand {
         #[arg(long)]
         all: bool,
     },
+    /// Set an employee's clock-in PIN (4-8 digits) from FRONTDESK_EMPLOYEE_PIN or a prompt;
+    /// `--remove` takes it away.
+    SetPin {
+        /// Employee code.
+        code: String,
+        #[arg(long)]
+        remove: bool,
+    },
+    /// Clock an employee in or out with their code and PIN (as the kiosk's PIN pad does), the PIN
+    /// from FRONTDESK_EMPLOYEE_PIN or a prompt.
+    ClockPin { code: String },
 }
 
 /// A visitor's details, their host and purpose, as `visit sign-in` and `invite create` take them.
@@ -262,6 +273,15 @@ fn password(prompt: &str) -> anyhow::Result<String> {
         .context("no FRONTDESK_PASSWORD set and no terminal to ask for a password")
 }
 
+/// An employee PIN from FRONTDESK_EMPLOYEE_PIN or, on a terminal, a prompt.
+fn employee_pin(prompt: &str) -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var("FRONTDESK_EMPLOYEE_PIN") {
+        return Ok(p);
+    }
+    rpassword::prompt_password(prompt)
+        .context("no FRONTDESK_EMPLOYEE_PIN set and no terminal to ask for the PIN")
+}
+
 async fn login(api: &Frontdesk, user: &str) -> anyhow::Result<Actor> {
     let pw = password(&format!("Password for {user}: "))?;
     Ok(api.login(user, &pw).await?.actor)
@@ -319,6 +339,39 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                         .with_context(|| format!("reading {}", file.display()))?;
                     let report = api.import_employees_csv(&actor, &bytes).await?;
                     out.import_report(&report);
+                }
+                EmployeesCommand::SetPin { code, remove } => {
+                    let employee = api.employee_by_code(&actor, &code).await?;
+                    let pin = match remove {
+                        true => None,
+                        false => Some(employee_pin(&format!("New PIN for {code}: "))?),
+                    };
+                    api.set_employee_pin(&actor, employee.id, pin.as_deref())
+                        .await?;
+                    out.message(
+                        &serde_json::json!({ "code": code, "pin_set": !remove }),
+                        "PIN saved",
+                    );
+                }
+                EmployeesCommand::ClockPin { code } => {
+                    let kiosk = api.kiosk_actor().await?;
+                    let pin = employee_pin(&format!("PIN for {code}: "))?;
+                    let clocked = api.clock_by_pin(&kiosk, &code, &pin).await?;
+                    let e = &clocked.event;
+                    let repeat = if clocked.repeated {
+                        " (a repeat: not recorded again)"
+                    } else {
+                        ""
+                    };
+                    out.message(
+                        &clocked,
+                        &format!(
+                            "{} {} at {}{repeat}",
+                            e.employee_name,
+                            e.direction.as_str(),
+                            e.at.format("%H:%M UTC")
+                        ),
+                    );
                 }
                 EmployeesCommand::List { search, all } => {
                     let list = api
@@ -435,8 +488,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let actor = api.kiosk_actor().await?;
             let bytes =
                 std::fs::read(&photo).with_context(|| format!("reading {}", photo.display()))?;
-            let (result, event) = api.clock_by_face(&actor, bytes).await?;
-            out.clock(&result, event.as_ref());
+            let (result, clocked) = api.clock_by_face(&actor, bytes).await?;
+            out.clock(&result, clocked.as_ref());
         }
         Command::VisitorFace { cmd } => {
             let actor = api.kiosk_actor().await?;

@@ -287,16 +287,22 @@ impl Output {
     pub fn clock(
         &self,
         result: &frontdesk_core::faces::FaceResult,
-        event: Option<&frontdesk_core::attendance::AttendanceEvent>,
+        clocked: Option<&frontdesk_core::attendance::clock::ClockResult>,
     ) {
         use frontdesk_core::faces::FaceResult;
-        if self.json(&serde_json::json!({ "result": result, "event": event })) {
+        if self.json(&serde_json::json!({ "result": result, "clocked": clocked })) {
             return;
         }
-        match (result, event) {
-            (FaceResult::Match { name, .. }, Some(e)) => {
+        match (result, clocked) {
+            (FaceResult::Match { name, .. }, Some(c)) => {
+                let e = &c.event;
+                let repeat = if c.repeated {
+                    " (a repeat: not recorded again)"
+                } else {
+                    ""
+                };
                 println!(
-                    "{} {} at {}",
+                    "{} {} at {}{repeat}",
                     safe(name),
                     e.direction.as_str(),
                     e.at.format("%H:%M UTC")

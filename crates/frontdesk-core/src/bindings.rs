@@ -48,6 +48,7 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         crate::kiosk::camera::CameraChoice,
         crate::kiosk::photo::KioskPhoto,
         crate::kiosk::speech::SpeechStatus,
+        crate::attendance::clock::ClockResult,
         crate::site::settings::KioskFields,
         crate::visits::onsite::OnSiteNow,
         crate::attendance::AttendanceRequest,

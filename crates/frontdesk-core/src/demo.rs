@@ -2,7 +2,7 @@
 //! of employees, a few visitors on site and some clocked-in staff.
 
 use crate::Frontdesk;
-use crate::attendance::{AttendanceRequest, AttendanceSource, Direction};
+use crate::attendance::{AttendanceSource, Direction};
 use crate::error::Result;
 use crate::people::employees::EmployeeInput;
 use crate::site::InitRequest;
@@ -71,20 +71,19 @@ impl Frontdesk {
             ids.push(e.id);
         }
         for (i, id) in ids.iter().enumerate().take(6) {
-            self.record_attendance(
+            // As the clock-in station records them: face events with their confidence, PIN events.
+            let (source, confidence) = match i % 2 {
+                0 => (AttendanceSource::Face, Some(0.9)),
+                _ => (AttendanceSource::Pin, None),
+            };
+            self.record_event(
                 &admin,
-                AttendanceRequest {
-                    employee_id: *id,
-                    direction: Some(Direction::In),
-                    source: if i % 2 == 0 {
-                        AttendanceSource::Face
-                    } else {
-                        AttendanceSource::Pin
-                    },
-                    confidence: (i % 2 == 0).then_some(0.9),
-                    at: None,
-                    note: None,
-                },
+                *id,
+                Some(Direction::In),
+                source,
+                confidence,
+                None,
+                None,
             )
             .await?;
         }

@@ -26,6 +26,7 @@
 //!
 //! | file | facade methods |
 //! | --- | --- |
+//! | `attendance/clock.rs` | `set_employee_pin`, `clock_by_pin` |
 //! | `attendance/mod.rs` | `record_attendance`, `attendance` |
 //! | `attendance/timesheets.rs` | `correct_timesheet`, `approve_timesheet`, `timesheet_approvals`, `timesheet_corrections` |
 //! | `audit.rs` | `audit` |
@@ -102,6 +103,8 @@ pub struct Frontdesk {
     faces: Arc<tokio::sync::OnceCell<Arc<faces::FaceService>>>,
     /// Wrong kiosk PINs, for the kiosk's lockout.
     pins: Arc<kiosk::PinGuard>,
+    /// Wrong employee clock-in PINs, for their lockouts.
+    employee_pins: Arc<attendance::clock::EmployeePins>,
     /// The kiosk's live camera, started by the first request for a frame.
     camera: Arc<kiosk::camera::CameraHub>,
     /// Kiosk photos taken and waiting for their sign-in.
@@ -123,6 +126,7 @@ impl Frontdesk {
             printers: documents::printing::configured(),
             faces: Arc::default(),
             pins: Arc::default(),
+            employee_pins: Arc::default(),
             camera: Arc::new(kiosk::camera::CameraHub::from_env()),
             photos: Arc::default(),
             speech: Arc::default(),

@@ -4,7 +4,7 @@ import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import axe from "axe-core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { setLocale } from "../lib/i18n/catalogue";
-import { createMockKiosk, MOCK_INVITE_QR, MOCK_KIOSK_PIN, MOCK_RETURNING_EMAIL } from "../lib/ipc/mockKiosk";
+import { createMockKiosk, MOCK_EMPLOYEE, MOCK_INVITE_QR, MOCK_KIOSK_PIN, MOCK_RETURNING_EMAIL } from "../lib/ipc/mockKiosk";
 import type { CameraFrame } from "../lib/bindings/CameraFrame";
 import type { KioskConfig } from "../lib/bindings/KioskConfig";
 import Kiosk from "./Kiosk.svelte";
@@ -375,5 +375,37 @@ describe("kiosk flow rules", () => {
     expect(s.count).toBe(0);
     s = readyStreak(s, { analysed: null, hint: null });
     expect(s.count).toBe(0);
+  });
+});
+
+describe("kiosk clock-in by PIN", () => {
+  it("clocks an employee in, ignores a repeat, and locks after five wrong PINs", async () => {
+    const host = createMockKiosk();
+    render(Kiosk, { host });
+    await click("kiosk-clock");
+    await type("kiosk-clock-code", MOCK_EMPLOYEE.code);
+    await type("kiosk-clock-pin", MOCK_EMPLOYEE.pin);
+    await click("kiosk-clock-submit");
+    const clocked = await screen.findByTestId("kiosk-clocked");
+    expect(clocked.dataset.direction).toBe("IN");
+    expect(clocked.textContent).toContain("Hello, Eve");
+    await noAxeViolations();
+    await click("kiosk-clock-done");
+
+    await click("kiosk-clock");
+    await type("kiosk-clock-code", MOCK_EMPLOYEE.code);
+    await type("kiosk-clock-pin", MOCK_EMPLOYEE.pin);
+    await click("kiosk-clock-submit");
+    expect((await screen.findByTestId("kiosk-clocked")).textContent).toContain("already clocked in");
+    await click("kiosk-clock-done");
+
+    await click("kiosk-clock");
+    for (let i = 0; i < 5; i++) {
+      await type("kiosk-clock-code", MOCK_EMPLOYEE.code);
+      await type("kiosk-clock-pin", "0000");
+      await click("kiosk-clock-submit");
+      await screen.findByTestId("kiosk-clock-error");
+    }
+    expect((await screen.findByTestId("kiosk-clock-error")).textContent).toContain("Too many wrong PINs. Try again after 10:05");
   });
 });

@@ -8,7 +8,7 @@ import type { RedeemInvite } from "../lib/bindings/RedeemInvite";
 import type { ReturningVisitor } from "../lib/bindings/ReturningVisitor";
 import type { SignInRequest } from "../lib/bindings/SignInRequest";
 
-export type Step = "welcome" | "details" | "returning" | "confirm" | "host" | "photo" | "agreement" | "invite" | "done" | "signout" | "unlock";
+export type Step = "welcome" | "details" | "returning" | "confirm" | "host" | "photo" | "agreement" | "invite" | "done" | "signout" | "unlock" | "clock";
 
 export type Draft = {
   name: string;

@@ -1,5 +1,6 @@
 //! Employee attendance: IN/OUT events from the clock-in camera, a PIN, or a staff member.
 
+pub mod clock;
 pub mod timesheets;
 
 use chrono::{DateTime, Utc};
@@ -23,26 +24,24 @@ pub use frontdesk_rules::ClockDirection as Direction;
 #[serde(rename_all = "snake_case")]
 #[sqlx(rename_all = "snake_case")]
 pub enum AttendanceSource {
-    /// Recognised by the clock-in camera, with a match confidence.
+    /// Recognised by the clock-in camera ([`Frontdesk::clock_by_face`]), with a match confidence.
     Face,
-    /// Entered with a PIN, as the client reports it.
+    /// Employee code and PIN at the kiosk ([`Frontdesk::clock_by_pin`]).
     Pin,
-    /// Entered by hand by a staff member (the kiosk cannot); may be back-dated with a note.
+    /// Entered by hand by a staff member ([`Frontdesk::record_attendance`]); may be back-dated
+    /// with a note.
     Manual,
 }
 
-/// An attendance event to record with [`Frontdesk::record_attendance`].
+/// A manual attendance entry by staff, recorded with [`Frontdesk::record_attendance`]. Face and
+/// PIN events are not recorded this way: only their own paths can say how they were made.
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct AttendanceRequest {
     /// The employee clocking; must be active and in the actor's organisation.
     pub employee_id: Uuid,
     /// `None` toggles: IN when the employee's last event is OUT (or there is none), else OUT.
     pub direction: Option<Direction>,
-    /// How the event was recorded; the kiosk cannot send `manual`.
-    pub source: AttendanceSource,
-    /// Face-match confidence in [0, 1] when `source` is face.
-    pub confidence: Option<f32>,
-    /// A past time for a manual entry (staff only, with a note); defaults to now.
+    /// A past time for the entry (with a note); defaults to now.
     pub at: Option<DateTime<Utc>>,
     /// Why the entry was made (at most 500 characters); required when `at` is given.
     pub note: Option<String>,
@@ -63,7 +62,7 @@ pub struct AttendanceEvent {
     pub at: DateTime<Utc>,
     /// How it was recorded.
     pub source: AttendanceSource,
-    /// Face-match confidence in [0, 1]; `None` unless the client sent one (face events).
+    /// Face-match confidence in [0, 1] for face events; `None` otherwise.
     pub confidence: Option<f32>,
 }
 
@@ -94,36 +93,59 @@ impl From<EventRow> for AttendanceEvent {
 }
 
 impl Frontdesk {
-    /// Records an employee's IN or OUT (needs [`Permission::RecordAttendance`]; audited as
-    /// `attendance.in` / `attendance.out`). An inactive employee, or the same direction twice in a
-    /// row from face or PIN, is a conflict; a back-dated time in the future or without a note is a
-    /// validation error.
+    /// Records a manual IN or OUT for an employee, by staff (needs
+    /// [`Permission::RecordAttendance`]; audited as `attendance.in` / `attendance.out`). The kiosk
+    /// cannot: employees there clock by face or PIN. A back-dated time in the future or without a
+    /// note is a validation error; an inactive employee is a conflict.
     pub async fn record_attendance(
         &self,
         actor: &Actor,
         req: AttendanceRequest,
     ) -> Result<AttendanceEvent> {
         actor.require(Permission::RecordAttendance)?;
-        let now = now_ms();
-        let note = text::optional("note", req.note.as_deref(), 500)?;
-        match (req.source, &actor.kind) {
-            (AttendanceSource::Manual, ActorKind::Kiosk) => {
-                return Err(Error::validation(
-                    "source",
-                    "the kiosk cannot record manual entries",
-                ));
-            }
-            (AttendanceSource::Face | AttendanceSource::Pin, ActorKind::Staff(_))
-                if req.at.is_some() =>
-            {
-                return Err(Error::validation(
-                    "at",
-                    "only manual entries may be back-dated",
-                ));
-            }
-            _ => {}
+        if !matches!(actor.kind, ActorKind::Staff(_)) {
+            return Err(Error::Forbidden {
+                role: actor.kind_str().into(),
+                action: "record attendance by hand (employees clock by face or PIN)",
+            });
         }
-        let at = match req.at {
+        self.record_event(
+            actor,
+            req.employee_id,
+            req.direction,
+            AttendanceSource::Manual,
+            None,
+            req.at,
+            req.note,
+        )
+        .await
+    }
+
+    /// Records an event of `source`: face and PIN events only now (their paths call this), manual
+    /// ones possibly back-dated with a note. The same direction twice in a row is a conflict except
+    /// for manual entries.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn record_event(
+        &self,
+        actor: &Actor,
+        employee_id: Uuid,
+        direction: Option<Direction>,
+        source: AttendanceSource,
+        confidence: Option<f32>,
+        at: Option<DateTime<Utc>>,
+        note: Option<String>,
+    ) -> Result<AttendanceEvent> {
+        actor.require(Permission::RecordAttendance)?;
+        let now = now_ms();
+        let note = text::optional("note", note.as_deref(), 500)?;
+        if at.is_some() && source != AttendanceSource::Manual {
+            return Err(Error::validation(
+                "at",
+                "only manual entries may be back-dated",
+            ));
+        }
+        let back_dated = at.is_some();
+        let at = match at {
             None => now,
             Some(t) => {
                 let t = to_ms(crate::time::check_instant("at", t)?);
@@ -139,7 +161,7 @@ impl Frontdesk {
                 t
             }
         };
-        if let Some(c) = req.confidence
+        if let Some(c) = confidence
             && !(0.0..=1.0).contains(&c)
         {
             return Err(Error::validation("confidence", "must be between 0 and 1"));
@@ -148,7 +170,7 @@ impl Frontdesk {
         let emp = sqlx::query(
             "SELECT name, active, site_id FROM employees WHERE id = ? AND organisation_id = ?",
         )
-        .bind(req.employee_id)
+        .bind(employee_id)
         .bind(actor.organisation_id)
         .fetch_optional(&mut *tx)
         .await?
@@ -160,7 +182,7 @@ impl Frontdesk {
         let last = sqlx::query(
             "SELECT direction, at FROM attendance_events WHERE employee_id = ? AND at <= ? ORDER BY at DESC LIMIT 1",
         )
-        .bind(req.employee_id)
+        .bind(employee_id)
         .bind(at)
         .fetch_optional(&mut *tx)
         .await?;
@@ -171,14 +193,14 @@ impl Frontdesk {
             )),
             None => None,
         };
-        let direction = match (req.direction, last) {
+        let direction = match (direction, last) {
             (Some(d), _) => d,
             (None, Some((Direction::In, _))) => Direction::Out,
             (None, _) => Direction::In,
         };
         if let Some((d, t)) = last
             && d == direction
-            && req.source != AttendanceSource::Manual
+            && source != AttendanceSource::Manual
         {
             let when = from_ms(t).format("%H:%M UTC");
             let what = if d == Direction::In {
@@ -202,12 +224,12 @@ impl Frontdesk {
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(id)
-        .bind(req.employee_id)
+        .bind(employee_id)
         .bind(site_id)
         .bind(direction)
         .bind(at)
-        .bind(req.source)
-        .bind(req.confidence)
+        .bind(source)
+        .bind(confidence)
         .bind(self.device_id)
         .bind(actor.staff_id())
         .bind(&note)
@@ -220,19 +242,32 @@ impl Frontdesk {
             &format!("attendance.{}", direction.as_str().to_lowercase()),
             "attendance_event",
             Some(id),
-            serde_json::json!({ "employee_id": req.employee_id, "source": req.source, "back_dated": req.at.is_some() }),
+            serde_json::json!({ "employee_id": employee_id, "source": source, "back_dated": back_dated }),
         )
         .await?;
         tx.commit().await?;
         Ok(AttendanceEvent {
             id,
-            employee_id: req.employee_id,
+            employee_id,
             employee_name: name,
             direction,
             at: from_ms(at),
-            source: req.source,
-            confidence: req.confidence,
+            source,
+            confidence,
         })
+    }
+
+    /// One recorded event by id.
+    pub(crate) async fn attendance_event(&self, id: Uuid) -> Result<AttendanceEvent> {
+        let row = sqlx::query_as::<_, EventRow>(
+            "SELECT a.id, a.employee_id, e.name AS employee_name, a.direction, a.at, a.source, a.confidence
+             FROM attendance_events a JOIN employees e ON e.id = a.employee_id WHERE a.id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(Error::NotFound { entity: "attendance event" })?;
+        Ok(row.into())
     }
 
     /// An employee's events in `[from, to)`, oldest first.

@@ -15,7 +15,8 @@ use sqlx::Row;
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::attendance::{AttendanceEvent, AttendanceRequest, AttendanceSource};
+use crate::attendance::AttendanceSource;
+use crate::attendance::clock::ClockResult;
 use crate::error::{Error, Result, Rule};
 use crate::people::auth::{Actor, Permission};
 use crate::{Frontdesk, audit, new_id, now_ms};
@@ -440,12 +441,15 @@ impl Frontdesk {
         }
     }
 
-    /// Clock-in camera: identify the face and record IN/OUT (toggle) for the match.
+    /// Clock-in camera: identify the face and record IN/OUT (toggle) for the match, as a face
+    /// event with its confidence ([`crate::attendance::clock`]; a repeat within the site's
+    /// duplicate window is not recorded again).
     pub async fn clock_by_face(
         &self,
         actor: &Actor,
         image: Vec<u8>,
-    ) -> Result<(FaceResult, Option<AttendanceEvent>)> {
+    ) -> Result<(FaceResult, Option<ClockResult>)> {
+        actor.require(Permission::RecordAttendance)?;
         let result = self.identify_face(actor, image).await?;
         let FaceResult::Match {
             employee_id,
@@ -456,19 +460,14 @@ impl Frontdesk {
             return Ok((result, None));
         };
         let confidence = (1.0 - distance / VERIFY_THRESHOLD).clamp(0.0, 1.0);
-        let event = self
-            .record_attendance(
+        let clocked = self
+            .clock(
                 actor,
-                AttendanceRequest {
-                    employee_id: *employee_id,
-                    direction: None,
-                    source: AttendanceSource::Face,
-                    confidence: Some(confidence),
-                    at: None,
-                    note: None,
-                },
+                *employee_id,
+                AttendanceSource::Face,
+                Some(confidence),
             )
             .await?;
-        Ok((result, Some(event)))
+        Ok((result, Some(clocked)))
     }
 }

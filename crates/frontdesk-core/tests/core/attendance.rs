@@ -1,52 +1,53 @@
+//! Attendance: employees clock by PIN (and by face, in faces.rs); staff record manual entries. The
+//! source and confidence of an event come from the path that recorded it, never from the caller.
+
 use frontdesk_core::attendance::{AttendanceRequest, AttendanceSource, Direction};
 use frontdesk_core::{Error, ErrorCode};
 
 use crate::fixtures::env;
 
-fn req(employee_id: uuid::Uuid) -> AttendanceRequest {
+const PIN: &str = "4821";
+
+fn manual(employee_id: uuid::Uuid) -> AttendanceRequest {
     AttendanceRequest {
         employee_id,
         direction: None,
-        source: AttendanceSource::Face,
-        confidence: Some(0.93),
         at: None,
         note: None,
     }
 }
 
+async fn no_duplicate_window(env: &crate::fixtures::Env) {
+    let a = &env.admin.actor;
+    let site = env.api.home_site(a).await.expect("site").id;
+    let mut s = env.api.settings(a, site).await.expect("settings");
+    s.attendance.duplicate_window_minutes = 0;
+    env.api.update_settings(a, site, s).await.expect("save");
+}
+
 #[tokio::test]
-async fn clock_in_toggles_and_shows_on_site() {
+async fn an_employee_clocks_in_and_out_with_code_and_pin_and_shows_on_site() {
     let env = env().await;
+    no_duplicate_window(&env).await;
     let a = &env.admin.actor;
     let e = env.employee("42", "Eve Employee").await;
-    let kiosk = env.api.kiosk_actor().await.expect("kiosk");
-    let first = env
-        .api
-        .record_attendance(&kiosk, req(e.id))
+    env.api
+        .set_employee_pin(a, e.id, Some(PIN))
         .await
-        .expect("in");
-    assert_eq!(first.direction, Direction::In);
+        .expect("pin");
+    let kiosk = env.api.kiosk_actor().await.expect("kiosk");
+    let first = env.api.clock_by_pin(&kiosk, "42", PIN).await.expect("in");
+    assert!(!first.repeated);
+    assert_eq!(first.event.direction, Direction::In);
+    assert_eq!(first.event.source, AttendanceSource::Pin);
+    assert_eq!(first.event.confidence, None);
     let onsite = env.api.on_site(a, None).await.expect("on site");
     assert_eq!(onsite.employees.len(), 1);
     assert_eq!(onsite.employees[0].name, "Eve Employee");
 
-    let mut dup = req(e.id);
-    dup.direction = Some(Direction::In);
-    let err = env
-        .api
-        .record_attendance(&kiosk, dup)
-        .await
-        .expect_err("double IN");
-    assert_eq!(err.code(), ErrorCode::Conflict);
-    assert!(err.to_string().contains("already clocked in"), "{err}");
-
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    let out = env
-        .api
-        .record_attendance(&kiosk, req(e.id))
-        .await
-        .expect("out");
-    assert_eq!(out.direction, Direction::Out);
+    let out = env.api.clock_by_pin(&kiosk, "42", PIN).await.expect("out");
+    assert_eq!(out.event.direction, Direction::Out);
     assert!(
         env.api
             .on_site(a, None)
@@ -55,27 +56,110 @@ async fn clock_in_toggles_and_shows_on_site() {
             .employees
             .is_empty()
     );
-
     let day = env
         .api
         .attendance(
             a,
             e.id,
-            first.at - chrono::Duration::hours(1),
-            out.at + chrono::Duration::hours(1),
+            first.event.at - chrono::Duration::hours(1),
+            out.event.at + chrono::Duration::hours(1),
         )
         .await
         .expect("events");
     assert_eq!(day.len(), 2);
+    let audit = env.audit_with_prefix("employee.pin").await;
+    assert_eq!(audit.len(), 1);
+    assert!(
+        !audit[0].details.to_string().contains(PIN),
+        "the PIN is never in the audit trail"
+    );
 }
 
 #[tokio::test]
-async fn manual_back_dating_needs_staff_and_a_reason() {
+async fn a_repeat_within_the_duplicate_window_is_ignored_not_flipped() {
+    let env = env().await;
+    let e = env.employee("9", "Rita Repeat").await;
+    env.api
+        .set_employee_pin(&env.admin.actor, e.id, Some(PIN))
+        .await
+        .expect("pin");
+    let kiosk = env.api.kiosk_actor().await.expect("kiosk");
+    let first = env.api.clock_by_pin(&kiosk, "9", PIN).await.expect("in");
+    let again = env.api.clock_by_pin(&kiosk, "9", PIN).await.expect("again");
+    assert!(again.repeated, "a second tap within 2 minutes");
+    assert_eq!(again.event.id, first.event.id);
+    assert_eq!(again.event.direction, Direction::In, "not turned into OUT");
+}
+
+#[tokio::test]
+async fn wrong_codes_and_pins_get_one_answer_and_five_lock_the_pin() {
+    let env = env().await;
+    let e = env.employee("77", "Lou Locked").await;
+    env.employee("78", "Nia Nopin").await;
+    env.api
+        .set_employee_pin(&env.admin.actor, e.id, Some(PIN))
+        .await
+        .expect("pin");
+    let kiosk = env.api.kiosk_actor().await.expect("kiosk");
+    for (code, pin) in [("nope", PIN), ("78", PIN), ("77", "12")] {
+        let err = env
+            .api
+            .clock_by_pin(&kiosk, code, pin)
+            .await
+            .expect_err("refused");
+        assert!(matches!(err, Error::BadCredentials), "{code}: {err:?}");
+    }
+    for _ in 0..3 {
+        env.api
+            .clock_by_pin(&kiosk, "77", "0000")
+            .await
+            .expect_err("wrong");
+    }
+    let locked = env
+        .api
+        .clock_by_pin(&kiosk, "77", "0000")
+        .await
+        .expect_err("fifth");
+    assert!(matches!(locked, Error::Locked(_)), "{locked:?}");
+    let still = env
+        .api
+        .clock_by_pin(&kiosk, "77", PIN)
+        .await
+        .expect_err("even the right PIN waits");
+    assert!(matches!(still, Error::Locked(_)), "{still:?}");
+    assert_eq!(
+        env.audit_with_prefix("attendance.pin_locked").await.len(),
+        1
+    );
+    assert_eq!(
+        env.audit_with_prefix("attendance.pin_failed").await.len(),
+        6
+    );
+
+    // Staff setting a new PIN lifts the lock.
+    env.api
+        .set_employee_pin(&env.admin.actor, e.id, Some("9753"))
+        .await
+        .expect("new pin");
+    env.api
+        .clock_by_pin(&kiosk, "77", "9753")
+        .await
+        .expect("clocked");
+    assert!(
+        env.api
+            .set_employee_pin(&env.admin.actor, e.id, Some("12ab"))
+            .await
+            .is_err(),
+        "digits only"
+    );
+}
+
+#[tokio::test]
+async fn manual_entries_are_staff_only_and_back_dating_needs_a_reason() {
     let env = env().await;
     let a = &env.admin.actor;
     let e = env.employee("7", "Manny Manual").await;
-    let mut r = req(e.id);
-    r.source = AttendanceSource::Manual;
+    let mut r = manual(e.id);
     r.at = Some(chrono::Utc::now() - chrono::Duration::hours(3));
     let err = env
         .api
@@ -84,15 +168,17 @@ async fn manual_back_dating_needs_staff_and_a_reason() {
         .expect_err("no reason");
     assert!(matches!(err, Error::Validation { ref field, .. } if field == "note"));
     r.note = Some("forgot to clock in".into());
-    env.api
+    let event = env
+        .api
         .record_attendance(a, r.clone())
         .await
         .expect("with a reason");
+    assert_eq!(event.source, AttendanceSource::Manual);
     let kiosk = env.api.kiosk_actor().await.expect("kiosk");
     let err = env
         .api
-        .record_attendance(&kiosk, r)
+        .record_attendance(&kiosk, manual(e.id))
         .await
-        .expect_err("kiosk manual");
-    assert!(matches!(err, Error::Validation { ref field, .. } if field == "source"));
+        .expect_err("the kiosk records only face and PIN events");
+    assert_eq!(err.code(), ErrorCode::Forbidden, "{err:?}");
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::London;
 use frontdesk_core::attendance::timesheets::{CorrectionKind, CorrectionRequest};
 use frontdesk_core::attendance::timesheets::{Flag, Rules};
-use frontdesk_core::attendance::{AttendanceRequest, AttendanceSource, Direction};
+use frontdesk_core::attendance::{AttendanceRequest, Direction};
 use frontdesk_core::audit::AuditQuery;
 use frontdesk_core::documents::badge_prints::{BadgePrintRequest, PrintOutcome};
 use frontdesk_core::documents::printing::{FolderPrinter, OFFLINE_MARKER};
@@ -316,8 +316,6 @@ async fn clock(env: &Env, e: &Employee, at: DateTime<Utc>, direction: Direction)
             AttendanceRequest {
                 employee_id: e.id,
                 direction: Some(direction),
-                source: AttendanceSource::Manual,
-                confidence: None,
                 at: Some(at),
                 note: Some("test data".into()),
             },

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::London;
-use frontdesk_core::attendance::{AttendanceRequest, AttendanceSource, Direction};
+use frontdesk_core::attendance::{AttendanceRequest, Direction};
 use frontdesk_core::documents::exports::{
     Every, ExportFormat, ExportKind, ExportRequest, PeriodChoice, RunStatus, ScheduleSpec,
 };
@@ -41,8 +41,6 @@ async fn clock(env: &Env, e: &Employee, at: DateTime<Utc>, direction: Direction)
             AttendanceRequest {
                 employee_id: e.id,
                 direction: Some(direction),
-                source: AttendanceSource::Manual,
-                confidence: None,
                 at: Some(at),
                 note: Some("test data".into()),
             },

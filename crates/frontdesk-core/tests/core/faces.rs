@@ -125,13 +125,19 @@ async fn enrol_identify_clock_and_erase() {
         FaceResult::Rejected { .. }
     ));
 
-    let (result, event) = env
+    let (result, clocked) = env
         .api
         .clock_by_face(&kiosk, images[0].clone())
         .await
         .expect("clock");
     assert!(matches!(result, FaceResult::Match { .. }), "{result:?}");
-    let event = event.expect("clocked");
+    let clocked = clocked.expect("clocked");
+    assert!(!clocked.repeated);
+    let event = clocked.event;
+    assert_eq!(
+        event.source,
+        frontdesk_core::attendance::AttendanceSource::Face
+    );
     assert_eq!(event.employee_id, george.id);
     assert!(event.confidence.is_some_and(|c| c > 0.0));
 

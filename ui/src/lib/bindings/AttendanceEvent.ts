@@ -31,6 +31,6 @@ at: string,
  */
 source: AttendanceSource, 
 /**
- * Face-match confidence in [0, 1]; `None` unless the client sent one (face events).
+ * Face-match confidence in [0, 1] for face events; `None` otherwise.
  */
 confidence: number | null, };

@@ -17,6 +17,7 @@ import type { HostSummary } from "../bindings/HostSummary";
 import type { ImportReport } from "../bindings/ImportReport";
 import type { CameraChoice } from "../bindings/CameraChoice";
 import type { CameraView } from "../bindings/CameraView";
+import type { ClockResult } from "../bindings/ClockResult";
 import type { InitRequest } from "../bindings/InitRequest";
 import type { KioskCheckIn } from "../bindings/KioskCheckIn";
 import type { KioskConfig } from "../bindings/KioskConfig";
@@ -96,6 +97,8 @@ export interface KioskHost {
   takePhoto(): Promise<KioskPhoto>;
   /** Reads `text` aloud in `lang` through the OS speech service, interrupting what it was reading. */
   speak(text: string, lang: string): Promise<SpeechStatus>;
+  /** An employee clocks in or out (from their last event) with their code and PIN. */
+  clockByPin(code: string, pin: string): Promise<ClockResult>;
   /** A staff PIN leaves kiosk mode; resolves with the staff member's name. */
   unlock(pin: string): Promise<string>;
 }

@@ -2,6 +2,7 @@
 // tests. It keeps the rules the flow depends on: required fields per the site's settings, the
 // agreement signature, masked returning visitors, single-use invitations and the staff PIN. The
 // core remains the authority; this is a stand-in.
+import type { AttendanceEvent } from "../bindings/AttendanceEvent";
 import type { CameraFrame } from "../bindings/CameraFrame";
 import type { KioskCheckIn } from "../bindings/KioskCheckIn";
 import type { KioskConfig } from "../bindings/KioskConfig";
@@ -14,6 +15,8 @@ import { apiError, invalid } from "./mock";
 export const MOCK_KIOSK_PIN = "2468";
 export const MOCK_INVITE_QR = "frontdesk:invite:0123456789abcdef0123456789abcdef";
 export const MOCK_RETURNING_EMAIL = "ada@example.com";
+/** An employee of the mock kiosk who clocks with code and PIN. */
+export const MOCK_EMPLOYEE = { code: "1001", pin: "4821", name: "Eve Employee" };
 const MOCK_PHOTO =
   "data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==";
 
@@ -62,6 +65,7 @@ export function createMockKiosk(options: MockKioskOptions = {}): KioskHost & { v
   const state = { visits, inviteUsed: false };
   const remembered: string[] = [];
   let photos = 0;
+  const clock = { failures: 0, lockedUntil: 0, events: [] as AttendanceEvent[] };
   const spoken: { text: string; lang: string }[] = [];
 
   async function answer<T>(f: () => T): Promise<T> {
@@ -199,6 +203,33 @@ export function createMockKiosk(options: MockKioskOptions = {}): KioskHost & { v
           ? { kind: "match" as const, visitor: { id: returning.id, name: mask(returning.name), company: mask(returning.company), agreement_signed: returning.signed, has_photo: true }, distance: 0.3 }
           : { kind: "unknown" as const },
       ),
+    clockByPin: (code, pin) =>
+      answer(() => {
+        if (clock.lockedUntil > Date.now()) throw apiError("unauthenticated", "error.locked", "locked", { until: "10:05 UTC" });
+        if (code.trim() !== MOCK_EMPLOYEE.code || pin !== MOCK_EMPLOYEE.pin) {
+          clock.failures += 1;
+          if (clock.failures >= 5) {
+            clock.failures = 0;
+            clock.lockedUntil = Date.now() + 5 * 60_000;
+            throw apiError("unauthenticated", "error.locked", "locked", { until: "10:05 UTC" });
+          }
+          throw apiError("unauthenticated", "error.bad_credentials", "wrong code or PIN");
+        }
+        clock.failures = 0;
+        const last = clock.events[clock.events.length - 1];
+        if (last && Date.now() - Date.parse(last.at) < 2 * 60_000) return { event: last, repeated: true };
+        const event = {
+          id: `att-${clock.events.length + 1}`,
+          employee_id: "e1",
+          employee_name: MOCK_EMPLOYEE.name,
+          direction: last?.direction === "IN" ? ("OUT" as const) : ("IN" as const),
+          at: new Date().toISOString(),
+          source: "pin" as const,
+          confidence: null,
+        };
+        clock.events.push(event);
+        return { event, repeated: false };
+      }),
     speak: (text, lang) =>
       answer(() => {
         spoken.push({ text, lang });

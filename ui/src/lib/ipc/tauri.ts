@@ -59,6 +59,7 @@ export const tauriKiosk: KioskHost = {
   rememberFace: (visitorId) => call("kiosk_remember_face", { visitorId }),
   takePhoto: () => call("kiosk_take_photo"),
   speak: (text, lang) => call("kiosk_speak", { text, lang }),
+  clockByPin: (code, pin) => call("kiosk_clock_by_pin", { code, pin }),
 };
 
 /** The label of this Tauri window: `main` (the console) or `kiosk`. */
