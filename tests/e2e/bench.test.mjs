@@ -4,25 +4,11 @@
 // sign-in by face in taps and seconds. Prints figures; asserts only that each was measured.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import fs from "node:fs";
 import { remote } from "webdriverio";
+import { rssMiB } from "./proc.mjs";
 
 let browser;
 let launched;
-
-function rssMiB(pattern) {
-  let kib = 0;
-  for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (!pattern.test(fs.readFileSync(`/proc/${pid}/cmdline`, "utf8"))) continue;
-      const m = fs.readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+) kB/);
-      if (m) kib += Number(m[1]);
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return Math.round(kib / 1024);
-}
 
 const tid = (id) => browser.$(`[data-testid=${id}]`);
 async function tap(id) {

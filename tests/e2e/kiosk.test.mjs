@@ -11,6 +11,7 @@ import { after, before, test } from "node:test";
 import fs from "node:fs";
 import path from "node:path";
 import { remote } from "webdriverio";
+import { rssMiB } from "./proc.mjs";
 
 const app = process.env.FRONTDESK_APP;
 const shots = process.env.FRONTDESK_SHOTS ?? ".";
@@ -49,22 +50,6 @@ function showCamera(name, bytes) {
 }
 let browser;
 let launched;
-
-/** Resident memory (MiB) of processes whose command line matches `pattern`. */
-function rssMiB(pattern) {
-  let kib = 0;
-  for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    try {
-      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-      if (!pattern.test(cmd)) continue;
-      const m = fs.readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+) kB/);
-      if (m) kib += Number(m[1]);
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return Math.round(kib / 1024);
-}
 
 before(async () => {
   launched = Date.now();

@@ -311,6 +311,9 @@ impl Output {
             (FaceResult::Match { name, .. }, None) => println!("{}", safe(name)),
             (FaceResult::Unknown, _) => println!("Unknown face: not clocked (sent for review)"),
             (FaceResult::Rejected { reason }, _) => println!("No usable face: {}", safe(reason)),
+            (FaceResult::PossibleSpoof { live }, _) => println!(
+                "Looks like a photo or a screen (live score {live:.2}): not clocked (sent for review)"
+            ),
         }
     }
 }

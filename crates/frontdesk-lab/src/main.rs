@@ -5,6 +5,7 @@
 //! Python script lives in `crates/frontdesk-vision/tools`).
 
 mod faces;
+mod liveness;
 
 use std::process::ExitCode;
 
@@ -28,12 +29,15 @@ enum Command {
         #[command(subcommand)]
         cmd: faces::FacesCommand,
     },
+    /// The anti-spoof check on photos: live scores and refusals at a range of thresholds.
+    Liveness(liveness::LivenessArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Faces { cmd } => faces::run(cmd),
+        Command::Liveness(args) => liveness::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -10,6 +10,7 @@
 //! answers "who is this?" with a match or `Unknown`. [`enrol`] and [`eval`] build on these.
 
 pub mod align;
+pub mod antispoof;
 pub mod detect;
 pub mod embed;
 pub mod enrol;
@@ -28,6 +29,7 @@ pub mod source;
 pub mod synthetic;
 
 pub use align::{Aligner, Alignment};
+pub use antispoof::{AntiSpoof, Liveness};
 pub use detect::{Detector, DetectorConfig, Face};
 pub use embed::{DIM, Descriptor, Embedder, Embedding};
 pub use enrol::{EnrolmentOutcome, EnrolmentPolicy, EnrolmentWarning};

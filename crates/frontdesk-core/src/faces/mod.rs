@@ -19,6 +19,7 @@ use crate::attendance::AttendanceSource;
 use crate::attendance::clock::ClockResult;
 use crate::error::{Error, Result, Rule};
 use crate::people::auth::{Actor, Permission};
+use crate::site::settings::AntiSpoofMode;
 use crate::{Frontdesk, audit, new_id, now_ms};
 
 /// Most images one enrolment request may carry, and the largest of them.
@@ -29,6 +30,8 @@ const MAX_IMAGE_BYTES: usize = 25 * 1024 * 1024;
 /// who asked to be recognised on return (see [`crate::visits::visitor_faces`]).
 pub struct FaceService {
     pub(crate) engine: FaceEngine,
+    /// The presentation-attack check for the clock-in camera.
+    pub(crate) antispoof: frontdesk_vision::AntiSpoof,
     index: RwLock<FaceIndex>,
     pub(crate) visitors: RwLock<FaceIndex>,
 }
@@ -70,6 +73,12 @@ pub enum FaceResult {
     },
     /// A face, but nobody enrolled close enough: never clocks anyone.
     Unknown,
+    /// At the clock-in camera: the face looks like a photo or a screen held to the camera, so
+    /// nobody is clocked (with the site's anti-spoof check on `block`) and staff review it.
+    PossibleSpoof {
+        /// The live score (0 to 1) the check gave, below the site's threshold.
+        live: f32,
+    },
     /// No usable face: the instruction to show ("move closer", "too dark", ...).
     Rejected {
         /// The instruction, in plain words.
@@ -117,6 +126,38 @@ fn blocking_error(e: tokio::task::JoinError) -> Error {
 /// A face descriptor from an image, or the kiosk message saying why there is none.
 /// `descriptor`: [`Descriptor::MirrorAveraged`] for images that go into a gallery,
 /// [`Descriptor::Single`] for a probe.
+/// The anti-spoof live score of the main face in `image`; `None` when there is no usable face (the
+/// identification says why).
+async fn liveness(service: Arc<FaceService>, image: Vec<u8>) -> Result<Option<f32>> {
+    if image.len() > MAX_IMAGE_BYTES {
+        return Ok(None);
+    }
+    tokio::task::spawn_blocking(move || {
+        let Ok(frame) = frontdesk_vision::image_io::decode(&image) else {
+            return Ok(None);
+        };
+        let Ok(faces) = service.engine.detect(&frame) else {
+            return Ok(None);
+        };
+        let quality = &service.engine.config().quality;
+        let Ok(Some(face)) = frontdesk_vision::quality::dominant_face(
+            &faces,
+            frame.width(),
+            frame.height(),
+            quality,
+        ) else {
+            return Ok(None);
+        };
+        service
+            .antispoof
+            .check(&frame, &face.bbox)
+            .map(|l| Some(l.live))
+            .map_err(|e| Error::Internal(format!("anti-spoof check: {e}")))
+    })
+    .await
+    .map_err(blocking_error)?
+}
+
 pub(crate) async fn observe(
     service: std::sync::Arc<FaceService>,
     image: Vec<u8>,
@@ -174,8 +215,14 @@ impl Frontdesk {
                         .map_err(|e| Error::Internal(format!("loading face models: {e}")))?;
                     let (index, _) = FaceIndex::open(entries, IndexConfig::default(), &cache)
                         .map_err(|e| Error::Internal(format!("opening the face index: {e}")))?;
+                    let antispoof =
+                        frontdesk_vision::AntiSpoof::load(&frontdesk_vision::ModelSource::Embedded)
+                            .map_err(|e| {
+                                Error::Internal(format!("loading anti-spoof models: {e}"))
+                            })?;
                     Ok(FaceService {
                         engine,
+                        antispoof,
                         index: RwLock::new(index),
                         visitors: RwLock::new(FaceIndex::build(visitors, IndexConfig::default())),
                     })
@@ -443,13 +490,24 @@ impl Frontdesk {
 
     /// Clock-in camera: identify the face and record IN/OUT (toggle) for the match, as a face
     /// event with its confidence ([`crate::attendance::clock`]; a repeat within the site's
-    /// duplicate window is not recorded again).
+    /// duplicate window is not recorded again). With the site's anti-spoof check on, a face whose
+    /// live score is under `anti_spoof_threshold` opens a `possible_spoof` review; on `block` it
+    /// clocks nobody ([`FaceResult::PossibleSpoof`]).
     pub async fn clock_by_face(
         &self,
         actor: &Actor,
         image: Vec<u8>,
     ) -> Result<(FaceResult, Option<ClockResult>)> {
         actor.require(Permission::RecordAttendance)?;
+        let (site_id, _) = self.site_and_tz(actor, None).await?;
+        let settings = self.settings(actor, site_id).await?;
+        let live = match settings.anti_spoof {
+            AntiSpoofMode::Off => None,
+            _ => {
+                let service = self.face_service().await?;
+                liveness(service, image.clone()).await?
+            }
+        };
         let result = self.identify_face(actor, image).await?;
         let FaceResult::Match {
             employee_id,
@@ -459,6 +517,25 @@ impl Frontdesk {
         else {
             return Ok((result, None));
         };
+        if let Some(score) = live.filter(|s| *s < settings.anti_spoof_threshold) {
+            sqlx::query(
+                "INSERT INTO review_events (id, site_id, kind, employee_id, distance, note, device_id, created_at)
+                 VALUES (?, ?, 'possible_spoof', ?, ?, ?, ?, ?)",
+            )
+            .bind(new_id())
+            .bind(site_id)
+            .bind(employee_id)
+            .bind(distance)
+            .bind(format!("live score {score:.2}"))
+            .bind(self.device_id)
+            .bind(now_ms())
+            .execute(&self.pool)
+            .await?;
+            tracing::warn!(employee = %employee_id, live = score, "possible spoof at the clock-in camera");
+            if settings.anti_spoof == AntiSpoofMode::Block {
+                return Ok((FaceResult::PossibleSpoof { live: score }, None));
+            }
+        }
         let confidence = (1.0 - distance / VERIFY_THRESHOLD).clamp(0.0, 1.0);
         let clocked = self
             .clock(

@@ -52,6 +52,12 @@ pub struct SiteSettings {
     /// The camera the kiosk uses, as part of its name (see [`Frontdesk::cameras`]); `None` for the
     /// first one the system lists.
     pub camera: Option<String>,
+    /// The anti-spoof check at the clock-in camera: `off`, `warn` (clock, and send the frame's
+    /// attempt to review as a possible spoof) or `block` (the default: nobody is clocked).
+    pub anti_spoof: AntiSpoofMode,
+    /// A face whose live score (0 to 1) is below this is judged a photo or a screen (calibrated on
+    /// this pipeline: see the vision crate's README).
+    pub anti_spoof_threshold: f32,
     /// Languages the kiosk offers on its welcome screen, as BCP 47 tags (first is the default):
     /// `en`, `fr`, `ar` have catalogues.
     pub kiosk_languages: Vec<String>,
@@ -98,6 +104,21 @@ impl Default for KioskFields {
     }
 }
 
+/// What the clock-in camera does with a face the anti-spoof check judges a photo or a screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AntiSpoofMode {
+    /// No check.
+    Off,
+    /// Clock the employee, and send the attempt to review.
+    Warn,
+    /// Clock nobody, and send the attempt to review.
+    Block,
+}
+
+/// The default live-score threshold of the anti-spoof check.
+pub const DEFAULT_ANTI_SPOOF_THRESHOLD: f32 = 0.3;
+
 /// Languages with a kiosk catalogue.
 pub const KIOSK_LANGUAGES: [&str; 3] = ["en", "fr", "ar"];
 
@@ -121,6 +142,8 @@ impl Default for SiteSettings {
             kiosk_fields: KioskFields::default(),
             kiosk_photo: FieldRule::Optional,
             kiosk_keyboard: true,
+            anti_spoof: AntiSpoofMode::Block,
+            anti_spoof_threshold: DEFAULT_ANTI_SPOOF_THRESHOLD,
             camera: None,
             kiosk_languages: KIOSK_LANGUAGES.iter().map(|l| (*l).to_string()).collect(),
             unreadable: Vec::new(),
@@ -178,6 +201,12 @@ impl SiteSettings {
             return Err(Error::validation(
                 "badge_printer",
                 "must be a printer name (1 to 200 characters)",
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.anti_spoof_threshold) {
+            return Err(Error::validation(
+                "anti_spoof_threshold",
+                "must be between 0 and 1",
             ));
         }
         if let Some(c) = &self.camera

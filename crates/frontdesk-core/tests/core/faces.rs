@@ -11,16 +11,7 @@ use frontdesk_core::{ErrorCode, Role};
 use crate::fixtures::env;
 
 fn faces_dev() -> Option<PathBuf> {
-    let root = std::env::var_os("FRONTDESK_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    let dir = root.join("datasets/faces-dev/lfw");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipping: no shared face photos at {}", dir.display());
-        None
-    }
+    crate::fixtures::shared_path("datasets/faces-dev/lfw")
 }
 
 fn photo(dir: &std::path::Path, person: &str, n: u32) -> Vec<u8> {
@@ -125,6 +116,10 @@ async fn enrol_identify_clock_and_erase() {
         FaceResult::Rejected { .. }
     ));
 
+    // LFW's 250-pixel crops leave the anti-spoof check no context around the face (its networks
+    // look at 2.7 and 4 times the face box), so this test of clocking turns it off; the check has
+    // its own test below on full-size photos.
+    set_anti_spoof(&env, "off", 0.3).await;
     let (result, clocked) = env
         .api
         .clock_by_face(&kiosk, images[0].clone())
@@ -318,4 +313,100 @@ async fn returning_visitors_are_recognised_only_with_consent_and_forgotten_at_on
             .await
             .expect("visitor");
     assert_eq!(consent, None, "consent withdrawn with the faces");
+}
+
+async fn set_anti_spoof(env: &crate::fixtures::Env, mode: &str, threshold: f32) {
+    let a = &env.admin.actor;
+    let site = env.api.home_site(a).await.expect("site").id;
+    let mut s = env.api.settings(a, site).await.expect("settings");
+    s.anti_spoof = serde_json::from_value(serde_json::json!(mode)).expect("mode");
+    s.anti_spoof_threshold = threshold;
+    env.api.update_settings(a, site, s).await.expect("save");
+}
+
+async fn spoof_reviews(env: &crate::fixtures::Env) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM review_events WHERE kind = 'possible_spoof'")
+        .fetch_one(env.api.pool())
+        .await
+        .expect("count")
+}
+
+#[tokio::test]
+async fn a_face_judged_a_photo_clocks_nobody_and_goes_to_review() {
+    let Some(root) = crate::fixtures::shared_path("datasets/faces-dev/deepface/Angelina_Jolie")
+    else {
+        return;
+    };
+    let read = |n: &str| std::fs::read(root.join(n)).expect("photo");
+    let env = env().await;
+    let a = &env.admin.actor;
+    let e = env.employee("AJ", "Angelina Jolie").await;
+    env.api
+        .update_employee(
+            a,
+            e.id,
+            EmployeeInput {
+                code: "AJ".into(),
+                name: "Angelina Jolie".into(),
+                face_consent: Some(true),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("consent");
+    let report = env
+        .api
+        .enrol_employee_faces(
+            a,
+            e.id,
+            vec![read("img1.jpg"), read("img2.jpg"), read("img4.jpg")],
+        )
+        .await
+        .expect("enrol");
+    assert!(report.stored, "{report:?}");
+    let kiosk = env.api.kiosk_actor().await.expect("kiosk");
+
+    // The default: block below 0.3. A full-size live photo (score 0.997) clocks her in.
+    let (result, clocked) = env
+        .api
+        .clock_by_face(&kiosk, read("img11.jpg"))
+        .await
+        .expect("clock");
+    assert!(matches!(result, FaceResult::Match { .. }), "{result:?}");
+    assert!(clocked.is_some(), "a live face clocks");
+    assert_eq!(spoof_reviews(&env).await, 0);
+
+    // A frame the check scores 0.13 (a flat, printed-looking photo): recognised, but nobody is
+    // clocked and staff see it in review.
+    let (result, clocked) = env
+        .api
+        .clock_by_face(&kiosk, read("img5.jpg"))
+        .await
+        .expect("clock");
+    assert!(
+        matches!(result, FaceResult::PossibleSpoof { live } if live < 0.3),
+        "{result:?}"
+    );
+    assert!(clocked.is_none(), "a possible spoof clocks nobody");
+    assert_eq!(spoof_reviews(&env).await, 1);
+
+    // `warn`: the same frame clocks (here a repeat of the IN), and is reviewed again.
+    set_anti_spoof(&env, "warn", 0.3).await;
+    let (_, clocked) = env
+        .api
+        .clock_by_face(&kiosk, read("img5.jpg"))
+        .await
+        .expect("clock");
+    assert!(clocked.is_some());
+    assert_eq!(spoof_reviews(&env).await, 2);
+
+    // The sample attack frames (strangers here) clock nobody either way.
+    if let Some(samples) = crate::fixtures::shared_path("datasets/antispoof-samples") {
+        set_anti_spoof(&env, "block", 0.3).await;
+        for f in ["image_F1.jpg", "image_F2.jpg"] {
+            let bytes = std::fs::read(samples.join(f)).expect("sample");
+            let (_, clocked) = env.api.clock_by_face(&kiosk, bytes).await.expect("clock");
+            assert!(clocked.is_none(), "{f} clocked someone");
+        }
+    }
 }

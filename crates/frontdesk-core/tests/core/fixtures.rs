@@ -104,18 +104,24 @@ impl Env {
     }
 }
 
-/// A real camera frame of a person (`../shared`, or FRONTDESK_SHARED); `None`, with a note, without it.
-pub fn live_frame() -> Option<std::path::PathBuf> {
+/// `rel` inside the shared test data (`../shared` beside the repository, or FRONTDESK_SHARED) if it
+/// is there; `None`, with a note saying the test skips, without it.
+pub fn shared_path(rel: &str) -> Option<std::path::PathBuf> {
     let root = std::env::var_os("FRONTDESK_SHARED")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| {
             std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
         });
-    let photo = root.join("datasets/antispoof-samples/image_T1.jpg");
-    if photo.is_file() {
-        Some(photo)
+    let path = root.join(rel);
+    if path.exists() {
+        Some(path)
     } else {
-        eprintln!("skipping: no shared sample frame at {}", photo.display());
+        eprintln!("skipping: no shared test data at {}", path.display());
         None
     }
+}
+
+/// A real camera frame of a person, from the shared test data.
+pub fn live_frame() -> Option<std::path::PathBuf> {
+    shared_path("datasets/antispoof-samples/image_T1.jpg")
 }

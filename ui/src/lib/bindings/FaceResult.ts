@@ -15,7 +15,11 @@ name: string,
 /**
  * Descriptor distance to their gallery (smaller is closer).
  */
-distance: number, } | { "kind": "unknown" } | { "kind": "rejected", 
+distance: number, } | { "kind": "unknown" } | { "kind": "possible_spoof", 
+/**
+ * The live score (0 to 1) the check gave, below the site's threshold.
+ */
+live: number, } | { "kind": "rejected", 
 /**
  * The instruction, in plain words.
  */

@@ -127,6 +127,8 @@ export function createMockHost(options: MockOptions = {}): MockHost {
     kiosk_languages: ["en", "fr", "ar"],
     kiosk_photo: "optional",
     kiosk_keyboard: true,
+    anti_spoof: "block",
+    anti_spoof_threshold: 0.3,
     camera: null,
   };
   const printers: Printer[] = [
