@@ -132,6 +132,13 @@ enum Command {
     },
     /// Clock in or out by face: identify the person in a photo or camera frame and record IN/OUT.
     Clock { photo: PathBuf },
+    /// Measure the identification threshold on the enrolled gallery and suggest one for a
+    /// false-accept rate (administrators).
+    FaceCalibration {
+        /// Share of pairs of different people the camera may confuse, e.g. 0.001.
+        #[arg(long, default_value_t = 0.001)]
+        target_far: f64,
+    },
     /// Returning visitors by face, as the kiosk does it (only with the visitor's consent).
     VisitorFace {
         #[command(subcommand)]
@@ -483,6 +490,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if !report.stored {
                 anyhow::bail!("not enrolled: too few usable photos");
             }
+        }
+        Command::FaceCalibration { target_far } => {
+            let actor = login(&api, &cli.user).await?;
+            let c = api.face_calibration(&actor, target_far).await?;
+            out.message(&c, &c.summary);
         }
         Command::Clock { photo } => {
             let actor = api.kiosk_actor().await?;

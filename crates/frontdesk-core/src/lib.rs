@@ -37,6 +37,7 @@
 //! | `documents/exports/schedule.rs` | `save_export_schedule`, `delete_export_schedule`, `export_schedules`, `export_runs` |
 //! | `documents/mod.rs` | `badge_pdf`, `daily_report_pdf`, `visit_log`, `evacuation_list_pdf`, `save_evacuation_list`, `timesheet`, `timesheet_export` |
 //! | `documents/timesheet_export.rs` | `export_timesheets` |
+//! | `faces/calibration.rs` | `face_calibration` |
 //! | `faces/mod.rs` | `face_service`, `enrol_employee_faces`, `erase_employee_faces`, `identify_face`, `clock_by_face` |
 //! | `kiosk/camera.rs` | `with_camera_replay`, `kiosk_camera`, `kiosk_recognise_face`, `kiosk_remember_face`, `cameras` |
 //! | `kiosk/check_in.rs` | `kiosk_sign_in`, `kiosk_redeem_invite` |

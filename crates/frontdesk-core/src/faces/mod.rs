@@ -3,6 +3,8 @@
 //! are stored in SQLite with the employee's consent, and the search index is a cache rebuilt
 //! (or reloaded) from them the first time a face is needed.
 
+pub mod calibration;
+
 use std::sync::{Arc, RwLock};
 
 use frontdesk_vision::enrol::{EnrolmentInput, EnrolmentMode, ImageRejection};

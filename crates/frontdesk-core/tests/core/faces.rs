@@ -410,3 +410,82 @@ async fn a_face_judged_a_photo_clocks_nobody_and_goes_to_review() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_site_gallery_measures_the_threshold_and_suggests_one() {
+    let Some(lfw) = faces_dev() else { return };
+    let env = env().await;
+    let a = &env.admin.actor;
+    let empty = env
+        .api
+        .face_calibration(a, 0.001)
+        .await
+        .expect("calibration");
+    assert_eq!(empty.people, 0);
+    assert!(empty.false_accept_rate.is_none());
+    assert!(
+        empty.summary.contains("at least two people"),
+        "{}",
+        empty.summary
+    );
+    for (i, person) in ["George_Clooney", "Paul_Tagliabue", "Mary_Carey"]
+        .iter()
+        .enumerate()
+    {
+        let name = person.replace('_', " ");
+        let e = env.employee(&format!("P{i}"), &name).await;
+        env.api
+            .update_employee(
+                a,
+                e.id,
+                EmployeeInput {
+                    code: format!("P{i}"),
+                    name: name.clone(),
+                    face_consent: Some(true),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("consent");
+        let photos = (1..=4).map(|n| photo(&lfw, person, n)).collect();
+        let report = env
+            .api
+            .enrol_employee_faces(a, e.id, photos)
+            .await
+            .expect("enrol");
+        assert!(report.stored, "{person}: {report:?}");
+    }
+    let c = env
+        .api
+        .face_calibration(a, 0.001)
+        .await
+        .expect("calibration");
+    assert_eq!(c.people, 3);
+    let n = u64::from(c.descriptors);
+    assert!(
+        c.same_pairs >= 3 * 3,
+        "three people, three or more photos each: {c:?}"
+    );
+    assert_eq!(
+        c.same_pairs + c.different_pairs,
+        n * (n - 1) / 2,
+        "every pair once"
+    );
+    let far = c.false_accept_rate.expect("far");
+    let frr = c.false_reject_rate.expect("frr");
+    assert!((0.0..=1.0).contains(&far) && (0.0..=1.0).contains(&frr));
+    assert!(c.summary.contains("3 people enrolled"), "{}", c.summary);
+    if let Some(t) = c.suggested_threshold {
+        assert!((0.2..=0.6).contains(&t));
+    }
+    let desk = env.staff("desk", Role::FrontDesk).await;
+    assert_eq!(
+        env.api
+            .face_calibration(&desk, 0.001)
+            .await
+            .expect_err("settings permission")
+            .code(),
+        ErrorCode::Forbidden
+    );
+    assert!(env.api.face_calibration(a, 0.0).await.is_err());
+}
