@@ -82,6 +82,14 @@ pub fn today_in(tz: Tz) -> NaiveDate {
     Utc::now().with_timezone(&tz).date_naive()
 }
 
+/// When a lockout ends, as the kiosk shows it: the local time at the site (`HH:MM`).
+pub(crate) fn local_hhmm(tz: Tz, at_ms: i64) -> String {
+    from_ms(at_ms)
+        .with_timezone(&tz)
+        .format("%H:%M")
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

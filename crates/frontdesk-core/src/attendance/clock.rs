@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::attendance::{AttendanceEvent, AttendanceSource};
 use crate::error::{Error, Result};
 use crate::people::auth::{Actor, Permission, check_pin, hash_secret, verify_secret};
-use crate::time::from_ms;
+use crate::time::{from_ms, local_hhmm};
 use crate::{Frontdesk, audit, now_ms, store};
 
 /// Wrong PINs in a row before the employee's PIN is locked.
@@ -127,6 +127,7 @@ impl Frontdesk {
     pub async fn clock_by_pin(&self, actor: &Actor, code: &str, pin: &str) -> Result<ClockResult> {
         actor.require(Permission::RecordAttendance)?;
         let now = now_ms();
+        let tz = self.home_site(actor).await?.time_zone;
         let code = code.trim();
         let found = if code.is_empty() || code.len() > 64 {
             None
@@ -157,9 +158,7 @@ impl Frontdesk {
         };
         let employee_id: Uuid = row.try_get("id")?;
         if let Some(until) = self.employee_pins.locked_until(employee_id, now) {
-            return Err(Error::Locked(
-                from_ms(until).format("%H:%M UTC").to_string(),
-            ));
+            return Err(Error::Locked(local_hhmm(tz, until)));
         }
         let hash: Option<String> = row.try_get("pin_hash")?;
         let right = match (hash, check_pin("pin", pin)) {
@@ -184,7 +183,7 @@ impl Frontdesk {
             .await?;
             tx.commit().await?;
             return Err(match locked {
-                Some(until) => Error::Locked(from_ms(until).format("%H:%M UTC").to_string()),
+                Some(until) => Error::Locked(local_hhmm(tz, until)),
                 None => Error::BadCredentials,
             });
         }

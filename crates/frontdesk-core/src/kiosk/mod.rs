@@ -204,9 +204,8 @@ impl Frontdesk {
         }
         let now = now_ms();
         if let Some(until) = self.pin_locked_until(now) {
-            return Err(Error::Locked(
-                from_ms(until).format("%H:%M UTC").to_string(),
-            ));
+            let tz = self.home_site(actor).await?.time_zone;
+            return Err(Error::Locked(crate::time::local_hhmm(tz, until)));
         }
         let rows = sqlx::query(
             "SELECT id, display_name, kiosk_pin_hash FROM staff_accounts

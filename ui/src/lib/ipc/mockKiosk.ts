@@ -205,13 +205,13 @@ export function createMockKiosk(options: MockKioskOptions = {}): KioskHost & { v
       ),
     clockByPin: (code, pin) =>
       answer(() => {
-        if (clock.lockedUntil > Date.now()) throw apiError("unauthenticated", "error.locked", "locked", { until: "10:05 UTC" });
+        if (clock.lockedUntil > Date.now()) throw apiError("unauthenticated", "error.locked", "locked", { until: "10:05" });
         if (code.trim() !== MOCK_EMPLOYEE.code || pin !== MOCK_EMPLOYEE.pin) {
           clock.failures += 1;
           if (clock.failures >= 5) {
             clock.failures = 0;
             clock.lockedUntil = Date.now() + 5 * 60_000;
-            throw apiError("unauthenticated", "error.locked", "locked", { until: "10:05 UTC" });
+            throw apiError("unauthenticated", "error.locked", "locked", { until: "10:05" });
           }
           throw apiError("unauthenticated", "error.bad_credentials", "wrong code or PIN");
         }
