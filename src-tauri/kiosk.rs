@@ -211,3 +211,12 @@ pub async fn kiosk_clock_by_pin(
         .clock_by_pin(&kiosk(&state).await?, &code, &pin)
         .await?)
 }
+
+/// "Not you? Undo" right after an employee clocked at this kiosk.
+#[tauri::command]
+pub async fn kiosk_undo_clock(state: State<'_, AppState>, event_id: Uuid) -> Res<()> {
+    Ok(state
+        .api
+        .undo_clock(&kiosk(&state).await?, event_id)
+        .await?)
+}

@@ -121,6 +121,7 @@ pub fn run() -> anyhow::Result<()> {
             kiosk::kiosk_take_photo,
             kiosk::kiosk_speak,
             kiosk::kiosk_clock_by_pin,
+            kiosk::kiosk_undo_clock,
         ])
         .run(tauri::generate_context!())
         .context("running the window")?;

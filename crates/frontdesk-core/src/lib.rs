@@ -26,7 +26,7 @@
 //!
 //! | file | facade methods |
 //! | --- | --- |
-//! | `attendance/clock.rs` | `set_employee_pin`, `clock_by_pin` |
+//! | `attendance/clock.rs` | `set_employee_pin`, `clock_by_pin`, `undo_clock` |
 //! | `attendance/mod.rs` | `record_attendance`, `attendance` |
 //! | `attendance/timesheets.rs` | `correct_timesheet`, `approve_timesheet`, `timesheet_approvals`, `timesheet_corrections` |
 //! | `audit.rs` | `audit` |

@@ -390,6 +390,15 @@ describe("kiosk clock-in by PIN", () => {
     expect(clocked.dataset.direction).toBe("IN");
     expect(clocked.textContent).toContain("Hello, Eve");
     await noAxeViolations();
+    // "Not you?": undone, nothing recorded; the next try clocks in again.
+    await click("kiosk-clock-undo");
+    expect((await screen.findByTestId("kiosk-clock-undone")).textContent).toContain("Nothing was recorded");
+    await click("kiosk-clock-done");
+    await click("kiosk-clock");
+    await type("kiosk-clock-code", MOCK_EMPLOYEE.code);
+    await type("kiosk-clock-pin", MOCK_EMPLOYEE.pin);
+    await click("kiosk-clock-submit");
+    expect((await screen.findByTestId("kiosk-clocked")).dataset.direction).toBe("IN");
     await click("kiosk-clock-done");
 
     await click("kiosk-clock");

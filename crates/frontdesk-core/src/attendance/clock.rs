@@ -19,6 +19,8 @@ use crate::people::auth::{Actor, Permission, check_pin, hash_secret, verify_secr
 use crate::time::{from_ms, local_hhmm};
 use crate::{Frontdesk, audit, now_ms, store};
 
+/// How long after clocking the kiosk offers "Not you? Undo".
+pub const UNDO_WITHIN_MS: i64 = 60_000;
 /// Wrong PINs in a row before the employee's PIN is locked.
 const PIN_ATTEMPTS: u32 = 5;
 /// The first lockout; each further one doubles, up to [`MAX_LOCKOUT_MS`].
@@ -190,6 +192,55 @@ impl Frontdesk {
         self.employee_pins.succeeded(employee_id);
         self.clock(actor, employee_id, AttendanceSource::Pin, None)
             .await
+    }
+
+    /// "Not you? Undo": takes back a face or PIN event this PC recorded less than a minute ago
+    /// (audited as `attendance.undo`). Older events, manual ones and other PCs' are corrected on
+    /// the timesheet instead ([`Error::Conflict`]); an unknown id is [`Error::NotFound`].
+    pub async fn undo_clock(&self, actor: &Actor, event_id: Uuid) -> Result<()> {
+        actor.require(Permission::RecordAttendance)?;
+        let mut tx = store::db::begin_immediate(&self.pool).await?;
+        let row = sqlx::query(
+            "SELECT a.employee_id, a.direction, a.source, a.device_id, a.created_at
+             FROM attendance_events a JOIN employees e ON e.id = a.employee_id
+             WHERE a.id = ? AND e.organisation_id = ?",
+        )
+        .bind(event_id)
+        .bind(actor.organisation_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(Error::NotFound {
+            entity: "attendance event",
+        })?;
+        let source: AttendanceSource = row.try_get("source")?;
+        let device: Option<Uuid> = row.try_get("device_id")?;
+        let created: i64 = row.try_get("created_at")?;
+        let undoable = source != AttendanceSource::Manual
+            && device == Some(self.device_id)
+            && now_ms() - created <= UNDO_WITHIN_MS;
+        if !undoable {
+            return Err(Error::Conflict(
+                "this clocking can no longer be undone here; staff can correct the timesheet"
+                    .into(),
+            ));
+        }
+        sqlx::query("DELETE FROM attendance_events WHERE id = ?")
+            .bind(event_id)
+            .execute(&mut *tx)
+            .await?;
+        let employee_id: Uuid = row.try_get("employee_id")?;
+        let direction: crate::attendance::Direction = row.try_get("direction")?;
+        audit::record(
+            &mut tx,
+            actor,
+            "attendance.undo",
+            "attendance_event",
+            Some(event_id),
+            serde_json::json!({ "employee_id": employee_id, "direction": direction, "source": source }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Records a face or PIN event for `employee_id` now, or returns the last event unchanged when

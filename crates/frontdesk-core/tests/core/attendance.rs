@@ -76,6 +76,53 @@ async fn an_employee_clocks_in_and_out_with_code_and_pin_and_shows_on_site() {
 }
 
 #[tokio::test]
+async fn not_you_undoes_a_fresh_clocking_only() {
+    let env = env().await;
+    let e = env.employee("5", "Una Undo").await;
+    env.api
+        .set_employee_pin(&env.admin.actor, e.id, Some(PIN))
+        .await
+        .expect("pin");
+    let kiosk = env.api.kiosk_actor().await.expect("kiosk");
+    let clocked = env.api.clock_by_pin(&kiosk, "5", PIN).await.expect("in");
+    env.api
+        .undo_clock(&kiosk, clocked.event.id)
+        .await
+        .expect("undo");
+    let since = clocked.event.at - chrono::Duration::hours(1);
+    let until = clocked.event.at + chrono::Duration::hours(1);
+    let events = env
+        .api
+        .attendance(&env.admin.actor, e.id, since, until)
+        .await
+        .expect("events");
+    assert!(events.is_empty(), "nothing recorded: {events:?}");
+    assert_eq!(env.audit_with_prefix("attendance.undo").await.len(), 1);
+    assert_eq!(
+        env.api
+            .undo_clock(&kiosk, clocked.event.id)
+            .await
+            .expect_err("gone")
+            .code(),
+        ErrorCode::NotFound
+    );
+    // A manual entry by staff is corrected on the timesheet, not undone at the kiosk.
+    let manual_entry = env
+        .api
+        .record_attendance(&env.admin.actor, manual(e.id))
+        .await
+        .expect("manual");
+    assert_eq!(
+        env.api
+            .undo_clock(&kiosk, manual_entry.id)
+            .await
+            .expect_err("manual")
+            .code(),
+        ErrorCode::Conflict
+    );
+}
+
+#[tokio::test]
 async fn a_repeat_within_the_duplicate_window_is_ignored_not_flipped() {
     let env = env().await;
     let e = env.employee("9", "Rita Repeat").await;

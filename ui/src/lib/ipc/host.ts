@@ -99,6 +99,8 @@ export interface KioskHost {
   speak(text: string, lang: string): Promise<SpeechStatus>;
   /** An employee clocks in or out (from their last event) with their code and PIN. */
   clockByPin(code: string, pin: string): Promise<ClockResult>;
+  /** "Not you? Undo": takes back a clocking this kiosk recorded less than a minute ago. */
+  undoClock(eventId: string): Promise<void>;
   /** A staff PIN leaves kiosk mode; resolves with the staff member's name. */
   unlock(pin: string): Promise<string>;
 }

@@ -230,6 +230,12 @@ export function createMockKiosk(options: MockKioskOptions = {}): KioskHost & { v
         clock.events.push(event);
         return { event, repeated: false };
       }),
+    undoClock: (eventId) =>
+      answer(() => {
+        const i = clock.events.findIndex((e) => e.id === eventId);
+        if (i < 0) throw apiError("not_found", "error.not_found", "attendance event not found", { entity: "attendance event" });
+        clock.events.splice(i, 1);
+      }),
     speak: (text, lang) =>
       answer(() => {
         spoken.push({ text, lang });

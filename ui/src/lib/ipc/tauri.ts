@@ -60,6 +60,7 @@ export const tauriKiosk: KioskHost = {
   takePhoto: () => call("kiosk_take_photo"),
   speak: (text, lang) => call("kiosk_speak", { text, lang }),
   clockByPin: (code, pin) => call("kiosk_clock_by_pin", { code, pin }),
+  undoClock: (eventId) => call("kiosk_undo_clock", { eventId }),
 };
 
 /** The label of this Tauri window: `main` (the console) or `kiosk`. */
