@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use image::RgbImage;
 use image::imageops::FilterType;
-use tract_onnx::prelude::*;
+use tract_onnx::prelude::TypedRunnableModel;
 
 use crate::geometry::BBox;
 use crate::models::ModelSource;
@@ -91,20 +91,11 @@ impl AntiSpoof {
     /// Loads both networks from `source`.
     pub fn load(source: &ModelSource) -> Result<Self> {
         let mut nets = Vec::new();
-        for ((bytes, path), scale) in [
+        for (model, scale) in [
             (source.antispoof_v2()?, 2.7),
             (source.antispoof_v1se()?, 4.0),
         ] {
-            let side = INPUT as usize;
-            let plan = tract_onnx::onnx()
-                .model_for_read(&mut bytes.as_slice())
-                .and_then(|m| m.with_input_fact(0, f32::fact([1, 3, side, side]).into()))
-                .and_then(|m| m.into_optimized())
-                .and_then(|m| m.into_runnable())
-                .map_err(|e| Error::ModelLoad {
-                    path,
-                    message: e.to_string(),
-                })?;
+            let plan = crate::models::square_input_plan(model, INPUT as usize)?;
             nets.push(Net { plan, scale });
         }
         Ok(Self { nets })
@@ -121,29 +112,7 @@ impl AntiSpoof {
             let crop =
                 image::imageops::crop_imm(frame, x0, y0, x1 - x0 + 1, y1 - y0 + 1).to_image();
             let crop = image::imageops::resize(&crop, INPUT, INPUT, FilterType::Triangle);
-            let plane = (INPUT * INPUT) as usize;
-            let mut data = vec![0f32; 3 * plane];
-            for (i, px) in crop.pixels().enumerate() {
-                // BGR, 0..255.
-                data[i] = f32::from(px[2]);
-                data[plane + i] = f32::from(px[1]);
-                data[2 * plane + i] = f32::from(px[0]);
-            }
-            let side = INPUT as usize;
-            let input = Tensor::from_shape(&[1, 3, side, side], &data)
-                .map_err(|e| Error::Inference(e.to_string()))?;
-            let out = net.plan.run(tvec!(input.into()));
-            crate::fast_ops::clear_avx_upper_state();
-            let out = out.map_err(|e| Error::Inference(e.to_string()))?;
-            let first = out
-                .first()
-                .ok_or_else(|| Error::Inference("anti-spoof network gave no output".into()))?;
-            let logits: Vec<f32> = first
-                .to_plain_array_view::<f32>()
-                .map_err(|e| Error::Inference(e.to_string()))?
-                .iter()
-                .copied()
-                .collect();
+            let logits = crate::models::run_on_image(&net.plan, &crop, true, "anti-spoof")?;
             *slot = softmax_live(&logits);
         }
         Ok(Liveness {

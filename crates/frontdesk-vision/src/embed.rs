@@ -104,17 +104,7 @@ pub struct Embedder {
 
 impl Embedder {
     pub fn load(source: &ModelSource) -> Result<Self> {
-        let (bytes, path) = source.embedder()?;
-        let size = CHIP_SIZE as usize;
-        let plan = tract_onnx::onnx()
-            .model_for_read(&mut bytes.as_slice())
-            .and_then(|m| m.with_input_fact(0, f32::fact([1, 3, size, size]).into()))
-            .and_then(|m| m.into_optimized())
-            .and_then(|m| m.into_runnable())
-            .map_err(|e| Error::ModelLoad {
-                path,
-                message: e.to_string(),
-            })?;
+        let plan = crate::models::square_input_plan(source.embedder()?, CHIP_SIZE as usize)?;
         Ok(Self { plan })
     }
 
@@ -155,25 +145,12 @@ impl Embedder {
                 chip.height()
             )));
         }
-        let plane = size * size;
-        let mut data = vec![0f32; 3 * plane];
-        for (i, px) in chip.pixels().enumerate() {
-            data[i] = f32::from(px[0]);
-            data[plane + i] = f32::from(px[1]);
-            data[2 * plane + i] = f32::from(px[2]);
-        }
-        let input = Tensor::from_shape(&[1, 3, size, size], &data)
-            .map_err(|e| Error::Inference(e.to_string()))?;
-        let out = self.plan.run(tvec!(input.into()));
-        crate::fast_ops::clear_avx_upper_state();
-        let out = out.map_err(|e| Error::Inference(e.to_string()))?;
-        let first = out
-            .first()
-            .ok_or_else(|| Error::Inference("descriptor network gave no output".into()))?;
-        let view = first
-            .to_plain_array_view::<f32>()
-            .map_err(|e| Error::Inference(e.to_string()))?;
-        Embedding::new(view.iter().copied().collect())
+        Embedding::new(crate::models::run_on_image(
+            &self.plan,
+            chip,
+            false,
+            "descriptor",
+        )?)
     }
 }
 

@@ -73,3 +73,54 @@ impl ModelSource {
         }
     }
 }
+
+/// A network with one `[1, 3, side, side]` float32 input, optimised and made runnable by tract.
+pub(crate) fn square_input_plan(
+    (bytes, path): (Vec<u8>, PathBuf),
+    side: usize,
+) -> Result<std::sync::Arc<tract_onnx::prelude::TypedRunnableModel>> {
+    use tract_onnx::prelude::*;
+    tract_onnx::onnx()
+        .model_for_read(&mut bytes.as_slice())
+        .and_then(|m| m.with_input_fact(0, f32::fact([1, 3, side, side]).into()))
+        .and_then(|m| m.into_optimized())
+        .and_then(|m| m.into_runnable())
+        .map_err(|e| Error::ModelLoad {
+            path,
+            message: e.to_string(),
+        })
+}
+
+/// Runs a square-input network on `image` (its size must be the network's), laid out NCHW with
+/// values 0..255 in RGB order, or BGR with `bgr`; returns the first output's values.
+pub(crate) fn run_on_image(
+    plan: &std::sync::Arc<tract_onnx::prelude::TypedRunnableModel>,
+    image: &image::RgbImage,
+    bgr: bool,
+    what: &str,
+) -> Result<Vec<f32>> {
+    use tract_onnx::prelude::*;
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let plane = w * h;
+    let mut data = vec![0f32; 3 * plane];
+    let order = if bgr { [2, 1, 0] } else { [0, 1, 2] };
+    for (i, px) in image.pixels().enumerate() {
+        for (c, &src) in order.iter().enumerate() {
+            data[c * plane + i] = f32::from(px[src]);
+        }
+    }
+    let input =
+        Tensor::from_shape(&[1, 3, h, w], &data).map_err(|e| Error::Inference(e.to_string()))?;
+    let out = plan.run(tvec!(input.into()));
+    crate::fast_ops::clear_avx_upper_state();
+    let out = out.map_err(|e| Error::Inference(e.to_string()))?;
+    let first = out
+        .first()
+        .ok_or_else(|| Error::Inference(format!("{what} network gave no output")))?;
+    Ok(first
+        .to_plain_array_view::<f32>()
+        .map_err(|e| Error::Inference(e.to_string()))?
+        .iter()
+        .copied()
+        .collect())
+}
