@@ -125,46 +125,25 @@ fn blocking_error(e: tokio::task::JoinError) -> Error {
     Error::Internal(format!("face engine task failed: {e}"))
 }
 
-/// A face descriptor from an image, or the kiosk message saying why there is none.
-/// `descriptor`: [`Descriptor::MirrorAveraged`] for images that go into a gallery,
-/// [`Descriptor::Single`] for a probe.
-/// The anti-spoof live score of the main face in `image`; `None` when there is no usable face (the
-/// identification says why).
-async fn liveness(service: Arc<FaceService>, image: Vec<u8>) -> Result<Option<f32>> {
-    if image.len() > MAX_IMAGE_BYTES {
-        return Ok(None);
-    }
-    tokio::task::spawn_blocking(move || {
-        let Ok(frame) = frontdesk_vision::image_io::decode(&image) else {
-            return Ok(None);
-        };
-        let Ok(faces) = service.engine.detect(&frame) else {
-            return Ok(None);
-        };
-        let quality = &service.engine.config().quality;
-        let Ok(Some(face)) = frontdesk_vision::quality::dominant_face(
-            &faces,
-            frame.width(),
-            frame.height(),
-            quality,
-        ) else {
-            return Ok(None);
-        };
-        service
-            .antispoof
-            .check(&frame, &face.bbox)
-            .map(|l| Some(l.live))
-            .map_err(|e| Error::Internal(format!("anti-spoof check: {e}")))
-    })
-    .await
-    .map_err(blocking_error)?
+/// What [`observe`] found in an image.
+pub(crate) struct Observed {
+    pub(crate) embedding: frontdesk_vision::Embedding,
+    /// The face's quality score.
+    pub(crate) quality: f32,
+    /// The anti-spoof live score of the same face, when asked for.
+    pub(crate) live: Option<f32>,
 }
 
+/// A face descriptor from an image, or the kiosk message saying why there is none.
+/// `descriptor`: [`Descriptor::MirrorAveraged`] for images that go into a gallery,
+/// [`Descriptor::Single`] for a probe. With `liveness`, the anti-spoof check runs on the same
+/// decoded frame and face (the clock-in camera), so nothing is decoded or detected twice.
 pub(crate) async fn observe(
     service: std::sync::Arc<FaceService>,
     image: Vec<u8>,
     descriptor: Descriptor,
-) -> Result<std::result::Result<(frontdesk_vision::Embedding, f32), String>> {
+    liveness: bool,
+) -> Result<std::result::Result<Observed, String>> {
     if image.len() > MAX_IMAGE_BYTES {
         return Err(Error::invalid_because(
             "image",
@@ -178,7 +157,20 @@ pub(crate) async fn observe(
             Err(e) => return Err(format!("unreadable image: {e}")),
         };
         match service.engine.observe_with(&frame, descriptor) {
-            Ok(FrameAnalysis::Accepted(obs)) => Ok((obs.embedding, obs.quality.score)),
+            Ok(FrameAnalysis::Accepted(obs)) => {
+                let live = match liveness {
+                    true => match service.antispoof.check(&frame, &obs.face.bbox) {
+                        Ok(l) => Some(l.live),
+                        Err(e) => return Err(format!("unreadable image: {e}")),
+                    },
+                    false => None,
+                };
+                Ok(Observed {
+                    embedding: obs.embedding,
+                    quality: obs.quality.score,
+                    live,
+                })
+            }
             Ok(FrameAnalysis::Rejected { reason, .. }) => Err(reason.message().to_string()),
             Err(e) => Err(format!("unreadable image: {e}")),
         }
@@ -443,18 +435,32 @@ impl Frontdesk {
 
     /// Who is in this camera frame or photo? Unknown faces open a review event.
     pub async fn identify_face(&self, actor: &Actor, image: Vec<u8>) -> Result<FaceResult> {
+        Ok(self.identify(actor, image, false).await?.0)
+    }
+
+    /// [`Frontdesk::identify_face`], with the anti-spoof live score of the face when `liveness`.
+    async fn identify(
+        &self,
+        actor: &Actor,
+        image: Vec<u8>,
+        liveness: bool,
+    ) -> Result<(FaceResult, Option<f32>)> {
         actor.require(Permission::RecordAttendance)?;
         let service = self.face_service().await?;
-        let answer = match observe(service.clone(), image, Descriptor::Single).await? {
-            Ok((embedding, _)) => Ok(service
-                .index
-                .read()
-                .map_err(|_| Error::Internal("face index lock poisoned".into()))?
-                .identify(&embedding)),
-            Err(reason) => Err(reason),
-        };
-        match answer {
-            Err(reason) => Ok(FaceResult::Rejected { reason }),
+        let (answer, live) =
+            match observe(service.clone(), image, Descriptor::Single, liveness).await? {
+                Ok(o) => (
+                    Ok(service
+                        .index
+                        .read()
+                        .map_err(|_| Error::Internal("face index lock poisoned".into()))?
+                        .identify(&o.embedding)),
+                    o.live,
+                ),
+                Err(reason) => (Err(reason), None),
+            };
+        let result = match answer {
+            Err(reason) => FaceResult::Rejected { reason },
             Ok(Identification::Match(m)) => {
                 let name: Option<String> = sqlx::query_scalar(
                     "SELECT name FROM employees WHERE id = ? AND organisation_id = ? AND active = 1",
@@ -463,14 +469,14 @@ impl Frontdesk {
                 .bind(actor.organisation_id)
                 .fetch_optional(&self.pool)
                 .await?;
-                Ok(match name {
+                match name {
                     Some(name) => FaceResult::Match {
                         employee_id: m.person,
                         name,
                         distance: m.distance,
                     },
                     None => FaceResult::Unknown,
-                })
+                }
             }
             Ok(Identification::Unknown { nearest }) => {
                 let site = self.site_and_tz(actor, None).await?.0;
@@ -485,9 +491,10 @@ impl Frontdesk {
                 .bind(now_ms())
                 .execute(&self.pool)
                 .await?;
-                Ok(FaceResult::Unknown)
+                FaceResult::Unknown
             }
-        }
+        };
+        Ok((result, live))
     }
 
     /// Clock-in camera: identify the face and record IN/OUT (toggle) for the match, as a face
@@ -503,14 +510,9 @@ impl Frontdesk {
         actor.require(Permission::RecordAttendance)?;
         let (site_id, _) = self.site_and_tz(actor, None).await?;
         let settings = self.settings(actor, site_id).await?;
-        let live = match settings.anti_spoof {
-            AntiSpoofMode::Off => None,
-            _ => {
-                let service = self.face_service().await?;
-                liveness(service, image.clone()).await?
-            }
-        };
-        let result = self.identify_face(actor, image).await?;
+        let (result, live) = self
+            .identify(actor, image, settings.anti_spoof != AntiSpoofMode::Off)
+            .await?;
         let FaceResult::Match {
             employee_id,
             distance,

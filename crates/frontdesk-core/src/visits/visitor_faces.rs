@@ -11,7 +11,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
-use crate::faces::observe;
+use crate::faces::{Observed, observe};
 use crate::people::auth::{Actor, Permission};
 use crate::visits::visitors::{self, ReturningVisitor};
 use crate::{Frontdesk, audit, new_id, now_ms, store};
@@ -93,7 +93,9 @@ impl Frontdesk {
             Some(None) => {}
         }
         let service = self.face_service().await?;
-        let (embedding, quality) = observe(service.clone(), image, Descriptor::MirrorAveraged)
+        let Observed {
+            embedding, quality, ..
+        } = observe(service.clone(), image, Descriptor::MirrorAveraged, false)
             .await?
             .map_err(|reason| Error::validation("image", reason))?;
 
@@ -167,8 +169,8 @@ impl Frontdesk {
     ) -> Result<VisitorFaceResult> {
         actor.require(Permission::SignVisitors)?;
         let service = self.face_service().await?;
-        let embedding = match observe(service.clone(), image, Descriptor::Single).await? {
-            Ok((e, _)) => e,
+        let embedding = match observe(service.clone(), image, Descriptor::Single, false).await? {
+            Ok(o) => o.embedding,
             Err(reason) => return Ok(VisitorFaceResult::Rejected { reason }),
         };
         let answer = service
