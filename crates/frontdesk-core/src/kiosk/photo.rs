@@ -215,39 +215,43 @@ impl Frontdesk {
     /// (`retention.photos`, by the system). Returns how many were deleted; safe to run often.
     pub async fn expire_photos(&self, now: DateTime<Utc>) -> Result<u64> {
         let now = to_ms(now);
+        // (`expires_at <= ?` skips photos without an expiry: NULL compares as unknown.)
+        // Most minutes nothing has expired: find that out without taking the write lock.
+        let any: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM photos WHERE expires_at <= ?1 LIMIT 1")
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await?;
+        if any.is_none() {
+            return Ok(0);
+        }
         let mut tx = store::db::begin_immediate(&self.pool).await?;
-        let expired: Vec<(Uuid, Option<Uuid>)> = sqlx::query_as(
-            "SELECT p.id, COALESCE(vr.organisation_id, e.organisation_id)
+        let by_org: Vec<(Option<Uuid>, i64)> = sqlx::query_as(
+            "SELECT COALESCE(vr.organisation_id, e.organisation_id), COUNT(*)
              FROM photos p
              LEFT JOIN visitors vr ON p.owner_kind = 'visitor' AND vr.id = p.owner_id
              LEFT JOIN employees e ON p.owner_kind = 'employee' AND e.id = p.owner_id
-             WHERE p.expires_at IS NOT NULL AND p.expires_at <= ?",
+             WHERE p.expires_at <= ?1 GROUP BY 1",
         )
         .bind(now)
         .fetch_all(&mut *tx)
         .await?;
-        if expired.is_empty() {
-            return Ok(0);
-        }
-        for (id, _) in &expired {
-            sqlx::query("UPDATE visits SET photo_id = NULL, updated_at = ? WHERE photo_id = ?")
-                .bind(now)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM photos WHERE id = ?")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let mut by_org: Vec<(Uuid, u64)> = Vec::new();
-        for org in expired.iter().filter_map(|(_, o)| *o) {
-            match by_org.iter_mut().find(|(o, _)| *o == org) {
-                Some((_, n)) => *n += 1,
-                None => by_org.push((org, 1)),
-            }
-        }
-        for (organisation_id, deleted) in by_org {
+        sqlx::query(
+            "UPDATE visits SET photo_id = NULL, updated_at = ?1
+             WHERE photo_id IN (SELECT id FROM photos WHERE expires_at <= ?1)",
+        )
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let deleted = sqlx::query("DELETE FROM photos WHERE expires_at <= ?1")
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        for (organisation_id, count) in by_org {
+            let Some(organisation_id) = organisation_id else {
+                continue; // a photo whose owner is gone: deleted, with nobody to audit it for
+            };
             let system = Actor {
                 kind: ActorKind::System,
                 id: None,
@@ -261,12 +265,12 @@ impl Frontdesk {
                 "retention.photos",
                 "photo",
                 None,
-                serde_json::json!({ "deleted": deleted }),
+                serde_json::json!({ "deleted": count }),
             )
             .await?;
         }
         tx.commit().await?;
-        Ok(expired.len() as u64)
+        Ok(deleted)
     }
 }
 
