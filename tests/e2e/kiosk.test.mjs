@@ -313,11 +313,11 @@ test("the kiosk speaks Arabic right to left and refuses a wrong staff PIN", asyn
 });
 
 test("an employee clocks in and out with code and PIN; a repeat is ignored; wrong PINs lock", async () => {
-  cliWith({ FRONTDESK_EMPLOYEE_PIN: "4821" }, "employees", "set-pin", "1001");
+  cliWith({ FRONTDESK_EMPLOYEE_PIN: "4821" }, "employees", "set-pin", "1007");
   await tap("kiosk-back");
   async function clockWith(pin) {
     await tap("kiosk-clock");
-    await fill("[data-testid=kiosk-clock-code]", "1001");
+    await fill("[data-testid=kiosk-clock-code]", "1007");
     await fill("[data-testid=kiosk-clock-pin]", pin);
     await tap("kiosk-clock-submit");
   }
@@ -331,7 +331,10 @@ test("an employee clocks in and out with code and PIN; a repeat is ignored; wron
   await clockWith("4821");
   const clocked = await tid("kiosk-clocked");
   await clocked.waitForDisplayed({ timeout: 20000 });
+  // Grace Kim (1007) is not clocked in by the demo data: this is a fresh IN.
   const first = await clocked.getAttribute("data-direction");
+  assert.equal(first, "IN");
+  assert.match(await clocked.getText(), /You clocked in at/);
   await shot("pin-clocked", "clock");
   await tap("kiosk-clock-done");
   await clockWith("4821");
@@ -341,7 +344,7 @@ test("an employee clocks in and out with code and PIN; a repeat is ignored; wron
   await tap("kiosk-clock-done");
   await tap("kiosk-clock");
   for (let i = 0; i < 5; i++) {
-    await fill("[data-testid=kiosk-clock-code]", "1001");
+    await fill("[data-testid=kiosk-clock-code]", "1007");
     await fill("[data-testid=kiosk-clock-pin]", "0000");
     await tap("kiosk-clock-submit");
     await (await tid("kiosk-clock-error")).waitForDisplayed({ timeout: 20000 });

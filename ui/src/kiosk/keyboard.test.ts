@@ -20,8 +20,8 @@ describe("on-screen keys", () => {
   });
   it("gives digits to phone and PIN fields and the language's letters to the rest", () => {
     const layouts = { en: { default: ["q w e"] }, ar: { default: ["ض ص"] } };
-    expect(layoutFor("tel", "tel", "en", layouts).default?.[0]).toBe("1 2 3");
-    expect(layoutFor("password", "numeric", "ar", layouts).default?.[0]).toBe("1 2 3");
+    expect(layoutFor("tel", "tel", "en", layouts).default?.[3]).toBe("+ 0 {bksp}");
+    expect(layoutFor("password", "numeric", "ar", layouts).default?.[3]).toBe("0 {bksp}");
     expect(layoutFor("text", "text", "ar", layouts).default?.[0]).toBe("ض ص");
     expect(layoutFor("email", "email", "de", layouts).default?.[0]).toBe("q w e");
   });

@@ -3,13 +3,15 @@
 
 export type Layout = Record<string, string[]>;
 
-/** Digits, for phone numbers and PINs. */
-const DIGITS: Layout = { default: ["1 2 3", "4 5 6", "7 8 9", "+ 0 {bksp}"], shift: ["1 2 3", "4 5 6", "7 8 9", "+ 0 {bksp}"] };
+/** Digits for PINs and employee numbers; phone numbers also get "+". */
+const DIGITS: Layout = { default: ["1 2 3", "4 5 6", "7 8 9", "0 {bksp}"], shift: ["1 2 3", "4 5 6", "7 8 9", "0 {bksp}"] };
+const PHONE: Layout = { default: ["1 2 3", "4 5 6", "7 8 9", "+ 0 {bksp}"], shift: ["1 2 3", "4 5 6", "7 8 9", "+ 0 {bksp}"] };
 
 /** The layout for a field: digits for phone and numeric fields, else the language's letters (English
  * when the language has none). */
 export function layoutFor(type: string, inputMode: string, lang: string, layouts: Record<string, Layout>): Layout {
-  if (type === "tel" || inputMode === "numeric" || inputMode === "tel") return DIGITS;
+  if (type === "tel" || inputMode === "tel") return PHONE;
+  if (inputMode === "numeric") return DIGITS;
   return layouts[lang] ?? layouts.en ?? DIGITS;
 }
 
