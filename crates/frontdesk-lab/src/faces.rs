@@ -115,6 +115,9 @@ pub enum FacesCommand {
         #[command(flatten)]
         eval: EvalArgs,
     },
+    /// The identification decision at gallery sizes (one frame and walk-up, against the fixed
+    /// threshold): top-1 of enrolled people and false accepts of never-enrolled ones.
+    Scale(crate::scale::ScaleArgs),
     /// Descriptors of the main face of each photo, as JSON lines `{"path", "descriptor"}`
     /// (`null` when no face is found), for analysing your own data elsewhere.
     Embed {
@@ -131,6 +134,10 @@ pub enum FacesCommand {
         /// Write here instead of standard output.
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Instead: replay each photo as this many jittered live frames (single-pass
+        /// descriptors), one line per frame with its `frame` number.
+        #[arg(long)]
+        jitter: Option<usize>,
     },
     /// Detect faces in photos and show what the quality gates say.
     Detect { images: Vec<PathBuf> },
@@ -163,7 +170,16 @@ pub fn run(cmd: FacesCommand) -> anyhow::Result<()> {
             pipeline,
             descriptor,
             output,
-        } => embed(&list, &root, pipeline, descriptor.into(), output.as_deref()),
+            jitter,
+        } => embed(
+            &list,
+            &root,
+            pipeline,
+            descriptor.into(),
+            jitter,
+            output.as_deref(),
+        ),
+        FacesCommand::Scale(args) => crate::scale::run(args),
         FacesCommand::Detect { images } => detect(&images),
         FacesCommand::Cameras => list_cameras(),
     }
@@ -376,6 +392,7 @@ fn embed(
     root: &Path,
     PipelineArgs { threads, alignment }: PipelineArgs,
     descriptor: Descriptor,
+    jitter: Option<usize>,
     output: Option<&Path>,
 ) -> anyhow::Result<()> {
     let text =
@@ -387,8 +404,20 @@ fn embed(
         .map(String::from)
         .collect();
     let engine = alignment.engine()?;
-    let embeddings = eval::embed_all(&engine, root, &paths, threads, descriptor);
     let mut out = String::new();
+    if let Some(frames) = jitter {
+        let streams = eval::embed_jittered(&engine, root, &paths, threads, frames, 0x5eed);
+        for path in &paths {
+            for (frame, e) in streams.get(path).into_iter().flatten().enumerate() {
+                out.push_str(&serde_json::to_string(&serde_json::json!({
+                    "path": path, "frame": frame, "descriptor": e.as_slice()
+                }))?);
+                out.push('\n');
+            }
+        }
+        return write_lines(output, &out);
+    }
+    let embeddings = eval::embed_all(&engine, root, &paths, threads, descriptor);
     for path in &paths {
         let descriptor = embeddings
             .get(path)
@@ -399,6 +428,10 @@ fn embed(
         )?);
         out.push('\n');
     }
+    write_lines(output, &out)
+}
+
+fn write_lines(output: Option<&Path>, out: &str) -> anyhow::Result<()> {
     match output {
         Some(path) => {
             std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))?

@@ -6,6 +6,7 @@
 
 mod faces;
 mod liveness;
+mod scale;
 
 use std::process::ExitCode;
 

@@ -103,12 +103,56 @@ pub fn embed_all(
     threads: usize,
     descriptor: Descriptor,
 ) -> HashMap<String, Option<Embedding>> {
+    map_photos(root, paths, threads, |img| {
+        img.and_then(|img| engine.embed_main_face(&img, descriptor))
+            .ok()
+            .flatten()
+            .map(|o| o.embedding)
+    })
+}
+
+/// Replays each photo as a pseudo-stream: `frames` jittered copies ([`crate::augment::jitter`],
+/// seeded per photo), each embedded as a live camera frame is ([`Descriptor::Single`]). Frames
+/// without a face are left out.
+pub fn embed_jittered(
+    engine: &FaceEngine,
+    root: &Path,
+    paths: &[String],
+    threads: usize,
+    frames: usize,
+    seed: u64,
+) -> HashMap<String, Vec<Embedding>> {
+    let range = crate::augment::JitterRange::default();
+    map_photos(root, paths, threads, |img| {
+        let Ok(img) = img else { return Vec::new() };
+        let mut rng = crate::synthetic::SplitMix(seed ^ img.as_raw().len() as u64);
+        (0..frames)
+            .filter_map(|_| {
+                let frame = crate::augment::jitter(&img, &mut rng, &range);
+                engine
+                    .embed_main_face(&frame, Descriptor::Single)
+                    .ok()
+                    .flatten()
+                    .map(|o| o.embedding)
+            })
+            .collect()
+    })
+}
+
+/// `f` applied to every distinct photo once (loaded from `root`), split across `threads`.
+fn map_photos<T: Send>(
+    root: &Path,
+    paths: &[String],
+    threads: usize,
+    f: impl Fn(Result<image::RgbImage>) -> T + Sync,
+) -> HashMap<String, T> {
     let mut unique: Vec<&String> = paths.iter().collect();
     unique.sort();
     unique.dedup();
     let threads = threads.clamp(1, 8);
     let chunk = unique.len().div_ceil(threads).max(1);
     let mut out = HashMap::new();
+    let f = &f;
     std::thread::scope(|s| {
         let handles: Vec<_> = unique
             .chunks(chunk)
@@ -116,13 +160,11 @@ pub fn embed_all(
                 s.spawn(move || {
                     part.iter()
                         .map(|p| {
-                            let e = image_io::load(&root.join(p))
-                                .and_then(|img| engine.embed_main_face(&img, descriptor))
-                                .map_err(|e| tracing::debug!("{p}: {e}"))
-                                .ok()
-                                .flatten()
-                                .map(|o| o.embedding);
-                            ((*p).clone(), e)
+                            let img = image_io::load(&root.join(p));
+                            if let Err(e) = &img {
+                                tracing::debug!("{p}: {e}");
+                            }
+                            ((*p).clone(), f(img))
                         })
                         .collect::<Vec<_>>()
                 })

@@ -23,8 +23,10 @@ use hnsw_rs::prelude::{DistL2, Hnsw, HnswIo};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+mod cohort;
 mod quantised;
 
+use crate::decision::{Evidence, Limits};
 use crate::embed::{DIM, Embedding, squared_distance};
 use crate::models::EMBEDDER_MODEL_ID;
 pub use crate::synthetic::{SplitMix, synthetic_embeddings};
@@ -52,20 +54,28 @@ pub enum Identification {
     Unknown {
         nearest: Option<Match>,
     },
+    /// Near enough to someone, but no nearer than to the next people in the gallery: a
+    /// stranger's best luck as likely as a match (see [`crate::decision`]). Nobody is named.
+    Uncertain {
+        nearest: Match,
+        /// Best distance over the cohort's mean distance.
+        ratio: f32,
+    },
 }
 
 impl Identification {
     pub fn person(&self) -> Option<Uuid> {
         match self {
             Identification::Match(m) => Some(m.person),
-            Identification::Unknown { .. } => None,
+            Identification::Unknown { .. } | Identification::Uncertain { .. } => None,
         }
     }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct IndexConfig {
-    /// Largest Euclidean distance accepted as a match (see [`crate::IDENTIFY_THRESHOLD`]).
+    /// The site's base distance threshold (see [`crate::IDENTIFY_THRESHOLD`]); the decision
+    /// adapts it to the gallery ([`crate::decision::limits`]).
     pub threshold: f32,
     /// From this many live entries on, searches go through the HNSW graph (`usize::MAX`: never).
     pub hnsw_min: usize,
@@ -127,6 +137,8 @@ pub struct FaceIndex {
     hashes: Vec<u64>,
     slot_of: HashMap<EmbeddingId, usize>,
     live: usize,
+    /// Live embeddings per person.
+    people: HashMap<Uuid, u32>,
     hnsw: Option<Hnsw<'static, f32, DistL2>>,
     codes: Codes,
 }
@@ -163,6 +175,7 @@ impl FaceIndex {
             hashes: Vec::new(),
             slot_of: HashMap::new(),
             live: 0,
+            people: HashMap::new(),
             hnsw: None,
             codes: Codes::new(),
         }
@@ -325,6 +338,7 @@ impl FaceIndex {
             self.kill(old);
         }
         self.live += 1;
+        *self.people.entry(person).or_default() += 1;
         slot
     }
 
@@ -332,6 +346,13 @@ impl FaceIndex {
         if self.alive[slot] {
             self.alive[slot] = false;
             self.live -= 1;
+            let person = self.persons[slot];
+            if let Some(n) = self.people.get_mut(&person) {
+                *n -= 1;
+                if *n == 0 {
+                    self.people.remove(&person);
+                }
+            }
         }
     }
 
@@ -466,12 +487,26 @@ impl FaceIndex {
         }
     }
 
-    /// Who is this? A match only at or below the threshold.
+    /// Who is this, from one photo or frame? See [`crate::decision`].
     pub fn identify(&self, query: &Embedding) -> Identification {
-        match self.nearest(query) {
-            Some(m) if m.distance <= self.config.threshold => Identification::Match(m),
-            nearest => Identification::Unknown { nearest },
-        }
+        self.identify_with(query, Evidence::SingleFrame)
+    }
+
+    /// [`Self::identify`] for one kind of evidence (a walk-up frame is judged more strictly).
+    pub fn identify_with(&self, query: &Embedding, evidence: Evidence) -> Identification {
+        let nearest = self.nearest(query);
+        let cohort = match nearest {
+            Some(m) if m.distance <= self.limits(evidence).distance => {
+                self.cohort(query, m.person, crate::decision::COHORT)
+            }
+            _ => Vec::new(),
+        };
+        crate::decision::decide(nearest, &cohort, self.limits(evidence))
+    }
+
+    /// The limits a decision applies to this gallery now.
+    pub fn limits(&self, evidence: Evidence) -> Limits {
+        crate::decision::limits(self.config.threshold, self.people(), evidence)
     }
 
     /// Exact scan over every live slot.

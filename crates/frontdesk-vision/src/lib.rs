@@ -11,6 +11,8 @@
 
 pub mod align;
 pub mod antispoof;
+pub mod augment;
+pub mod decision;
 pub mod detect;
 pub mod embed;
 pub mod enrol;
@@ -30,6 +32,7 @@ pub mod synthetic;
 
 pub use align::{Aligner, Alignment};
 pub use antispoof::{AntiSpoof, Liveness};
+pub use decision::{Agreement, Evidence, Limits};
 pub use detect::{Detector, DetectorConfig, Face};
 pub use embed::{DIM, Descriptor, Embedder, Embedding};
 pub use enrol::{EnrolmentOutcome, EnrolmentPolicy, EnrolmentWarning};

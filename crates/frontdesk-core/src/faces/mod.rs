@@ -479,22 +479,59 @@ impl Frontdesk {
                 }
             }
             Ok(Identification::Unknown { nearest }) => {
-                let site = self.site_and_tz(actor, None).await?.0;
-                sqlx::query(
-                    "INSERT INTO review_events (id, site_id, kind, distance, device_id, created_at)
-                     VALUES (?, ?, 'unknown_face', ?, ?, ?)",
+                self.open_review(
+                    actor,
+                    "unknown_face",
+                    None,
+                    nearest.map(|n| n.distance),
+                    None,
                 )
-                .bind(new_id())
-                .bind(site)
-                .bind(nearest.map(|n| n.distance))
-                .bind(self.device_id)
-                .bind(now_ms())
-                .execute(&self.pool)
+                .await?;
+                FaceResult::Unknown
+            }
+            Ok(Identification::Uncertain { nearest, ratio }) => {
+                // Close to someone, but no closer than to others: staff see who it resembled.
+                let note = format!("resembles an enrolled employee (ratio {ratio:.2})");
+                self.open_review(
+                    actor,
+                    "low_confidence",
+                    Some(nearest.person),
+                    Some(nearest.distance),
+                    Some(note),
+                )
                 .await?;
                 FaceResult::Unknown
             }
         };
         Ok((result, live))
+    }
+
+    /// Opens a review event at the actor's site (`kind`: unknown_face, low_confidence or
+    /// possible_spoof).
+    pub(crate) async fn open_review(
+        &self,
+        actor: &Actor,
+        kind: &str,
+        employee_id: Option<Uuid>,
+        distance: Option<f32>,
+        note: Option<String>,
+    ) -> Result<()> {
+        let site = self.site_and_tz(actor, None).await?.0;
+        sqlx::query(
+            "INSERT INTO review_events (id, site_id, kind, employee_id, distance, note, device_id, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(new_id())
+        .bind(site)
+        .bind(kind)
+        .bind(employee_id)
+        .bind(distance)
+        .bind(note)
+        .bind(self.device_id)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// Clock-in camera: identify the face and record IN/OUT (toggle) for the match, as a face
@@ -522,18 +559,13 @@ impl Frontdesk {
             return Ok((result, None));
         };
         if let Some(score) = live.filter(|s| *s < settings.anti_spoof_threshold) {
-            sqlx::query(
-                "INSERT INTO review_events (id, site_id, kind, employee_id, distance, note, device_id, created_at)
-                 VALUES (?, ?, 'possible_spoof', ?, ?, ?, ?, ?)",
+            self.open_review(
+                actor,
+                "possible_spoof",
+                Some(*employee_id),
+                Some(*distance),
+                Some(format!("live score {score:.2}")),
             )
-            .bind(new_id())
-            .bind(site_id)
-            .bind(employee_id)
-            .bind(distance)
-            .bind(format!("live score {score:.2}"))
-            .bind(self.device_id)
-            .bind(now_ms())
-            .execute(&self.pool)
             .await?;
             tracing::warn!(employee = %employee_id, live = score, "possible spoof at the clock-in camera");
             if settings.anti_spoof == AntiSpoofMode::Block {
