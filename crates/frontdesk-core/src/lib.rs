@@ -112,6 +112,8 @@ pub struct Frontdesk {
     photos: Arc<kiosk::photo::PendingPhotos>,
     /// The kiosk's read-aloud, started by the first request.
     speech: Arc<kiosk::speech::SpeechHub>,
+    /// The walk-up in front of the clock-in camera.
+    walk_ups: Arc<faces::walkup::WalkUps>,
 }
 
 impl Frontdesk {
@@ -131,6 +133,7 @@ impl Frontdesk {
             camera: Arc::new(kiosk::camera::CameraHub::from_env()),
             photos: Arc::default(),
             speech: Arc::default(),
+            walk_ups: Arc::default(),
         })
     }
 

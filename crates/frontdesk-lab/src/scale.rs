@@ -92,10 +92,9 @@ impl Rule {
             Rule::FixedWalkUp => frames.iter().find_map(fixed),
             Rule::WalkUp => {
                 let mut agreement = Agreement::default();
-                frames.iter().enumerate().find_map(|(i, e)| {
+                frames.iter().find_map(|e| {
                     let frame = index.identify_with(e, Evidence::StreamFrame);
-                    // Five analysed frames a second.
-                    agreement.push(i as u64 * 200, &frame).map(|m| m.person)
+                    agreement.push(&frame).map(|m| m.person)
                 })
             }
         }

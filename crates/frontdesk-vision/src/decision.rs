@@ -84,45 +84,42 @@ pub fn decide(nearest: Option<Match>, cohort: &[f32], limits: Limits) -> Identif
     Identification::Match(m)
 }
 
-/// Several frames of one walk-up agreeing: a person is accepted once `need` frames within
-/// `window_ms` name them ([`Evidence::StreamFrame`] decisions) and no frame in that window names
-/// anyone else.
+/// Several frames of one walk-up agreeing: a person is accepted once `need` of the last
+/// `window` analysed frames name them ([`Evidence::StreamFrame`] decisions) and none of those
+/// frames names anyone else. Counted in frames, not seconds, so a slow machine decides later
+/// rather than never.
 #[derive(Debug, Clone)]
 pub struct Agreement {
     need: usize,
-    window_ms: u64,
-    frames: VecDeque<(u64, Option<Match>)>,
+    window: usize,
+    frames: VecDeque<Option<Match>>,
 }
 
 impl Agreement {
-    /// Frames needed to agree, and how far back a frame still counts.
+    /// Frames needed to agree, and how many of the latest frames count.
     pub const DEFAULT_NEED: usize = 3;
-    pub const DEFAULT_WINDOW_MS: u64 = 2_500;
+    pub const DEFAULT_WINDOW: usize = 5;
 
-    pub fn new(need: usize, window_ms: u64) -> Self {
+    pub fn new(need: usize, window: usize) -> Self {
         Self {
             need: need.max(1),
-            window_ms,
+            window: window.max(need.max(1)),
             frames: VecDeque::new(),
         }
     }
 
-    /// Adds one decided frame taken at `at_ms` (a frame with no usable face is not added).
-    /// Returns the agreed match (the frame nearest to the gallery) once there is one.
-    pub fn push(&mut self, at_ms: u64, frame: &Identification) -> Option<Match> {
+    /// Adds one decided frame (a frame with no usable face is not added). Returns the agreed
+    /// match (the frame nearest to the gallery) once there is one.
+    pub fn push(&mut self, frame: &Identification) -> Option<Match> {
         let m = match frame {
             Identification::Match(m) => Some(*m),
             _ => None,
         };
-        self.frames.push_back((at_ms, m));
-        while self
-            .frames
-            .front()
-            .is_some_and(|(t, _)| at_ms.saturating_sub(*t) > self.window_ms)
-        {
+        self.frames.push_back(m);
+        while self.frames.len() > self.window {
             self.frames.pop_front();
         }
-        let named: Vec<&Match> = self.frames.iter().filter_map(|(_, m)| m.as_ref()).collect();
+        let named: Vec<&Match> = self.frames.iter().filter_map(Option::as_ref).collect();
         let first = named.first()?;
         if named.iter().any(|m| m.person != first.person) || named.len() < self.need {
             return None;
@@ -143,13 +140,13 @@ impl Agreement {
         self.frames
             .iter()
             .rev()
-            .find_map(|(_, m)| m.map(|m| m.person))
+            .find_map(|m| m.map(|m| m.person))
     }
 }
 
 impl Default for Agreement {
     fn default() -> Self {
-        Self::new(Self::DEFAULT_NEED, Self::DEFAULT_WINDOW_MS)
+        Self::new(Self::DEFAULT_NEED, Self::DEFAULT_WINDOW)
     }
 }
 
@@ -206,33 +203,37 @@ mod tests {
     }
 
     #[test]
-    fn agreement_needs_enough_frames_of_one_person_within_the_window() {
-        let mut a = Agreement::new(3, 1_000);
+    fn agreement_needs_enough_frames_of_one_person_among_the_latest() {
+        let mut a = Agreement::new(3, 5);
         let ann = Identification::Match(at(1, 0.40));
         let closer = Identification::Match(at(1, 0.30));
         let bob = Identification::Match(at(2, 0.41));
         let none = Identification::Unknown { nearest: None };
-        assert_eq!(a.push(0, &ann), None);
-        assert_eq!(a.push(100, &none), None);
-        assert_eq!(a.push(200, &closer), None);
+        assert_eq!(a.push(&ann), None);
+        assert_eq!(a.push(&none), None);
+        assert_eq!(a.push(&closer), None);
         // Third agreeing frame: accepted, reported at its nearest frame.
-        assert_eq!(a.push(300, &ann).map(|m| m.distance), Some(0.30));
-        // Someone else named in the window blocks any decision until that frame ages out.
+        assert_eq!(a.push(&ann).map(|m| m.distance), Some(0.30));
+        // Someone else named among the latest frames blocks any decision until it drops out.
         a.reset();
-        a.push(0, &ann);
-        a.push(100, &bob);
-        a.push(200, &ann);
-        assert_eq!(a.push(300, &ann), None);
+        a.push(&ann);
+        a.push(&bob);
+        a.push(&ann);
+        assert_eq!(a.push(&ann), None);
+        assert_eq!(a.push(&ann), None);
         assert_eq!(
-            a.push(1_050, &ann),
+            a.push(&ann),
             None,
-            "bob's frame is still within the window"
+            "bob's frame is still among the latest five"
         );
-        assert!(a.push(1_150, &ann).is_some(), "bob's frame has aged out");
-        // Frames older than the window do not count.
+        assert!(a.push(&ann).is_some(), "bob's frame has dropped out");
+        // Agreeing frames further apart than the window do not add up.
         a.reset();
-        a.push(0, &ann);
-        a.push(100, &ann);
-        assert_eq!(a.push(5_000, &ann), None);
+        a.push(&ann);
+        a.push(&ann);
+        for _ in 0..4 {
+            assert_eq!(a.push(&none), None);
+        }
+        assert_eq!(a.push(&ann), None);
     }
 }

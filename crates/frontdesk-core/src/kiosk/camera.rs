@@ -295,6 +295,12 @@ impl CameraHub {
         Some((image.clone(), face))
     }
 
+    /// The newest frame with its position in the stream.
+    pub(crate) fn newest_indexed(&self) -> Option<(u64, Arc<RgbImage>)> {
+        let s = self.shared.lock().ok()?;
+        s.frame.as_ref().map(|(i, image, _)| (*i, image.clone()))
+    }
+
     /// Starts capture (from `camera`, part of a camera's name; the first camera when `None`) and
     /// analysis unless they run.
     fn ensure_started(

@@ -20,3 +20,4 @@ mod kiosk_photo;
 mod kiosk_station;
 mod settings;
 mod visits;
+mod walk_up;

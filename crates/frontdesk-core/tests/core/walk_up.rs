@@ -1,0 +1,152 @@
+//! Walk-up clock-in at the kiosk camera, on replayed real photos through the camera's own path:
+//! an enrolled employee is greeted and clocked once several frames agree, a repeat is not
+//! recorded again, a stranger clocks nobody and lands in review once, and a photo-like frame
+//! clocks nobody. Needs the shared development photos; skips without them.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use frontdesk_core::Actor;
+use frontdesk_core::Frontdesk;
+use frontdesk_core::faces::walkup::WalkUp;
+use frontdesk_core::people::employees::EmployeeInput;
+
+use crate::fixtures::{Env, env};
+
+fn jolie() -> Option<PathBuf> {
+    crate::fixtures::shared_path("datasets/faces-dev/deepface/Angelina_Jolie")
+}
+
+async fn enrol_jolie(env: &Env, root: &Path) {
+    let a = &env.admin.actor;
+    let e = env.employee("AJ", "Angelina Jolie").await;
+    env.api
+        .update_employee(
+            a,
+            e.id,
+            EmployeeInput {
+                code: "AJ".into(),
+                name: "Angelina Jolie".into(),
+                face_consent: Some(true),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("consent");
+    let read = |n: &str| std::fs::read(root.join(n)).expect("photo");
+    let report = env
+        .api
+        .enrol_employee_faces(
+            a,
+            e.id,
+            vec![read("img1.jpg"), read("img2.jpg"), read("img4.jpg")],
+        )
+        .await
+        .expect("enrol");
+    assert!(report.stored, "{report:?}");
+}
+
+/// Asks the camera until it answers something other than waiting or looking (at most 60 s).
+async fn settle(api: &Frontdesk, kiosk: &Actor) -> (WalkUp, u32) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut looked = 0;
+    loop {
+        let answer = api.kiosk_walk_up(kiosk).await.expect("walk-up");
+        match answer {
+            WalkUp::Waiting | WalkUp::Looking if Instant::now() < deadline => {
+                looked += u32::from(matches!(answer, WalkUp::Looking));
+            }
+            other => return (other, looked),
+        }
+    }
+}
+
+async fn reviews(env: &Env, kind: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM review_events WHERE kind = ?")
+        .bind(kind)
+        .fetch_one(env.api.pool())
+        .await
+        .expect("count")
+}
+
+#[tokio::test]
+async fn an_enrolled_employee_is_clocked_once_frames_agree_and_a_repeat_is_not_doubled() {
+    let Some(root) = jolie() else { return };
+    let env = env().await;
+    enrol_jolie(&env, &root).await;
+    let api = env.api.clone().with_camera_replay(root.join("img11.jpg"));
+    let kiosk = api.kiosk_actor().await.expect("kiosk");
+
+    let (answer, looked) = settle(&api, &kiosk).await;
+    let WalkUp::Clocked { clock, latency_ms } = answer else {
+        panic!("expected a clocking, got {answer:?}");
+    };
+    println!("walk-up decided after {looked} looking frames, {latency_ms} ms from the first face");
+    assert_eq!(clock.event.employee_name, "Angelina Jolie");
+    assert_eq!(clock.event.direction.as_str(), "IN");
+    assert!(!clock.repeated);
+    assert!(looked >= 2, "one frame alone never decides a walk-up");
+
+    // She is still at the camera: the next decision is the same clocking, not a second one.
+    let (again, _) = settle(&api, &kiosk).await;
+    let WalkUp::Clocked { clock: repeat, .. } = again else {
+        panic!("expected the repeat, got {again:?}");
+    };
+    assert!(repeat.repeated, "a repeat within the window is ignored");
+    assert_eq!(repeat.event.id, clock.event.id);
+    let events: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM attendance_events WHERE source = 'face'")
+            .fetch_one(api.pool())
+            .await
+            .expect("count");
+    assert_eq!(events, 1);
+}
+
+#[tokio::test]
+async fn a_stranger_clocks_nobody_and_is_reviewed_once() {
+    let (Some(root), Some(stranger)) = (
+        jolie(),
+        crate::fixtures::shared_path("datasets/faces-dev/deepface/Mark_Zuckerberg/img13.jpg"),
+    ) else {
+        return;
+    };
+    let env = env().await;
+    enrol_jolie(&env, &root).await;
+    let api = env.api.clone().with_camera_replay(&stranger);
+    let kiosk = api.kiosk_actor().await.expect("kiosk");
+    let (answer, _) = settle(&api, &kiosk).await;
+    assert!(matches!(answer, WalkUp::NotRecognised), "{answer:?}");
+    // More frames of the same walk-up: still nobody, and no second review.
+    for _ in 0..5 {
+        let later = api.kiosk_walk_up(&kiosk).await.expect("walk-up");
+        assert!(matches!(later, WalkUp::NotRecognised), "{later:?}");
+    }
+    let unknown = reviews(&env, "unknown_face").await + reviews(&env, "low_confidence").await;
+    assert_eq!(unknown, 1);
+    let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attendance_events")
+        .fetch_one(api.pool())
+        .await
+        .expect("count");
+    assert_eq!(events, 0);
+}
+
+#[tokio::test]
+async fn a_photo_like_face_at_the_camera_clocks_nobody() {
+    let Some(root) = jolie() else { return };
+    let env = env().await;
+    enrol_jolie(&env, &root).await;
+    // img5 scores 0.13 live (a flat, printed-looking photo of her).
+    let api = env.api.clone().with_camera_replay(root.join("img5.jpg"));
+    let kiosk = api.kiosk_actor().await.expect("kiosk");
+    let (answer, _) = settle(&api, &kiosk).await;
+    assert!(
+        matches!(answer, WalkUp::PossibleSpoof { live } if live < 0.3),
+        "{answer:?}"
+    );
+    assert_eq!(reviews(&env, "possible_spoof").await, 1);
+    let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attendance_events")
+        .fetch_one(api.pool())
+        .await
+        .expect("count");
+    assert_eq!(events, 0);
+}
