@@ -2,6 +2,7 @@
 //! in at the console) and the windows themselves. The kiosk capability grants only these commands.
 
 use frontdesk_core::attendance::clock::ClockResult;
+use frontdesk_core::faces::walkup::WalkUp;
 use frontdesk_core::kiosk::camera::CameraView;
 use frontdesk_core::kiosk::check_in::KioskCheckIn;
 use frontdesk_core::kiosk::photo::KioskPhoto;
@@ -210,6 +211,13 @@ pub async fn kiosk_clock_by_pin(
         .api
         .clock_by_pin(&kiosk(&state).await?, &code, &pin)
         .await?)
+}
+
+/// The clock-in camera's answer for its newest frame (the window asks in a loop while the
+/// clock-in screen shows).
+#[tauri::command]
+pub async fn kiosk_walk_up(state: State<'_, AppState>) -> Res<WalkUp> {
+    Ok(state.api.kiosk_walk_up(&kiosk(&state).await?).await?)
 }
 
 /// "Not you? Undo" right after an employee clocked at this kiosk.

@@ -122,6 +122,7 @@ pub fn run() -> anyhow::Result<()> {
             kiosk::kiosk_speak,
             kiosk::kiosk_clock_by_pin,
             kiosk::kiosk_undo_clock,
+            kiosk::kiosk_walk_up,
         ])
         .run(tauri::generate_context!())
         .context("running the window")?;

@@ -49,6 +49,7 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         crate::kiosk::photo::KioskPhoto,
         crate::kiosk::speech::SpeechStatus,
         crate::attendance::clock::ClockResult,
+        crate::faces::walkup::WalkUp,
         crate::faces::calibration::GalleryCalibration,
         crate::site::settings::KioskFields,
         crate::visits::onsite::OnSiteNow,

@@ -39,6 +39,7 @@
 //! | `documents/timesheet_export.rs` | `export_timesheets` |
 //! | `faces/calibration.rs` | `face_calibration` |
 //! | `faces/mod.rs` | `face_service`, `enrol_employee_faces`, `erase_employee_faces`, `identify_face`, `clock_by_face` |
+//! | `faces/walkup.rs` | `kiosk_walk_up` |
 //! | `kiosk/camera.rs` | `with_camera_replay`, `kiosk_camera`, `kiosk_recognise_face`, `kiosk_remember_face`, `cameras` |
 //! | `kiosk/check_in.rs` | `kiosk_sign_in`, `kiosk_redeem_invite` |
 //! | `kiosk/mod.rs` | `kiosk_config`, `kiosk_find_signed_in`, `kiosk_scan`, `kiosk_unlock` |

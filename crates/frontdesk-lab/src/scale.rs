@@ -272,7 +272,7 @@ mod tests {
     #[test]
     fn the_fixed_rule_names_the_nearest_within_the_threshold_only() {
         let mut index = FaceIndex::new(IndexConfig::default());
-        let people = frontdesk_vision::synthetic_embeddings(2, 3);
+        let people = frontdesk_vision::synthetic::synthetic_embeddings(2, 3);
         index.add(1, Uuid::from_u128(1), &people[0]);
         index.add(2, Uuid::from_u128(2), &people[1]);
         assert_eq!(

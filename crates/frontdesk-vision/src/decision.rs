@@ -71,13 +71,13 @@ pub fn decide(nearest: Option<Match>, cohort: &[f32], limits: Limits) -> Identif
     let Some(m) = nearest else {
         return Identification::Unknown { nearest: None };
     };
-    if !(m.distance <= limits.distance) {
+    if m.distance.is_nan() || m.distance > limits.distance {
         return Identification::Unknown { nearest: Some(m) };
     }
     if cohort.len() >= MIN_COHORT {
         let mean = cohort.iter().sum::<f32>() / cohort.len() as f32;
         let ratio = if mean > 0.0 { m.distance / mean } else { 1.0 };
-        if !(ratio <= limits.ratio) {
+        if ratio.is_nan() || ratio > limits.ratio {
             return Identification::Uncertain { nearest: m, ratio };
         }
     }
@@ -137,10 +137,7 @@ impl Agreement {
 
     /// Whether a frame named someone within the window (for "hold still" hints).
     pub fn tentative(&self) -> Option<Uuid> {
-        self.frames
-            .iter()
-            .rev()
-            .find_map(|m| m.map(|m| m.person))
+        self.frames.iter().rev().find_map(|m| m.map(|m| m.person))
     }
 }
 

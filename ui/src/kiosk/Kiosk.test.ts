@@ -191,18 +191,19 @@ describe("kiosk flow", () => {
   });
 });
 
+const frame = (index: number, extra: Partial<CameraFrame> = {}): CameraFrame => ({
+  index,
+  jpeg: "data:image/jpeg;base64,/9j/",
+  width: 640,
+  height: 480,
+  face: null,
+  hint: null,
+  qr: null,
+  analysed: index,
+  ...extra,
+});
+
 describe("kiosk camera", () => {
-  const frame = (index: number, extra: Partial<CameraFrame> = {}): CameraFrame => ({
-    index,
-    jpeg: "data:image/jpeg;base64,/9j/",
-    width: 640,
-    height: 480,
-    face: null,
-    hint: null,
-    qr: null,
-    analysed: index,
-    ...extra,
-  });
 
   it("shows the preview with the face box and hint, and greets an invitation held to the camera", async () => {
     const host = createMockKiosk({
@@ -416,5 +417,54 @@ describe("kiosk clock-in by PIN", () => {
       await screen.findByTestId("kiosk-clock-error");
     }
     expect((await screen.findByTestId("kiosk-clock-error")).textContent).toContain("Too many wrong PINs. Try again after 10:05");
+  });
+});
+
+describe("kiosk walk-up clock-in", () => {
+  const clocked = (repeated: boolean) => ({
+    kind: "clocked" as const,
+    latency_ms: 420,
+    clock: {
+      repeated,
+      event: {
+        id: "att-face",
+        employee_id: "e1",
+        employee_name: MOCK_EMPLOYEE.name,
+        direction: "IN" as const,
+        at: new Date().toISOString(),
+        source: "face" as const,
+        confidence: 0.4,
+      },
+    },
+  });
+  const cameraFrames = [frame(1, { face: { x: 0.3, y: 0.2, width: 0.3, height: 0.4 }, hint: "ready" })];
+
+  it("greets the employee the camera recognised, with the PIN form as the fallback", async () => {
+    const host = createMockKiosk({ cameraFrames, walkUps: [{ kind: "looking" }, { kind: "looking" }, clocked(false)] });
+    render(Kiosk, { host });
+    await click("kiosk-clock");
+    expect(screen.getByTestId("kiosk-clock-code")).toBeTruthy();
+    const greeting = await screen.findByTestId("kiosk-clocked");
+    expect(greeting.dataset.direction).toBe("IN");
+    expect(greeting.textContent).toContain("Hello, Eve");
+    expect(screen.getByTestId("kiosk-clock-undo")).toBeTruthy();
+  });
+
+  it("says plainly when nobody was recognised or a photo was shown", async () => {
+    const host = createMockKiosk({ cameraFrames, walkUps: [{ kind: "not_recognised" }] });
+    render(Kiosk, { host });
+    await click("kiosk-clock");
+    await waitFor(() => expect(screen.getByTestId("kiosk-clock-face").dataset.state).toBe("not_recognised"));
+    expect(screen.getByTestId("kiosk-clock-face").textContent).toContain("use your employee number and PIN");
+    expect(screen.queryByTestId("kiosk-clocked")).toBeNull();
+  });
+
+  it("without a camera offers only the PIN form", async () => {
+    const host = createMockKiosk({ walkUps: [clocked(false)] });
+    render(Kiosk, { host });
+    await click("kiosk-clock");
+    await waitFor(() => expect(screen.queryByTestId("kiosk-clock-face")).toBeNull());
+    expect(screen.getByText("Type your employee number and your PIN.")).toBeTruthy();
+    expect(screen.queryByTestId("kiosk-clocked")).toBeNull();
   });
 });

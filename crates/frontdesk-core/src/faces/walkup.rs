@@ -75,6 +75,53 @@ impl Track {
     }
 }
 
+/// Where a walk-up stands after one more frame.
+enum Step {
+    /// Frames do not agree yet; `report` the walk-up to review now (once), `reported` already.
+    Undecided { report: bool, reported: bool },
+    /// Agreed on one person: the mean live score of the agreeing frames, and the time taken.
+    Agreed {
+        agreed: frontdesk_vision::Match,
+        live: Option<f32>,
+        latency_ms: u32,
+    },
+}
+
+impl WalkUps {
+    /// Adds one analysed frame (`index` in the camera's stream) to the walk-up.
+    fn note(&self, index: u64, outcome: &FrameOutcome) -> Result<Step> {
+        let mut track = self
+            .track
+            .lock()
+            .map_err(|_| Error::Internal("walk-up state lost".into()))?;
+        track.seen = track.seen.max(index);
+        let now = Instant::now();
+        let first = *track.first_face.get_or_insert(now);
+        track.last_face = Some(now);
+        track.frames += 1;
+        if let Some(live) = outcome.live {
+            track.lives.push(live);
+        }
+        let Some(agreed) = track.agreement.push(&outcome.identification) else {
+            let report = track.frames >= NOT_RECOGNISED_AFTER && !track.reported;
+            track.reported |= report;
+            return Ok(Step::Undecided {
+                report,
+                reported: track.reported,
+            });
+        };
+        let recent = &track.lives[track.lives.len().saturating_sub(Agreement::DEFAULT_NEED)..];
+        let live = (!recent.is_empty()).then(|| recent.iter().sum::<f32>() / recent.len() as f32);
+        let latency_ms = now.duration_since(first).as_millis() as u32;
+        track.reset();
+        Ok(Step::Agreed {
+            agreed,
+            live,
+            latency_ms,
+        })
+    }
+}
+
 /// One frame's findings.
 struct FrameOutcome {
     identification: Identification,
@@ -112,45 +159,29 @@ impl Frontdesk {
             .await
             .map_err(|e| Error::Internal(format!("face engine task failed: {e}")))??;
 
-        let mut track = self
-            .walk_ups
-            .track
-            .lock()
-            .map_err(|_| Error::Internal("walk-up state lost".into()))?;
-        track.seen = track.seen.max(index);
         let Some(outcome) = outcome else {
-            drop(track);
+            if let Ok(mut track) = self.walk_ups.track.lock() {
+                track.seen = track.seen.max(index);
+            }
             return Ok(self.walk_up_idle());
         };
-        let now = Instant::now();
-        let first = *track.first_face.get_or_insert(now);
-        track.last_face = Some(now);
-        track.frames += 1;
-        if let Some(live) = outcome.live {
-            track.lives.push(live);
-        }
-        let Some(agreed) = track.agreement.push(&outcome.identification) else {
-            let report = track.frames >= NOT_RECOGNISED_AFTER && !track.reported;
-            track.reported |= report;
-            let reported = track.reported;
-            drop(track);
-            if report {
-                self.report_walk_up(actor, &outcome.identification).await?;
+        let (agreed, live, latency_ms) = match self.walk_ups.note(index, &outcome)? {
+            Step::Undecided { report, reported } => {
+                if report {
+                    self.report_walk_up(actor, &outcome.identification).await?;
+                }
+                return Ok(if reported {
+                    WalkUp::NotRecognised
+                } else {
+                    WalkUp::Looking
+                });
             }
-            return Ok(if reported {
-                WalkUp::NotRecognised
-            } else {
-                WalkUp::Looking
-            });
+            Step::Agreed {
+                agreed,
+                live,
+                latency_ms,
+            } => (agreed, live, latency_ms),
         };
-        let recent = &track.lives[track
-            .lives
-            .len()
-            .saturating_sub(frontdesk_vision::Agreement::DEFAULT_NEED)..];
-        let live = (!recent.is_empty()).then(|| recent.iter().sum::<f32>() / recent.len() as f32);
-        let latency_ms = now.duration_since(first).as_millis() as u32;
-        track.reset();
-        drop(track);
 
         if let Some(score) = live.filter(|s| *s < settings.anti_spoof_threshold) {
             self.open_review(

@@ -38,6 +38,7 @@ import type { TimesheetApproval } from "../bindings/TimesheetApproval";
 import type { TimesheetCorrection } from "../bindings/TimesheetCorrection";
 import type { Visit } from "../bindings/Visit";
 import type { VisitorFaceResult } from "../bindings/VisitorFaceResult";
+import type { WalkUp } from "../bindings/WalkUp";
 import type { VisitorSummary } from "../bindings/VisitorSummary";
 import type { VisitQuery } from "../bindings/VisitQuery";
 
@@ -99,6 +100,8 @@ export interface KioskHost {
   speak(text: string, lang: string): Promise<SpeechStatus>;
   /** An employee clocks in or out (from their last event) with their code and PIN. */
   clockByPin(code: string, pin: string): Promise<ClockResult>;
+  /** The clock-in camera's answer for its newest frame; asked in a loop while the clock-in screen shows. */
+  walkUp(): Promise<WalkUp>;
   /** "Not you? Undo": takes back a clocking this kiosk recorded less than a minute ago. */
   undoClock(eventId: string): Promise<void>;
   /** A staff PIN leaves kiosk mode; resolves with the staff member's name. */

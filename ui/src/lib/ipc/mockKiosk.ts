@@ -9,6 +9,7 @@ import type { KioskConfig } from "../bindings/KioskConfig";
 import type { KioskVisit } from "../bindings/KioskVisit";
 import type { SignInRequest } from "../bindings/SignInRequest";
 import type { Visit } from "../bindings/Visit";
+import type { WalkUp } from "../bindings/WalkUp";
 import type { KioskHost } from "./host";
 import { apiError, invalid } from "./mock";
 
@@ -28,6 +29,8 @@ export type MockKioskOptions = {
   cameraFrames?: CameraFrame[];
   /** The camera sees the remembered returning visitor's face. */
   faceOfReturning?: boolean;
+  /** What the clock-in camera answers, call after call (the last repeats); waiting by default. */
+  walkUps?: WalkUp[];
 };
 
 const HOSTS = [
@@ -229,6 +232,12 @@ export function createMockKiosk(options: MockKioskOptions = {}): KioskHost & { v
         };
         clock.events.push(event);
         return { event, repeated: false };
+      }),
+    walkUp: () =>
+      answer((): WalkUp => {
+        if (!options.cameraFrames?.length) return { kind: "no_camera" };
+        const queue = options.walkUps ?? [];
+        return (queue.length > 1 ? queue.shift() : queue[0]) ?? { kind: "waiting" };
       }),
     undoClock: (eventId) =>
       answer(() => {

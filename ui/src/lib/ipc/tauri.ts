@@ -61,6 +61,7 @@ export const tauriKiosk: KioskHost = {
   speak: (text, lang) => call("kiosk_speak", { text, lang }),
   clockByPin: (code, pin) => call("kiosk_clock_by_pin", { code, pin }),
   undoClock: (eventId) => call("kiosk_undo_clock", { eventId }),
+  walkUp: () => call("kiosk_walk_up"),
 };
 
 /** The label of this Tauri window: `main` (the console) or `kiosk`. */
