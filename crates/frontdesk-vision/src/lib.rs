@@ -55,5 +55,6 @@ pub const VERIFY_THRESHOLD: f32 = 0.6;
 /// 0.47, 17 at 0.50. The price is that an enrolled person's photo from another day and camera
 /// is answered `Unknown` about a fifth of the time (82 % top-1; the nearest face is theirs in
 /// 94 of 95 queries): at the desk, the next frames and a re-enrolment with the kiosk's own
-/// camera narrow that gap. See the crate README for the sweep.
+/// camera narrow that gap. See the crate README for the sweep. It is the *base* of the decision:
+/// [`decision::limits`] loosens it slightly for large galleries, where the cohort ratio decides.
 pub const IDENTIFY_THRESHOLD: f32 = 0.46;
