@@ -126,6 +126,41 @@ fn blocking_error(e: tokio::task::JoinError) -> Error {
     Error::Internal(format!("face engine task failed: {e}"))
 }
 
+/// Days a review event keeps its snapshot of the face (then retention clears it).
+pub const REVIEW_SNAPSHOT_DAYS: u32 = 30;
+
+/// A review event to open: `kind` is unknown_face, low_confidence or possible_spoof;
+/// `employee_id` whom the face resembled; `snapshot` a JPEG crop of the face.
+pub(crate) struct Review {
+    pub(crate) kind: &'static str,
+    pub(crate) employee_id: Option<Uuid>,
+    pub(crate) distance: Option<f32>,
+    pub(crate) note: Option<String>,
+    pub(crate) snapshot: Option<Vec<u8>>,
+}
+
+impl Review {
+    pub(crate) fn new(
+        kind: &'static str,
+        employee_id: Option<Uuid>,
+        distance: Option<f32>,
+        note: Option<String>,
+    ) -> Self {
+        Self {
+            kind,
+            employee_id,
+            distance,
+            note,
+            snapshot: None,
+        }
+    }
+
+    pub(crate) fn with_snapshot(mut self, snapshot: Option<Vec<u8>>) -> Self {
+        self.snapshot = snapshot;
+        self
+    }
+}
+
 /// What [`observe`] found in an image.
 pub(crate) struct Observed {
     pub(crate) embedding: frontdesk_vision::Embedding,
@@ -482,10 +517,7 @@ impl Frontdesk {
             Ok(Identification::Unknown { nearest }) => {
                 self.open_review(
                     actor,
-                    "unknown_face",
-                    None,
-                    nearest.map(|n| n.distance),
-                    None,
+                    Review::new("unknown_face", None, nearest.map(|n| n.distance), None),
                 )
                 .await?;
                 FaceResult::Unknown
@@ -495,10 +527,12 @@ impl Frontdesk {
                 let note = format!("resembles an enrolled employee (ratio {ratio:.2})");
                 self.open_review(
                     actor,
-                    "low_confidence",
-                    Some(nearest.person),
-                    Some(nearest.distance),
-                    Some(note),
+                    Review::new(
+                        "low_confidence",
+                        Some(nearest.person),
+                        Some(nearest.distance),
+                        Some(note),
+                    ),
                 )
                 .await?;
                 FaceResult::Unknown
@@ -507,29 +541,30 @@ impl Frontdesk {
         Ok((result, live))
     }
 
-    /// Opens a review event at the actor's site (`kind`: unknown_face, low_confidence or
-    /// possible_spoof).
-    pub(crate) async fn open_review(
-        &self,
-        actor: &Actor,
-        kind: &str,
-        employee_id: Option<Uuid>,
-        distance: Option<f32>,
-        note: Option<String>,
-    ) -> Result<()> {
+    /// Opens a review event at the actor's site; its snapshot, if any, is cleared after
+    /// [`REVIEW_SNAPSHOT_DAYS`] by retention ([`Frontdesk::expire_photos`]).
+    pub(crate) async fn open_review(&self, actor: &Actor, review: Review) -> Result<()> {
         let site = self.site_and_tz(actor, None).await?.0;
+        let now = now_ms();
+        let expires = review
+            .snapshot
+            .as_ref()
+            .map(|_| now + i64::from(REVIEW_SNAPSHOT_DAYS) * 86_400_000);
         sqlx::query(
-            "INSERT INTO review_events (id, site_id, kind, employee_id, distance, note, device_id, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO review_events (id, site_id, kind, employee_id, distance, note, device_id,
+                 snapshot, snapshot_expires_at, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(new_id())
         .bind(site)
-        .bind(kind)
-        .bind(employee_id)
-        .bind(distance)
-        .bind(note)
+        .bind(review.kind)
+        .bind(review.employee_id)
+        .bind(review.distance)
+        .bind(review.note)
         .bind(self.device_id)
-        .bind(now_ms())
+        .bind(review.snapshot)
+        .bind(expires)
+        .bind(now)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -562,10 +597,12 @@ impl Frontdesk {
         if let Some(score) = live.filter(|s| *s < settings.anti_spoof_threshold) {
             self.open_review(
                 actor,
-                "possible_spoof",
-                Some(*employee_id),
-                Some(*distance),
-                Some(format!("live score {score:.2}")),
+                Review::new(
+                    "possible_spoof",
+                    Some(*employee_id),
+                    Some(*distance),
+                    Some(format!("live score {score:.2}")),
+                ),
             )
             .await?;
             tracing::warn!(employee = %employee_id, live = score, "possible spoof at the clock-in camera");

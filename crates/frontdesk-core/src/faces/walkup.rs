@@ -10,6 +10,7 @@ use frontdesk_vision::{Agreement, Descriptor, Evidence, FrameAnalysis, Identific
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::Review;
 use crate::Frontdesk;
 use crate::attendance::AttendanceSource;
 use crate::attendance::clock::ClockResult;
@@ -126,6 +127,8 @@ impl WalkUps {
 struct FrameOutcome {
     identification: Identification,
     live: Option<f32>,
+    /// Where the face is, in the frame's pixels.
+    face: frontdesk_vision::geometry::BBox,
 }
 
 impl Frontdesk {
@@ -155,6 +158,7 @@ impl Frontdesk {
         let settings = self.settings(actor, site_id).await?;
         let liveness = settings.anti_spoof != AntiSpoofMode::Off;
         let service = self.face_service().await?;
+        let frame = image.clone();
         let outcome = tokio::task::spawn_blocking(move || analyse(&service, &image, liveness))
             .await
             .map_err(|e| Error::Internal(format!("face engine task failed: {e}")))??;
@@ -168,7 +172,9 @@ impl Frontdesk {
         let (agreed, live, latency_ms) = match self.walk_ups.note(index, &outcome)? {
             Step::Undecided { report, reported } => {
                 if report {
-                    self.report_walk_up(actor, &outcome.identification).await?;
+                    let shot = snapshot(&frame, &outcome.face);
+                    self.report_walk_up(actor, &outcome.identification, shot)
+                        .await?;
                 }
                 return Ok(if reported {
                     WalkUp::NotRecognised
@@ -184,12 +190,16 @@ impl Frontdesk {
         };
 
         if let Some(score) = live.filter(|s| *s < settings.anti_spoof_threshold) {
+            let snapshot = snapshot(&frame, &outcome.face);
             self.open_review(
                 actor,
-                "possible_spoof",
-                Some(agreed.person),
-                Some(agreed.distance),
-                Some(format!("walk-up, live score {score:.2}")),
+                Review::new(
+                    "possible_spoof",
+                    Some(agreed.person),
+                    Some(agreed.distance),
+                    Some(format!("walk-up, live score {score:.2}")),
+                )
+                .with_snapshot(snapshot),
             )
             .await?;
             tracing::warn!(employee = %agreed.person, live = score, "possible spoof at the clock-in camera");
@@ -243,43 +253,51 @@ impl Frontdesk {
 
     /// A walk-up nobody was recognised in: one review event, `low_confidence` with the
     /// employee it resembled when the last frame was close to someone.
-    async fn report_walk_up(&self, actor: &Actor, last: &Identification) -> Result<()> {
-        match last {
-            Identification::Uncertain { nearest, ratio } => {
-                self.open_review(
-                    actor,
-                    "low_confidence",
-                    Some(nearest.person),
-                    Some(nearest.distance),
-                    Some(format!(
-                        "walk-up not recognised; resembles an enrolled employee (ratio {ratio:.2})"
-                    )),
-                )
-                .await
-            }
-            Identification::Unknown { nearest } => {
-                self.open_review(
-                    actor,
-                    "unknown_face",
-                    None,
-                    nearest.map(|n| n.distance),
-                    Some("walk-up not recognised".into()),
-                )
-                .await
-            }
+    async fn report_walk_up(
+        &self,
+        actor: &Actor,
+        last: &Identification,
+        snapshot: Option<Vec<u8>>,
+    ) -> Result<()> {
+        let review = match last {
+            Identification::Uncertain { nearest, ratio } => Review::new(
+                "low_confidence",
+                Some(nearest.person),
+                Some(nearest.distance),
+                Some(format!(
+                    "walk-up not recognised; resembles an enrolled employee (ratio {ratio:.2})"
+                )),
+            ),
+            Identification::Unknown { nearest } => Review::new(
+                "unknown_face",
+                None,
+                nearest.map(|n| n.distance),
+                Some("walk-up not recognised".into()),
+            ),
             // The frames named someone but never agreed.
-            Identification::Match(m) => {
-                self.open_review(
-                    actor,
-                    "low_confidence",
-                    Some(m.person),
-                    Some(m.distance),
-                    Some("walk-up frames did not agree".into()),
-                )
-                .await
-            }
-        }
+            Identification::Match(m) => Review::new(
+                "low_confidence",
+                Some(m.person),
+                Some(m.distance),
+                Some("walk-up frames did not agree".into()),
+            ),
+        };
+        self.open_review(actor, review.with_snapshot(snapshot))
+            .await
     }
+}
+
+/// The review snapshot of a frame: the head-and-shoulders crop the kiosk photo uses, as a fresh
+/// JPEG (no EXIF, nothing but the face's surroundings).
+fn snapshot(image: &image::RgbImage, face: &frontdesk_vision::geometry::BBox) -> Option<Vec<u8>> {
+    let (w, h) = (image.width().max(1) as f32, image.height().max(1) as f32);
+    let area = crate::kiosk::camera::FaceBox {
+        x: (face.x / w).clamp(0.0, 1.0),
+        y: (face.y / h).clamp(0.0, 1.0),
+        width: (face.width / w).clamp(0.0, 1.0),
+        height: (face.height / h).clamp(0.0, 1.0),
+    };
+    crate::kiosk::camera::jpeg(&crate::kiosk::photo::portrait(image, Some(area)))
 }
 
 /// Detection, descriptor, anti-spoof score and a walk-up decision for one frame; `None` when
@@ -309,5 +327,6 @@ fn analyse(
     Ok(Some(FrameOutcome {
         identification,
         live,
+        face: obs.face.bbox,
     }))
 }

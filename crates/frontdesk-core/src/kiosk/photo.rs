@@ -212,9 +212,11 @@ impl Frontdesk {
 
     /// Deletes every photo past its expiry (set from the site's `visitor_photo_retention_days` when
     /// it was taken) and unlinks it from its visits, in one transaction audited with the count
-    /// (`retention.photos`, by the system). Returns how many were deleted; safe to run often.
+    /// (`retention.photos`, by the system), and clears review snapshots past theirs
+    /// (`retention.review_snapshots`). Returns how many of both; safe to run often.
     pub async fn expire_photos(&self, now: DateTime<Utc>) -> Result<u64> {
         let now = to_ms(now);
+        let snapshots = self.expire_review_snapshots(now).await?;
         // (`expires_at <= ?` skips photos without an expiry: NULL compares as unknown.)
         // Most minutes nothing has expired: find that out without taking the write lock.
         let any: Option<i64> =
@@ -223,7 +225,7 @@ impl Frontdesk {
                 .fetch_optional(&self.pool)
                 .await?;
         if any.is_none() {
-            return Ok(0);
+            return Ok(snapshots);
         }
         let mut tx = store::db::begin_immediate(&self.pool).await?;
         let by_org: Vec<(Option<Uuid>, i64)> = sqlx::query_as(
@@ -252,25 +254,83 @@ impl Frontdesk {
             let Some(organisation_id) = organisation_id else {
                 continue; // a photo whose owner is gone: deleted, with nobody to audit it for
             };
-            let system = Actor {
-                kind: ActorKind::System,
-                id: None,
-                name: "Retention".into(),
-                organisation_id,
-                device_id: self.device_id,
-            };
-            audit::record(
+            self.audit_retention(
                 &mut tx,
-                &system,
+                organisation_id,
                 "retention.photos",
                 "photo",
-                None,
-                serde_json::json!({ "deleted": count }),
+                "deleted",
+                count,
             )
             .await?;
         }
         tx.commit().await?;
-        Ok(deleted)
+        Ok(deleted + snapshots)
+    }
+
+    /// One retention run's audit row for an organisation, by the system: `{what: count}`.
+    async fn audit_retention(
+        &self,
+        tx: &mut SqliteConnection,
+        organisation_id: Uuid,
+        action: &str,
+        entity: &str,
+        what: &str,
+        count: i64,
+    ) -> Result<()> {
+        let system = Actor {
+            kind: ActorKind::System,
+            id: None,
+            name: "Retention".into(),
+            organisation_id,
+            device_id: self.device_id,
+        };
+        let mut detail = serde_json::Map::new();
+        detail.insert(what.into(), count.into());
+        audit::record(tx, &system, action, entity, None, detail.into()).await
+    }
+
+    /// Clears review snapshots past their expiry, audited per organisation
+    /// (`retention.review_snapshots`); returns how many.
+    async fn expire_review_snapshots(&self, now: i64) -> Result<u64> {
+        let any: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM review_events WHERE snapshot_expires_at <= ?1 LIMIT 1",
+        )
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        if any.is_none() {
+            return Ok(0);
+        }
+        let mut tx = store::db::begin_immediate(&self.pool).await?;
+        let by_org: Vec<(Uuid, i64)> = sqlx::query_as(
+            "SELECT s.organisation_id, COUNT(*) FROM review_events r JOIN sites s ON s.id = r.site_id
+             WHERE r.snapshot_expires_at <= ?1 GROUP BY 1",
+        )
+        .bind(now)
+        .fetch_all(&mut *tx)
+        .await?;
+        let cleared = sqlx::query(
+            "UPDATE review_events SET snapshot = NULL, snapshot_expires_at = NULL
+             WHERE snapshot_expires_at <= ?1",
+        )
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        for (organisation_id, count) in by_org {
+            self.audit_retention(
+                &mut tx,
+                organisation_id,
+                "retention.review_snapshots",
+                "review_event",
+                "cleared",
+                count,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(cleared)
     }
 }
 

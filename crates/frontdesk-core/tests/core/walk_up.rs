@@ -123,6 +123,37 @@ async fn a_stranger_clocks_nobody_and_is_reviewed_once() {
     }
     let unknown = reviews(&env, "unknown_face").await + reviews(&env, "low_confidence").await;
     assert_eq!(unknown, 1);
+
+    // Staff see who it was: a fresh JPEG crop of the face, kept 30 days.
+    let shot: Option<Vec<u8>> = sqlx::query_scalar("SELECT snapshot FROM review_events")
+        .fetch_one(api.pool())
+        .await
+        .expect("snapshot");
+    let shot = shot.expect("the review keeps a snapshot");
+    let image = image::load_from_memory(&shot).expect("a JPEG");
+    assert!(image.height() > image.width(), "a portrait crop");
+    assert!(!shot.windows(4).any(|w| w == b"Exif"));
+    let in_29_days = chrono::Utc::now() + chrono::Duration::days(29);
+    api.expire_photos(in_29_days).await.expect("retention");
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(snapshot) FROM review_events")
+        .fetch_one(api.pool())
+        .await
+        .expect("count");
+    assert_eq!(kept, 1, "not yet due");
+    let in_31_days = chrono::Utc::now() + chrono::Duration::days(31);
+    assert_eq!(api.expire_photos(in_31_days).await.expect("retention"), 1);
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(snapshot) FROM review_events")
+        .fetch_one(api.pool())
+        .await
+        .expect("count");
+    assert_eq!(kept, 0, "cleared after 30 days; the review itself stays");
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'retention.review_snapshots'",
+    )
+    .fetch_one(api.pool())
+    .await
+    .expect("audit");
+    assert_eq!(audited, 1);
     let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attendance_events")
         .fetch_one(api.pool())
         .await
