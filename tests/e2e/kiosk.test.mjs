@@ -354,6 +354,51 @@ test("an employee clocks in and out with code and PIN; a repeat is ignored; wron
   await tap("kiosk-back");
 });
 
+test("an employee walks up and is clocked by face; a stranger and a photo clock nobody", async (t) => {
+  const photos = new URL("../../../shared/datasets/faces-dev/deepface/Angelina_Jolie/", import.meta.url);
+  if (!withCamera || !fs.existsSync(photos)) return t.skip("needs the shared development photos");
+  const photo = (name) => path.join(photos.pathname, name);
+  // Staff register her with face consent and enrol three photos (as the console will).
+  const csv = path.join(cameraDir, "..", "walk-up.csv");
+  fs.writeFileSync(csv, "code,name,face_consent\n9001,Angelina Jolie,yes\n");
+  cli("employees", "import", csv);
+  cli("enrol", "--employee", "9001", photo("img1.jpg"), photo("img2.jpg"), photo("img4.jpg"));
+
+  // A stranger at the clock-in screen: nobody is greeted; the screen says to use the PIN.
+  await tap("kiosk-clock");
+  const status = await tid("kiosk-clock-face");
+  await browser.waitUntil(async () => (await status.getAttribute("data-state")) === "not_recognised", {
+    timeout: 60000,
+    timeoutMsg: "the stranger is reported as not recognised",
+  });
+  assert.ok(!(await (await tid("kiosk-clocked")).isExisting()), "a stranger clocks nobody");
+  await shot("not-recognised", "clock");
+
+  // Her photo held to the camera (a flat, printed-looking one): recognised, refused.
+  showCamera("jolie-printed.jpg", fs.readFileSync(photo("img5.jpg")));
+  await browser.waitUntil(async () => (await status.getAttribute("data-state")) === "possible_spoof", {
+    timeout: 60000,
+    timeoutMsg: "a photo-like face is refused",
+  });
+  assert.match(await status.getText(), /a photo or a screen cannot clock in/);
+  await shot("spoof", "clock");
+  await tap("kiosk-back");
+  // The one holding the photo walks away (a refused walk-up holds for 5 s while a face stays).
+  await browser.pause(6000);
+
+  // She walks up herself: greeted by name, clocked IN, with "Not you? Undo".
+  showCamera("jolie.jpg", fs.readFileSync(photo("img11.jpg")));
+  await tap("kiosk-clock");
+  const clocked = await tid("kiosk-clocked");
+  await clocked.waitForDisplayed({ timeout: 60000 });
+  assert.equal(await clocked.getAttribute("data-direction"), "IN");
+  assert.match(await clocked.getText(), /Hello, Angelina/);
+  assert.ok(await (await tid("kiosk-clock-undo")).isDisplayed());
+  await shot("walk-up", "clock");
+  await tap("kiosk-clock-done");
+  showCamera("face.jpg", face);
+});
+
 test("an idle kiosk goes back to welcome and forgets what was typed", async () => {
   // Staff shorten the idle time; the kiosk picks the setting up when it next returns to welcome.
   cli("settings", "set", "kiosk_idle_seconds", "10");

@@ -36,6 +36,9 @@ pub struct FaceService {
     /// The presentation-attack check for the clock-in camera.
     pub(crate) antispoof: frontdesk_vision::AntiSpoof,
     index: RwLock<FaceIndex>,
+    /// What the employee gallery in the database looked like when `index` was last loaded
+    /// (count and largest rowid), to notice enrolments made by another process (the CLI).
+    stamp: std::sync::Mutex<(i64, i64)>,
     pub(crate) visitors: RwLock<FaceIndex>,
 }
 
@@ -120,6 +123,21 @@ fn rejection_text(r: &ImageRejection) -> String {
         ImageRejection::NearDuplicate { .. } => "almost the same as another image".into(),
         ImageRejection::Surplus => "not needed: enough better images".into(),
     }
+}
+
+/// Index entries from rows of `rowid, owner_id, vector` (an unreadable vector is skipped, logged).
+pub(crate) fn index_entries(
+    rows: Vec<sqlx::sqlite::SqliteRow>,
+) -> Result<Vec<(i64, Uuid, frontdesk_vision::Embedding)>> {
+    let mut entries = Vec::with_capacity(rows.len());
+    for r in rows {
+        let vector: Vec<u8> = r.try_get("vector")?;
+        match frontdesk_vision::Embedding::from_le_bytes(&vector) {
+            Ok(e) => entries.push((r.try_get::<i64, _>("rowid")?, r.try_get("owner_id")?, e)),
+            Err(e) => tracing::warn!("skipping unreadable stored embedding: {e}"),
+        }
+    }
+    Ok(entries)
 }
 
 fn blocking_error(e: tokio::task::JoinError) -> Error {
@@ -222,23 +240,8 @@ impl Frontdesk {
         self.faces
             .get_or_try_init(|| async {
                 let visitors = self.visitor_face_entries().await?;
-                let rows = sqlx::query(
-                    "SELECT rowid, owner_id, vector FROM face_embeddings
-                     WHERE owner_kind = 'employee' AND model_id = ?",
-                )
-                .bind(EMBEDDER_MODEL_ID)
-                .fetch_all(&self.pool)
-                .await?;
-                let mut entries = Vec::with_capacity(rows.len());
-                for r in rows {
-                    let vector: Vec<u8> = r.try_get("vector")?;
-                    match frontdesk_vision::Embedding::from_le_bytes(&vector) {
-                        Ok(e) => {
-                            entries.push((r.try_get::<i64, _>("rowid")?, r.try_get("owner_id")?, e))
-                        }
-                        Err(e) => tracing::warn!("skipping unreadable stored embedding: {e}"),
-                    }
-                }
+                let stamp = self.gallery_stamp().await?;
+                let entries = self.employee_face_entries().await?;
                 let cache = self.data_dir.cache_dir().join("face-index");
                 let service = tokio::task::spawn_blocking(move || -> Result<FaceService> {
                     let engine = FaceEngine::with_defaults()
@@ -253,6 +256,7 @@ impl Frontdesk {
                     Ok(FaceService {
                         engine,
                         antispoof,
+                        stamp: std::sync::Mutex::new(stamp),
                         index: RwLock::new(index),
                         visitors: RwLock::new(FaceIndex::build(visitors, IndexConfig::default())),
                     })
@@ -263,6 +267,48 @@ impl Frontdesk {
             })
             .await
             .cloned()
+    }
+
+    /// The employees' stored embeddings for this model, as index entries.
+    async fn employee_face_entries(&self) -> Result<Vec<(i64, Uuid, frontdesk_vision::Embedding)>> {
+        let rows = sqlx::query(
+            "SELECT rowid, owner_id, vector FROM face_embeddings
+             WHERE owner_kind = 'employee' AND model_id = ?",
+        )
+        .bind(EMBEDDER_MODEL_ID)
+        .fetch_all(&self.pool)
+        .await?;
+        index_entries(rows)
+    }
+
+    async fn gallery_stamp(&self) -> Result<(i64, i64)> {
+        Ok(sqlx::query_as(
+            "SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM face_embeddings WHERE owner_kind = 'employee'",
+        )
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// The face service with the employee gallery as the database holds it now: enrolments and
+    /// erasures made by another process (the CLI, a second window's process) are picked up
+    /// before the next identification. One small query when nothing changed.
+    pub(crate) async fn fresh_face_service(&self) -> Result<Arc<FaceService>> {
+        let service = self.face_service().await?;
+        let stamp = self.gallery_stamp().await?;
+        let known = service.stamp.lock().map(|s| *s).unwrap_or((-1, -1));
+        if stamp != known {
+            let entries = self.employee_face_entries().await?;
+            let rebuilt = tokio::task::spawn_blocking(move || {
+                FaceIndex::build(entries, IndexConfig::default())
+            })
+            .await
+            .map_err(blocking_error)?;
+            if let (Ok(mut index), Ok(mut s)) = (service.index.write(), service.stamp.lock()) {
+                *index = rebuilt;
+                *s = stamp;
+            }
+        }
+        Ok(service)
     }
 
     /// Enrols (or re-enrols, replacing the old images) an employee's face from 3–5 good photos
@@ -482,7 +528,7 @@ impl Frontdesk {
         liveness: bool,
     ) -> Result<(FaceResult, Option<f32>)> {
         actor.require(Permission::RecordAttendance)?;
-        let service = self.face_service().await?;
+        let service = self.fresh_face_service().await?;
         let (answer, live) =
             match observe(service.clone(), image, Descriptor::Single, liveness).await? {
                 Ok(o) => (

@@ -20,6 +20,8 @@ use crate::site::settings::AntiSpoofMode;
 
 /// Frames with a face but nobody agreed before the walk-up counts as "not recognised".
 const NOT_RECOGNISED_AFTER: u32 = 8;
+/// How long a walk-up judged a photo or a screen stays refused while a face stays in view.
+const SPOOF_HOLD: Duration = Duration::from_secs(5);
 /// A walk-up ends when no usable face was seen for this long.
 const GONE_AFTER: Duration = Duration::from_millis(1_500);
 
@@ -66,6 +68,9 @@ struct Track {
     /// Live scores of the frames in the walk-up, newest last.
     lives: Vec<f32>,
     reported: bool,
+    /// This walk-up was judged a photo or a screen (when, and its live score): it stays refused,
+    /// without another review, for [`SPOOF_HOLD`] or until the face leaves.
+    spoofed: Option<(Instant, f32)>,
 }
 
 impl Track {
@@ -80,6 +85,8 @@ impl Track {
 enum Step {
     /// Frames do not agree yet; `report` the walk-up to review now (once), `reported` already.
     Undecided { report: bool, reported: bool },
+    /// Already refused as a possible spoof, with this live score.
+    Refused { live: f32 },
     /// Agreed on one person: the mean live score of the agreeing frames, and the time taken.
     Agreed {
         agreed: frontdesk_vision::Match,
@@ -102,6 +109,11 @@ impl WalkUps {
         track.frames += 1;
         if let Some(live) = outcome.live {
             track.lives.push(live);
+        }
+        match track.spoofed {
+            Some((at, live)) if at.elapsed() < SPOOF_HOLD => return Ok(Step::Refused { live }),
+            Some(_) => track.spoofed = None,
+            None => {}
         }
         let Some(agreed) = track.agreement.push(&outcome.identification) else {
             let report = track.frames >= NOT_RECOGNISED_AFTER && !track.reported;
@@ -157,7 +169,7 @@ impl Frontdesk {
         let (site_id, _) = self.site_and_tz(actor, None).await?;
         let settings = self.settings(actor, site_id).await?;
         let liveness = settings.anti_spoof != AntiSpoofMode::Off;
-        let service = self.face_service().await?;
+        let service = self.fresh_face_service().await?;
         let frame = image.clone();
         let outcome = tokio::task::spawn_blocking(move || analyse(&service, &image, liveness))
             .await
@@ -182,6 +194,7 @@ impl Frontdesk {
                     WalkUp::Looking
                 });
             }
+            Step::Refused { live } => return Ok(WalkUp::PossibleSpoof { live }),
             Step::Agreed {
                 agreed,
                 live,
@@ -204,6 +217,9 @@ impl Frontdesk {
             .await?;
             tracing::warn!(employee = %agreed.person, live = score, "possible spoof at the clock-in camera");
             if settings.anti_spoof == AntiSpoofMode::Block {
+                if let Ok(mut track) = self.walk_ups.track.lock() {
+                    track.spoofed = Some((Instant::now(), score));
+                }
                 return Ok(WalkUp::PossibleSpoof { live: score });
             }
         }

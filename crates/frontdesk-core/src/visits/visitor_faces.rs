@@ -51,15 +51,7 @@ impl Frontdesk {
         .bind(EMBEDDER_MODEL_ID)
         .fetch_all(&self.pool)
         .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let vector: Vec<u8> = r.try_get("vector")?;
-            match Embedding::from_le_bytes(&vector) {
-                Ok(e) => out.push((r.try_get("rowid")?, r.try_get("owner_id")?, e)),
-                Err(e) => tracing::warn!("skipping unreadable visitor embedding: {e}"),
-            }
-        }
-        Ok(out)
+        crate::faces::index_entries(rows)
     }
 
     /// Remembers a visitor's face from a kiosk frame or photo, with their consent (`consent` is the

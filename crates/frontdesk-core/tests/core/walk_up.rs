@@ -175,9 +175,48 @@ async fn a_photo_like_face_at_the_camera_clocks_nobody() {
         "{answer:?}"
     );
     assert_eq!(reviews(&env, "possible_spoof").await, 1);
+    // Still held to the camera: still refused, and not reviewed again.
+    for _ in 0..4 {
+        let later = api.kiosk_walk_up(&kiosk).await.expect("walk-up");
+        assert!(matches!(later, WalkUp::PossibleSpoof { .. }), "{later:?}");
+    }
+    assert_eq!(reviews(&env, "possible_spoof").await, 1);
     let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attendance_events")
         .fetch_one(api.pool())
         .await
         .expect("count");
     assert_eq!(events, 0);
+}
+
+#[tokio::test]
+async fn a_photo_held_up_after_a_stranger_is_still_refused() {
+    let (Some(root), Some(stranger)) = (
+        jolie(),
+        crate::fixtures::shared_path("datasets/antispoof-samples/image_T1.jpg"),
+    ) else {
+        return;
+    };
+    let env = env().await;
+    enrol_jolie(&env, &root).await;
+    let dir = tempfile::tempdir().expect("camera folder");
+    std::fs::copy(&stranger, dir.path().join("face.jpg")).expect("copy");
+    let api = env.api.clone().with_camera_replay(dir.path());
+    let kiosk = api.kiosk_actor().await.expect("kiosk");
+    let (answer, _) = settle(&api, &kiosk).await;
+    assert!(matches!(answer, WalkUp::NotRecognised), "{answer:?}");
+    // Without a gap, her printed-looking photo replaces the stranger in front of the camera.
+    std::fs::copy(root.join("img5.jpg"), dir.path().join("printed.jpg")).expect("copy");
+    std::fs::remove_file(dir.path().join("face.jpg")).expect("remove");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let last = loop {
+        let answer = api.kiosk_walk_up(&kiosk).await.expect("walk-up");
+        if !matches!(
+            answer,
+            WalkUp::NotRecognised | WalkUp::Looking | WalkUp::Waiting
+        ) || Instant::now() > deadline
+        {
+            break answer;
+        }
+    };
+    assert!(matches!(last, WalkUp::PossibleSpoof { .. }), "{last:?}");
 }
