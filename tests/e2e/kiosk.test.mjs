@@ -383,7 +383,7 @@ test("an employee walks up and is clocked by face; a stranger and a photo clock 
   assert.match(await status.getText(), /a photo or a screen cannot clock in/);
   await shot("spoof", "clock");
   await tap("kiosk-back");
-  // The one holding the photo walks away (a refused walk-up holds for 5 s while a face stays).
+  // The one holding the photo walks away; the screen, closed for a while, starts a new walk-up.
   await browser.pause(6000);
 
   // She walks up herself: greeted by name, clocked IN, with "Not you? Undo".

@@ -20,8 +20,12 @@ use crate::site::settings::AntiSpoofMode;
 
 /// Frames with a face but nobody agreed before the walk-up counts as "not recognised".
 const NOT_RECOGNISED_AFTER: u32 = 8;
-/// How long a walk-up judged a photo or a screen stays refused while a face stays in view.
-const SPOOF_HOLD: Duration = Duration::from_secs(5);
+/// How many more frames a walk-up judged a photo or a screen stays refused while a face stays in
+/// view (counted in frames, so a loaded PC holds as long, not shorter).
+const SPOOF_HOLD: u32 = 15;
+/// A window that did not ask for this long closed its clock-in screen: the next request starts a
+/// new walk-up.
+const NEW_WALK_UP_AFTER: Duration = Duration::from_secs(3);
 /// A walk-up ends when no usable face was seen for this long.
 const GONE_AFTER: Duration = Duration::from_millis(1_500);
 
@@ -68,9 +72,12 @@ struct Track {
     /// Live scores of the frames in the walk-up, newest last.
     lives: Vec<f32>,
     reported: bool,
-    /// This walk-up was judged a photo or a screen (when, and its live score): it stays refused,
-    /// without another review, for [`SPOOF_HOLD`] or until the face leaves.
-    spoofed: Option<(Instant, f32)>,
+    /// This walk-up was judged a photo or a screen (frames still to refuse, and its live score):
+    /// it stays refused, without another review, for [`SPOOF_HOLD`] more frames or until the face
+    /// leaves.
+    spoofed: Option<(u32, f32)>,
+    /// When the window last asked: a window that stopped asking for a while starts a new walk-up.
+    last_call: Option<Instant>,
 }
 
 impl Track {
@@ -110,10 +117,9 @@ impl WalkUps {
         if let Some(live) = outcome.live {
             track.lives.push(live);
         }
-        match track.spoofed {
-            Some((at, live)) if at.elapsed() < SPOOF_HOLD => return Ok(Step::Refused { live }),
-            Some(_) => track.spoofed = None,
-            None => {}
+        if let Some((left, live)) = track.spoofed {
+            track.spoofed = (left > 1).then_some((left - 1, live));
+            return Ok(Step::Refused { live });
         }
         let Some(agreed) = track.agreement.push(&outcome.identification) else {
             let report = track.frames >= NOT_RECOGNISED_AFTER && !track.reported;
@@ -150,11 +156,32 @@ impl Frontdesk {
     /// `block`, agreeing frames judged a photo or a screen clock nobody.
     pub async fn kiosk_walk_up(&self, actor: &Actor) -> Result<WalkUp> {
         actor.require(Permission::RecordAttendance)?;
+        let answer = self.walk_up_frame(actor).await;
+        // The gap to the next request is measured from the end of this one.
+        if let Ok(mut track) = self.walk_ups.track.lock() {
+            track.last_call = Some(Instant::now());
+        }
+        answer
+    }
+
+    async fn walk_up_frame(&self, actor: &Actor) -> Result<WalkUp> {
         let view = self.kiosk_camera(actor, 0).await?;
         if let crate::kiosk::camera::CameraStatus::Unavailable { .. } = view.status {
             return Ok(WalkUp::NoCamera);
         }
-        let seen = self.walk_ups.track.lock().map(|t| t.seen).unwrap_or(0);
+        let seen = match self.walk_ups.track.lock() {
+            Ok(mut track) => {
+                // Nobody asked for a while (the clock-in screen was closed): a new walk-up.
+                if track
+                    .last_call
+                    .is_some_and(|t| t.elapsed() > NEW_WALK_UP_AFTER)
+                {
+                    track.reset();
+                }
+                track.seen
+            }
+            Err(_) => 0,
+        };
         let deadline = Instant::now() + Duration::from_millis(200);
         let frame = loop {
             match self.camera.newest_indexed() {
@@ -218,7 +245,8 @@ impl Frontdesk {
             tracing::warn!(employee = %agreed.person, live = score, "possible spoof at the clock-in camera");
             if settings.anti_spoof == AntiSpoofMode::Block {
                 if let Ok(mut track) = self.walk_ups.track.lock() {
-                    track.spoofed = Some((Instant::now(), score));
+                    track.spoofed = Some((SPOOF_HOLD, score));
+                    track.last_face = Some(Instant::now());
                 }
                 return Ok(WalkUp::PossibleSpoof { live: score });
             }
@@ -252,13 +280,11 @@ impl Frontdesk {
             return WalkUp::Waiting;
         };
         match track.last_face {
-            Some(last) if last.elapsed() < GONE_AFTER => {
-                if track.reported {
-                    WalkUp::NotRecognised
-                } else {
-                    WalkUp::Looking
-                }
-            }
+            Some(last) if last.elapsed() < GONE_AFTER => match track.spoofed {
+                Some((_, live)) => WalkUp::PossibleSpoof { live },
+                _ if track.reported => WalkUp::NotRecognised,
+                _ => WalkUp::Looking,
+            },
             Some(_) => {
                 track.reset();
                 WalkUp::Waiting
