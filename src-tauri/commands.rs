@@ -11,7 +11,8 @@ use frontdesk_core::documents::printing::Printer;
 use frontdesk_core::kiosk::camera::CameraChoice;
 use frontdesk_core::people::employees::{Employee, EmployeeQuery, HostSummary};
 use frontdesk_core::people::import::ImportReport;
-use frontdesk_core::people::staff::StaffAccount;
+use frontdesk_core::people::staff::{NewStaffAccount, StaffAccount};
+use frontdesk_core::people::staff_admin::{LockReason, StaffUpdate};
 use frontdesk_core::site::InitRequest;
 use frontdesk_core::site::settings::SiteSettings;
 use frontdesk_core::visits::onsite::OnSiteNow;
@@ -21,16 +22,19 @@ use frontdesk_core::{ApiError, AppStatus};
 use tauri::State;
 use uuid::Uuid;
 
-use crate::state::AppState;
+use crate::state::{AppState, Console};
 
 type Res<T> = Result<T, ApiError>;
 
 #[tauri::command]
 pub async fn app_status(state: State<'_, AppState>) -> Res<AppStatus> {
     let status = state.api.status().await?;
-    Ok(match state.session() {
-        Some((actor, account)) => status.signed_in(&actor, account),
-        None => status,
+    let Some(console) = state.console() else {
+        return Ok(status);
+    };
+    Ok(match state.session().await {
+        Ok(s) => status.signed_in(&s.actor, s.account, console.locked),
+        Err(_) => status,
     })
 }
 
@@ -47,42 +51,141 @@ pub async fn login(
     password: String,
 ) -> Res<StaffAccount> {
     let session = state.api.login(&username, &password).await?;
-    state.set_session(Some((session.actor, session.account.clone())));
-    Ok(session.account)
+    let account = session.account.clone();
+    state.set(Some(Console {
+        session,
+        locked: false,
+    }));
+    Ok(account)
 }
 
+/// Signs out (audited); the window shows the login screen whatever the outcome.
 #[tauri::command]
 pub async fn logout(state: State<'_, AppState>) -> Res<()> {
-    state.set_session(None);
+    let console = state.console();
+    state.set(None);
+    if let Some(c) = console {
+        state.api.logout(&c.session).await?;
+    }
+    Ok(())
+}
+
+/// Locks the console (idle, or its user's Lock button); audited.
+#[tauri::command]
+pub async fn lock_console(state: State<'_, AppState>, reason: LockReason) -> Res<()> {
+    let session = state.session().await?;
+    state.replace(&session, |c| c.locked = true);
+    state.api.lock_session(&session, reason).await?;
+    Ok(())
+}
+
+/// Unlocks the console with its user's password.
+#[tauri::command]
+pub async fn unlock_console(state: State<'_, AppState>, password: String) -> Res<StaffAccount> {
+    let session = state.session().await?;
+    let unlocked = state.api.unlock_session(&session, &password).await?;
+    let account = unlocked.account.clone();
+    state.replace(&session, |c| {
+        c.session = unlocked;
+        c.locked = false;
+    });
+    Ok(account)
+}
+
+/// The signed-in staff member changes their own password.
+#[tauri::command]
+pub async fn change_password(state: State<'_, AppState>, current: String, new: String) -> Res<()> {
+    state.actor().await?;
+    let session = state.session().await?;
+    let changed = state.api.change_password(&session, &current, new).await?;
+    state.replace(&session, |c| c.session = changed);
     Ok(())
 }
 
 #[tauri::command]
+pub async fn staff_accounts(state: State<'_, AppState>) -> Res<Vec<StaffAccount>> {
+    Ok(state.api.staff_accounts(&state.actor().await?).await?)
+}
+
+#[tauri::command]
+pub async fn create_staff_account(
+    state: State<'_, AppState>,
+    req: NewStaffAccount,
+) -> Res<StaffAccount> {
+    Ok(state
+        .api
+        .create_staff_account(&state.actor().await?, req)
+        .await?)
+}
+
+#[tauri::command]
+pub async fn update_staff_account(
+    state: State<'_, AppState>,
+    id: Uuid,
+    update: StaffUpdate,
+) -> Res<StaffAccount> {
+    Ok(state
+        .api
+        .update_staff_account(&state.actor().await?, id, update)
+        .await?)
+}
+
+#[tauri::command]
+pub async fn reset_staff_password(
+    state: State<'_, AppState>,
+    id: Uuid,
+    password: String,
+) -> Res<()> {
+    Ok(state
+        .api
+        .reset_staff_password(&state.actor().await?, id, password)
+        .await?)
+}
+
+#[tauri::command]
+pub async fn set_staff_kiosk_pin(
+    state: State<'_, AppState>,
+    id: Uuid,
+    pin: Option<String>,
+) -> Res<StaffAccount> {
+    Ok(state
+        .api
+        .set_staff_kiosk_pin(&state.actor().await?, id, pin)
+        .await?)
+}
+
+#[tauri::command]
 pub async fn on_site(state: State<'_, AppState>) -> Res<OnSiteNow> {
-    Ok(state.api.on_site(&state.actor()?, None).await?)
+    Ok(state.api.on_site(&state.actor().await?, None).await?)
 }
 
 #[tauri::command]
 pub async fn visits(state: State<'_, AppState>, query: VisitQuery) -> Res<Vec<Visit>> {
-    Ok(state.api.visits(&state.actor()?, query).await?)
+    Ok(state.api.visits(&state.actor().await?, query).await?)
 }
 
 #[tauri::command]
 pub async fn sign_in_visitor(state: State<'_, AppState>, req: SignInRequest) -> Res<Visit> {
-    Ok(state.api.sign_in_visitor(&state.actor()?, req).await?)
+    Ok(state
+        .api
+        .sign_in_visitor(&state.actor().await?, req)
+        .await?)
 }
 
 #[tauri::command]
 pub async fn sign_out_visit(state: State<'_, AppState>, visit_id: Uuid) -> Res<Visit> {
     Ok(state
         .api
-        .sign_out_visit(&state.actor()?, visit_id, SignOutMethod::Desk)
+        .sign_out_visit(&state.actor().await?, visit_id, SignOutMethod::Desk)
         .await?)
 }
 
 #[tauri::command]
 pub async fn search_hosts(state: State<'_, AppState>, query: String) -> Res<Vec<HostSummary>> {
-    Ok(state.api.search_hosts(&state.actor()?, &query).await?)
+    Ok(state
+        .api
+        .search_hosts(&state.actor().await?, &query)
+        .await?)
 }
 
 #[tauri::command]
@@ -90,37 +193,40 @@ pub async fn search_visitors(
     state: State<'_, AppState>,
     query: String,
 ) -> Res<Vec<VisitorSummary>> {
-    Ok(state.api.search_visitors(&state.actor()?, &query).await?)
+    Ok(state
+        .api
+        .search_visitors(&state.actor().await?, &query)
+        .await?)
 }
 
 #[tauri::command]
 pub async fn employees(state: State<'_, AppState>, query: EmployeeQuery) -> Res<Vec<Employee>> {
-    Ok(state.api.employees(&state.actor()?, query).await?)
+    Ok(state.api.employees(&state.actor().await?, query).await?)
 }
 
 #[tauri::command]
 pub async fn import_employees(state: State<'_, AppState>, csv: String) -> Res<ImportReport> {
     Ok(state
         .api
-        .import_employees_csv(&state.actor()?, csv.as_bytes())
+        .import_employees_csv(&state.actor().await?, csv.as_bytes())
         .await?)
 }
 
 #[tauri::command]
 pub async fn audit(state: State<'_, AppState>, query: AuditQuery) -> Res<Vec<AuditEntry>> {
-    Ok(state.api.audit(&state.actor()?, query).await?)
+    Ok(state.api.audit(&state.actor().await?, query).await?)
 }
 
 #[tauri::command]
 pub async fn print_badge(state: State<'_, AppState>, req: BadgePrintRequest) -> Res<BadgePrint> {
-    Ok(state.api.print_badge(&state.actor()?, req).await?)
+    Ok(state.api.print_badge(&state.actor().await?, req).await?)
 }
 
 #[tauri::command]
 pub async fn save_evacuation_list(state: State<'_, AppState>) -> Res<SavedDocument> {
     Ok(state
         .api
-        .save_evacuation_list(&state.actor()?, None)
+        .save_evacuation_list(&state.actor().await?, None)
         .await?)
 }
 
@@ -129,7 +235,10 @@ pub async fn correct_timesheet(
     state: State<'_, AppState>,
     req: CorrectionRequest,
 ) -> Res<TimesheetCorrection> {
-    Ok(state.api.correct_timesheet(&state.actor()?, req).await?)
+    Ok(state
+        .api
+        .correct_timesheet(&state.actor().await?, req)
+        .await?)
 }
 
 #[tauri::command]
@@ -139,18 +248,18 @@ pub async fn approve_timesheet(
 ) -> Res<TimesheetApproval> {
     Ok(state
         .api
-        .approve_timesheet(&state.actor()?, req.employee_id, req.from, req.to)
+        .approve_timesheet(&state.actor().await?, req.employee_id, req.from, req.to)
         .await?)
 }
 
 #[tauri::command]
 pub async fn save_export(state: State<'_, AppState>, req: ExportRequest) -> Res<SavedDocument> {
-    Ok(state.api.save_export(&state.actor()?, req).await?)
+    Ok(state.api.save_export(&state.actor().await?, req).await?)
 }
 
 #[tauri::command]
 pub async fn export_schedules(state: State<'_, AppState>) -> Res<Vec<ExportSchedule>> {
-    Ok(state.api.export_schedules(&state.actor()?).await?)
+    Ok(state.api.export_schedules(&state.actor().await?).await?)
 }
 
 #[tauri::command]
@@ -161,7 +270,7 @@ pub async fn save_export_schedule(
 ) -> Res<ExportSchedule> {
     Ok(state
         .api
-        .save_export_schedule(&state.actor()?, id, spec)
+        .save_export_schedule(&state.actor().await?, id, spec)
         .await?)
 }
 
@@ -169,23 +278,23 @@ pub async fn save_export_schedule(
 pub async fn delete_export_schedule(state: State<'_, AppState>, id: Uuid) -> Res<()> {
     Ok(state
         .api
-        .delete_export_schedule(&state.actor()?, id)
+        .delete_export_schedule(&state.actor().await?, id)
         .await?)
 }
 
 #[tauri::command]
 pub async fn export_runs(state: State<'_, AppState>, id: Uuid) -> Res<Vec<ExportRun>> {
-    Ok(state.api.export_runs(&state.actor()?, id).await?)
+    Ok(state.api.export_runs(&state.actor().await?, id).await?)
 }
 
 #[tauri::command]
 pub async fn printers(state: State<'_, AppState>) -> Res<Vec<Printer>> {
-    Ok(state.api.printers(&state.actor()?).await?)
+    Ok(state.api.printers(&state.actor().await?).await?)
 }
 
 #[tauri::command]
 pub async fn site_settings(state: State<'_, AppState>) -> Res<SiteSettings> {
-    let actor = state.actor()?;
+    let actor = state.actor().await?;
     let site = state.api.home_site(&actor).await?;
     Ok(state.api.settings(&actor, site.id).await?)
 }
@@ -193,7 +302,7 @@ pub async fn site_settings(state: State<'_, AppState>) -> Res<SiteSettings> {
 /// The cameras this PC has, for the kiosk camera setting.
 #[tauri::command]
 pub async fn cameras(state: State<'_, AppState>) -> Res<Vec<CameraChoice>> {
-    Ok(state.api.cameras(&state.actor()?).await?)
+    Ok(state.api.cameras(&state.actor().await?).await?)
 }
 
 #[tauri::command]
@@ -201,7 +310,7 @@ pub async fn update_site_settings(
     state: State<'_, AppState>,
     settings: SiteSettings,
 ) -> Res<SiteSettings> {
-    let actor = state.actor()?;
+    let actor = state.actor().await?;
     let site = state.api.home_site(&actor).await?;
     Ok(state.api.update_settings(&actor, site.id, settings).await?)
 }

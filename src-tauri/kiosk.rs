@@ -153,7 +153,7 @@ pub async fn kiosk_unlock(app: AppHandle, state: State<'_, AppState>, pin: Strin
 /// From the console: opens the kiosk window beside it (for a second, visitor-facing screen).
 #[tauri::command]
 pub async fn open_kiosk(app: AppHandle, state: State<'_, AppState>) -> Res<()> {
-    state.actor()?; // staff only
+    state.actor().await?; // staff only
     open_kiosk_window(&app).map_err(|e| frontdesk_core::Error::Internal(e.to_string()).into())
 }
 

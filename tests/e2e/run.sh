@@ -54,5 +54,5 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
   driver=$!
   trap "kill $driver 2>/dev/null; pkill -P $driver 2>/dev/null" EXIT
   for _ in $(seq 1 100); do curl -sf http://127.0.0.1:'"$port"'/status >/dev/null && break; sleep 0.1; done
-  cd "'"$root"'/tests/e2e" && for t in '"${FRONTDESK_E2E_ONLY:-window kiosk}"'; do node --test --test-reporter=spec "$t.test.mjs" || exit 1; done
+  cd "'"$root"'/tests/e2e" && for t in '"${FRONTDESK_E2E_ONLY:-window kiosk console}"'; do node --test --test-reporter=spec "$t.test.mjs" || exit 1; done
 ' || { echo "--- tauri-driver log"; cat "$work/driver.log" || true; exit 1; }

@@ -8,6 +8,7 @@ mod exports;
 mod invites;
 mod output;
 mod settings;
+mod staff;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -108,6 +109,12 @@ enum Command {
     Settings {
         #[command(subcommand)]
         cmd: settings::SettingsCommand,
+    },
+    /// Staff accounts: list, create, change role, disable/enable, reset password, kiosk PIN
+    /// (administrators); `staff passwd` changes your own password.
+    Staff {
+        #[command(subcommand)]
+        cmd: staff::StaffCommand,
     },
     /// Invitations: register a visitor ahead of time; they scan the QR code at the kiosk.
     Invite {
@@ -290,8 +297,15 @@ fn employee_pin(prompt: &str) -> anyhow::Result<String> {
 }
 
 async fn login(api: &Frontdesk, user: &str) -> anyhow::Result<Actor> {
+    Ok(login_session(api, user).await?.actor)
+}
+
+async fn login_session(
+    api: &Frontdesk,
+    user: &str,
+) -> anyhow::Result<frontdesk_core::people::staff::Session> {
     let pw = password(&format!("Password for {user}: "))?;
-    Ok(api.login(user, &pw).await?.actor)
+    Ok(api.login(user, &pw).await?)
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -461,6 +475,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Settings { cmd } => {
             let actor = login(&api, &cli.user).await?;
             settings::run(&api, &actor, cmd, &out).await?;
+        }
+        Command::Staff { cmd } => {
+            let session = login_session(&api, &cli.user).await?;
+            staff::run(&api, &session, cmd, &out).await?;
         }
         Command::Invite { cmd } => {
             let actor = login(&api, &cli.user).await?;

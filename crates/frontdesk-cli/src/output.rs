@@ -4,6 +4,7 @@ use chrono_tz::Tz;
 use frontdesk_core::audit::AuditEntry;
 use frontdesk_core::people::employees::Employee;
 use frontdesk_core::people::import::ImportReport;
+use frontdesk_core::people::staff::StaffAccount;
 use frontdesk_core::visits::Visit;
 use frontdesk_core::visits::invites::Invite;
 use frontdesk_core::visits::onsite::OnSiteNow;
@@ -107,6 +108,36 @@ impl Output {
                         or_dash(&e.department).into(),
                         or_dash(&e.email).into(),
                         if e.active { "yes" } else { "no" }.into(),
+                    ]
+                })
+                .collect(),
+        );
+    }
+
+    pub fn staff(&self, list: &[StaffAccount]) {
+        if self.json(&list) {
+            return;
+        }
+        table(
+            &[
+                "USERNAME",
+                "NAME",
+                "ROLE",
+                "ACTIVE",
+                "KIOSK PIN",
+                "LAST SIGN-IN",
+            ],
+            list.iter()
+                .map(|a| {
+                    vec![
+                        a.username.clone(),
+                        a.display_name.clone(),
+                        a.role.as_str().replace('_', " "),
+                        if a.active { "yes" } else { "no" }.into(),
+                        if a.has_kiosk_pin { "set" } else { "-" }.into(),
+                        a.last_login_at
+                            .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                            .unwrap_or_else(|| "never".into()),
                     ]
                 })
                 .collect(),

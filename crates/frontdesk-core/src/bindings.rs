@@ -24,6 +24,8 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         crate::site::InitRequest,
         crate::people::staff::StaffAccount,
         crate::people::staff::NewStaffAccount,
+        crate::people::staff_admin::StaffUpdate,
+        crate::people::staff_admin::LockReason,
         crate::people::employees::Employee,
         crate::people::employees::EmployeeInput,
         crate::people::employees::EmployeeQuery,

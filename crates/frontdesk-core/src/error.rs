@@ -64,6 +64,13 @@ pub enum Error {
     /// Too many failed sign-ins; the account is locked until the given time (formatted `HH:MM UTC`).
     #[error("this account is locked until {0}; try again later or ask an administrator")]
     Locked(String),
+    /// The signed-in account was disabled, or its password was reset, since it signed in: the
+    /// window must sign in again.
+    #[error("your account was changed by an administrator; please sign in again")]
+    SessionEnded,
+    /// The console was locked (idle, or by its user); only its user's password unlocks it.
+    #[error("the console is locked; enter your password to unlock it")]
+    ConsoleLocked,
     /// A database query failed; the detail is logged, not shown.
     #[error("database error")]
     Database(#[from] sqlx::Error),
@@ -120,6 +127,8 @@ pub enum Rule {
         /// Fewest characters allowed.
         min: usize,
     },
+    /// A password must not be a commonly used one, contain the username or repeat one character.
+    PasswordWeak,
     /// The chosen employee (a host, a manager) does not exist.
     NoSuchEmployee,
     /// The chosen employee has left the organisation.
@@ -143,6 +152,10 @@ impl Rule {
             Rule::Phone => "is not a valid phone number".into(),
             Rule::Pin => "must be 4 to 8 digits".into(),
             Rule::PasswordTooShort { min } => format!("must be at least {min} characters"),
+            Rule::PasswordWeak => {
+                "is too easy to guess (a common password, the username, or one repeated character)"
+                    .into()
+            }
             Rule::NoSuchEmployee => "no such employee".into(),
             Rule::EmployeeLeft => "this employee has left".into(),
             Rule::TooLarge => "is too large".into(),
@@ -162,6 +175,7 @@ impl Rule {
             Rule::PasswordTooShort { min } => {
                 (ErrorKey::PasswordTooShort, vec![("min", min.to_string())])
             }
+            Rule::PasswordWeak => (ErrorKey::PasswordWeak, vec![]),
             Rule::NoSuchEmployee => (ErrorKey::NoSuchEmployee, vec![]),
             Rule::EmployeeLeft => (ErrorKey::EmployeeLeft, vec![]),
             Rule::TooLarge => (ErrorKey::TooLarge, vec![]),
@@ -234,9 +248,11 @@ impl Error {
             Error::Conflict(_) | Error::Invite(_) => ErrorCode::Conflict,
             Error::ReprintUnconfirmed { .. } => ErrorCode::ReprintUnconfirmed,
             Error::Forbidden { .. } => ErrorCode::Forbidden,
-            Error::NotSignedIn | Error::BadCredentials | Error::Locked(_) => {
-                ErrorCode::Unauthenticated
-            }
+            Error::NotSignedIn
+            | Error::BadCredentials
+            | Error::Locked(_)
+            | Error::SessionEnded
+            | Error::ConsoleLocked => ErrorCode::Unauthenticated,
             Error::Database(_) | Error::Migration(_) | Error::Io { .. } | Error::Internal(_) => {
                 ErrorCode::Internal
             }
@@ -293,6 +309,8 @@ impl Error {
             Error::NotSignedIn => (ErrorKey::NotSignedIn, BTreeMap::new()),
             Error::BadCredentials => (ErrorKey::BadCredentials, BTreeMap::new()),
             Error::Locked(until) => (ErrorKey::Locked, params(&[("until", until.clone())])),
+            Error::SessionEnded => (ErrorKey::SessionEnded, BTreeMap::new()),
+            Error::ConsoleLocked => (ErrorKey::ConsoleLocked, BTreeMap::new()),
             Error::Database(_) | Error::Migration(_) | Error::Io { .. } | Error::Internal(_) => {
                 (ErrorKey::Internal, BTreeMap::new())
             }
@@ -389,6 +407,9 @@ pub enum ErrorKey {
     /// `error.password_too_short`: [`Rule::PasswordTooShort`]; params `field`, `problem`, `min`.
     #[serde(rename = "error.password_too_short")]
     PasswordTooShort,
+    /// `error.password_weak`: [`Rule::PasswordWeak`]; params `field`, `problem`.
+    #[serde(rename = "error.password_weak")]
+    PasswordWeak,
     /// `error.no_such_employee`: [`Rule::NoSuchEmployee`]; params `field`, `problem`.
     #[serde(rename = "error.no_such_employee")]
     NoSuchEmployee,
@@ -437,6 +458,12 @@ pub enum ErrorKey {
     /// `error.locked`: [`Error::Locked`]; param `until`.
     #[serde(rename = "error.locked")]
     Locked,
+    /// `error.session_ended`: [`Error::SessionEnded`]; no params.
+    #[serde(rename = "error.session_ended")]
+    SessionEnded,
+    /// `error.console_locked`: [`Error::ConsoleLocked`]; no params.
+    #[serde(rename = "error.console_locked")]
+    ConsoleLocked,
     /// `error.internal`: Database, migration, IO and internal errors; no params.
     #[serde(rename = "error.internal")]
     Internal,

@@ -49,6 +49,7 @@
 //! | `people/employees.rs` | `create_employee`, `update_employee`, `employee`, `employee_by_code`, `employees`, `search_hosts` |
 //! | `people/import.rs` | `import_employees_csv` |
 //! | `people/staff.rs` | `login`, `kiosk_actor`, `create_staff_account`, `staff_accounts` |
+//! | `people/staff_admin.rs` | `update_staff_account`, `reset_staff_password`, `set_staff_kiosk_pin`, `resume_session`, `lock_session`, `unlock_session`, `logout`, `change_password` |
 //! | `site/mod.rs` | `is_initialised`, `init`, `sites`, `site`, `home_site`, `create_site` |
 //! | `site/settings.rs` | `settings`, `update_settings` |
 //! | `site/status.rs` | `status` |

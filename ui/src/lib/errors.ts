@@ -23,6 +23,7 @@ const KEYS: Record<ErrorKey, true> = {
   "error.invalid_phone": true,
   "error.invalid_pin": true,
   "error.password_too_short": true,
+  "error.password_weak": true,
   "error.no_such_employee": true,
   "error.employee_left": true,
   "error.too_large": true,
@@ -39,6 +40,8 @@ const KEYS: Record<ErrorKey, true> = {
   "error.not_signed_in": true,
   "error.bad_credentials": true,
   "error.locked": true,
+  "error.session_ended": true,
+  "error.console_locked": true,
   "error.internal": true,
 };
 

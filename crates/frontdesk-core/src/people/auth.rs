@@ -223,7 +223,44 @@ impl Actor {
 
 const MIN_PASSWORD_LEN: usize = 8;
 
-pub(crate) fn check_password_strength(field: &str, password: &str) -> Result<()> {
+/// Passwords people pick first, refused whatever their length (compared lower-cased).
+const COMMON_PASSWORDS: [&str; 30] = [
+    "password",
+    "password1",
+    "password12",
+    "password123",
+    "passw0rd",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "87654321",
+    "11111111",
+    "00000000",
+    "qwertyui",
+    "qwertyuiop",
+    "qwerty123",
+    "1q2w3e4r",
+    "1qaz2wsx",
+    "zaq12wsx",
+    "abc12345",
+    "abcd1234",
+    "iloveyou",
+    "sunshine",
+    "football",
+    "baseball",
+    "superman",
+    "princess",
+    "welcome1",
+    "welcome123",
+    "letmein1",
+    "changeme",
+    "administrator",
+];
+
+/// The password rules for every new password (first administrator, new accounts, resets and
+/// changes): at least [`MIN_PASSWORD_LEN`] characters, not a common password, not containing the
+/// username (3 characters or more) and not one character repeated.
+pub(crate) fn check_password_strength(field: &str, password: &str, username: &str) -> Result<()> {
     if password.chars().count() < MIN_PASSWORD_LEN {
         return Err(Error::invalid(
             field,
@@ -234,6 +271,17 @@ pub(crate) fn check_password_strength(field: &str, password: &str) -> Result<()>
     }
     if password.len() > 1024 {
         return Err(Error::invalid(field, Rule::TooLong { max: 1024 }));
+    }
+    let lower = password.to_lowercase();
+    let user = username.trim().to_lowercase();
+    let mut chars = lower.chars();
+    let first = chars.next();
+    let repeated = chars.all(|c| Some(c) == first);
+    if COMMON_PASSWORDS.contains(&lower.as_str())
+        || (user.chars().count() >= 3 && lower.contains(&user))
+        || repeated
+    {
+        return Err(Error::invalid(field, Rule::PasswordWeak));
     }
     Ok(())
 }
@@ -347,6 +395,37 @@ mod tests {
             actor(ActorKind::Staff(Role::Admin)).permissions().len(),
             Permission::ALL.len(),
             "an administrator may do everything, so ALL must list every permission"
+        );
+    }
+
+    #[test]
+    fn weak_passwords_are_refused_with_their_rule() {
+        let rule = |pw: &str| match check_password_strength("password", pw, "dana.desk") {
+            Ok(()) => None,
+            Err(Error::Validation { rule, .. }) => Some(rule),
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(rule("short"), Some(Rule::PasswordTooShort { min: 8 }));
+        assert_eq!(
+            rule("Password123"),
+            Some(Rule::PasswordWeak),
+            "common, any case"
+        );
+        assert_eq!(
+            rule("my-dana.desk-pw"),
+            Some(Rule::PasswordWeak),
+            "holds the username"
+        );
+        assert_eq!(
+            rule("zzzzzzzzzz"),
+            Some(Rule::PasswordWeak),
+            "one character"
+        );
+        assert_eq!(rule("river otter lamp"), None);
+        assert_eq!(
+            check_password_strength("password", "a b c d e f", "ab").ok(),
+            Some(()),
+            "a username under 3 characters is not looked for"
         );
     }
 

@@ -56,13 +56,17 @@ pub struct NewStaffAccount {
     pub kiosk_pin: Option<String>,
 }
 
-/// A logged-in staff member.
+/// A logged-in staff member. A window keeps it and passes it to [`Frontdesk::resume_session`]
+/// before each command, so a role changed meanwhile applies at once and a disabled account (or a
+/// reset password) ends the session.
 #[derive(Debug, Clone)]
 pub struct Session {
     /// The staff actor to pass to the facade's calls.
     pub actor: Actor,
     /// The account as it was when logging in (`last_login_at` is the previous login).
     pub account: StaffAccount,
+    /// The account's `session_epoch` when it logged in.
+    pub(crate) epoch: i64,
 }
 
 impl Frontdesk {
@@ -70,6 +74,19 @@ impl Frontdesk {
     /// A wrong username or password is [`Error::BadCredentials`] (audited for a known account);
     /// five failures in a row lock the account for five minutes, refused with [`Error::Locked`].
     pub async fn login(&self, username: &str, password: &str) -> Result<Session> {
+        self.authenticate(username, password, Some("auth.login"))
+            .await
+    }
+
+    /// Checks `username`'s password with the lockout rules of [`Frontdesk::login`], and on success
+    /// records `action` (`auth.login`, `auth.unlock`; `None` when the caller audits what follows)
+    /// in the audit log.
+    pub(crate) async fn authenticate(
+        &self,
+        username: &str,
+        password: &str,
+        action: Option<&str>,
+    ) -> Result<Session> {
         let row = sqlx::query_as::<_, StaffRow>(
             "SELECT s.* FROM staff_accounts s JOIN organisations o ON o.id = s.organisation_id
              WHERE s.username = ? AND s.active = 1",
@@ -143,17 +160,24 @@ impl Frontdesk {
         .bind(account.id)
         .execute(&mut *tx)
         .await?;
-        audit::record(
-            &mut tx,
-            &actor,
-            "auth.login",
-            "staff_account",
-            Some(account.id),
-            serde_json::json!({}),
-        )
-        .await?;
+        if let Some(action) = action {
+            let details = serde_json::json!({});
+            audit::record(
+                &mut tx,
+                &actor,
+                action,
+                "staff_account",
+                Some(account.id),
+                details,
+            )
+            .await?;
+        }
         tx.commit().await?;
-        Ok(Session { actor, account })
+        Ok(Session {
+            actor,
+            account,
+            epoch: row.session_epoch,
+        })
     }
 
     /// The actor for this PC's unattended kiosk (visitor sign-in, clock-in camera).
@@ -183,7 +207,7 @@ impl Frontdesk {
         let username = validate_username("username", &req.username)?;
         let display = text::required("display_name", &req.display_name, 200)?;
         let email = text::email("email", req.email.as_deref())?;
-        check_password_strength("password", &req.password)?;
+        check_password_strength("password", &req.password, &username)?;
         if let Some(pin) = &req.kiosk_pin {
             check_pin("kiosk_pin", pin)?;
         }
@@ -262,20 +286,21 @@ fn locked_error(until_ms: i64) -> Error {
     Error::Locked(from_ms(until_ms).format("%H:%M UTC").to_string())
 }
 
-/// A `staff_accounts` row as stored (secrets included: it never leaves this module).
+/// A `staff_accounts` row as stored (secrets included: it never leaves the `people` module).
 #[derive(sqlx::FromRow)]
-struct StaffRow {
-    id: Uuid,
-    organisation_id: Uuid,
-    username: String,
-    display_name: String,
-    email: Option<String>,
-    role: Role,
-    active: bool,
-    password_hash: String,
-    kiosk_pin_hash: Option<String>,
-    locked_until: Option<i64>,
-    last_login_at: Option<i64>,
+pub(super) struct StaffRow {
+    pub(super) id: Uuid,
+    pub(super) organisation_id: Uuid,
+    pub(super) username: String,
+    pub(super) display_name: String,
+    pub(super) email: Option<String>,
+    pub(super) role: Role,
+    pub(super) active: bool,
+    pub(super) password_hash: String,
+    pub(super) kiosk_pin_hash: Option<String>,
+    pub(super) locked_until: Option<i64>,
+    pub(super) last_login_at: Option<i64>,
+    pub(super) session_epoch: i64,
 }
 
 impl From<&StaffRow> for StaffAccount {

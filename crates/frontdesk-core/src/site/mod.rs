@@ -83,7 +83,7 @@ impl Frontdesk {
         let time_zone = time::parse_tz("time_zone", &req.time_zone)?;
         let username = validate_username("admin_username", &req.admin_username)?;
         let display = text::required("admin_display_name", &req.admin_display_name, 200)?;
-        check_password_strength("admin_password", &req.admin_password)?;
+        check_password_strength("admin_password", &req.admin_password, &req.admin_username)?;
         let hash = hash_secret(req.admin_password).await?;
 
         let mut tx = store::db::begin_immediate(&self.pool).await?;

@@ -40,6 +40,9 @@ pub struct SiteSettings {
     pub attendance: AttendanceRules,
     /// The kiosk returns to its welcome screen after this many idle seconds.
     pub kiosk_idle_seconds: u32,
+    /// The staff console locks after this many seconds without a key press or a click (30 to
+    /// 28,800; default 600); its user's password unlocks it.
+    pub console_lock_seconds: u32,
     /// Which visitor details the kiosk asks for, and which it requires (the name always is).
     pub kiosk_fields: KioskFields,
     /// Whether the kiosk takes the visitor's photo (for the badge and the on-site list):
@@ -139,6 +142,7 @@ impl Default for SiteSettings {
             badge_printer: None,
             attendance: AttendanceRules::default(),
             kiosk_idle_seconds: 60,
+            console_lock_seconds: 600,
             kiosk_fields: KioskFields::default(),
             kiosk_photo: FieldRule::Optional,
             kiosk_keyboard: true,
@@ -178,6 +182,12 @@ impl SiteSettings {
             return Err(Error::validation(
                 "kiosk_idle_seconds",
                 "must be 10 to 3600 seconds",
+            ));
+        }
+        if !(30..=28_800).contains(&self.console_lock_seconds) {
+            return Err(Error::validation(
+                "console_lock_seconds",
+                "must be 30 to 28800 seconds (8 hours)",
             ));
         }
         if self.kiosk_languages.is_empty()

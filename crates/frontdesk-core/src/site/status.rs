@@ -24,14 +24,21 @@ pub struct AppStatus {
     /// What the signed-in account may do (empty when nobody is signed in). Clients show or hide
     /// features by these, never by a copy of the role table; the core still checks every call.
     pub permissions: Vec<Permission>,
+    /// Seconds without a key press or click after which the console locks (the site's
+    /// `console_lock_seconds`; 0 before set-up).
+    pub console_lock_seconds: u32,
+    /// The signed-in account's console is locked: the client shows the lock screen, and staff
+    /// commands are refused until its user's password unlocks it.
+    pub locked: bool,
 }
 
 impl AppStatus {
-    /// The status as `actor`, signed in as `account`, sees it.
-    pub fn signed_in(self, actor: &Actor, account: StaffAccount) -> Self {
+    /// The status as `actor`, signed in as `account`, sees it (`locked` when its console is).
+    pub fn signed_in(self, actor: &Actor, account: StaffAccount, locked: bool) -> Self {
         Self {
             account: Some(account),
             permissions: actor.permissions(),
+            locked,
             ..self
         }
     }
@@ -48,10 +55,13 @@ impl Frontdesk {
                 demo: false,
                 account: None,
                 permissions: Vec::new(),
+                console_lock_seconds: 0,
+                locked: false,
             });
         }
         let kiosk = self.kiosk_actor().await?;
         let site = self.home_site(&kiosk).await?;
+        let settings = self.settings(&kiosk, site.id).await?;
         let demo: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM organisations WHERE name = 'Demo Company'")
                 .fetch_one(&self.pool)
@@ -62,6 +72,8 @@ impl Frontdesk {
             demo: demo > 0,
             account: None,
             permissions: Vec::new(),
+            console_lock_seconds: settings.console_lock_seconds,
+            locked: false,
         })
     }
 }
@@ -79,6 +91,8 @@ mod tests {
             demo: false,
             account: None,
             permissions: Vec::new(),
+            console_lock_seconds: 600,
+            locked: false,
         };
         let actor = Actor {
             kind: ActorKind::Staff(Role::Manager),
@@ -97,7 +111,7 @@ mod tests {
             has_kiosk_pin: false,
             last_login_at: None,
         };
-        let signed_in = status.signed_in(&actor, account);
+        let signed_in = status.signed_in(&actor, account, false);
         assert_eq!(
             signed_in.permissions,
             Role::Manager.permissions(),

@@ -18,7 +18,7 @@ async fn front_desk_cannot_manage_staff_or_read_audit() {
                 display_name: "Sneaky".into(),
                 email: None,
                 role: Role::Admin,
-                password: "password123".into(),
+                password: "blue-harbour-77".into(),
                 kiosk_pin: None,
             },
         )
@@ -126,7 +126,7 @@ async fn init_twice_is_refused_and_reopen_keeps_data() {
             time_zone: "UTC".into(),
             admin_username: "x".into(),
             admin_display_name: "X".into(),
-            admin_password: "password123".into(),
+            admin_password: "blue-harbour-77".into(),
         })
         .await
         .expect_err("already set up");
@@ -150,7 +150,7 @@ async fn bad_time_zone_names_the_field() {
             time_zone: "London".into(),
             admin_username: "admin".into(),
             admin_display_name: "Admin".into(),
-            admin_password: "password123".into(),
+            admin_password: "blue-harbour-77".into(),
         })
         .await
         .expect_err("not an IANA zone");

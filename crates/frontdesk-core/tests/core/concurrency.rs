@@ -186,7 +186,7 @@ async fn parallel_wrong_passwords_still_lock_the_account() {
                 display_name: "Desk".into(),
                 email: None,
                 role: Role::FrontDesk,
-                password: "desk-password".into(),
+                password: "kettle-morning-9".into(),
                 kiosk_pin: None,
             },
         )
@@ -212,7 +212,7 @@ async fn parallel_wrong_passwords_still_lock_the_account() {
     }
     let e = env
         .api
-        .login("desk", "desk-password")
+        .login("desk", "kettle-morning-9")
         .await
         .expect_err("ten parallel wrong guesses must lock the account like ten in a row");
     assert!(matches!(e, Error::Locked(_)), "{e:?}");

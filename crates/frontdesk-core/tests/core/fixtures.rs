@@ -17,7 +17,7 @@ pub fn file_names(dir: &std::path::Path) -> Vec<String> {
     v
 }
 
-pub const ADMIN_PASSWORD: &str = "admin-pass-123";
+pub const ADMIN_PASSWORD: &str = "amber-lantern-42";
 
 pub struct Env {
     pub _dir: tempfile::TempDir,
@@ -81,7 +81,17 @@ impl Env {
     }
 
     pub async fn staff(&self, username: &str, role: Role) -> Actor {
-        let password = format!("{username}-password");
+        self.staff_session(username, role).await.actor
+    }
+
+    /// The password [`Env::staff_session`] gives `username`.
+    pub fn staff_password(username: &str) -> String {
+        format!("river otter {}", username.len())
+    }
+
+    /// A new staff account with `role`, created by the admin, signed in.
+    pub async fn staff_session(&self, username: &str, role: Role) -> Session {
+        let password = Self::staff_password(username);
         self.api
             .create_staff_account(
                 &self.admin.actor,
@@ -96,11 +106,7 @@ impl Env {
             )
             .await
             .expect("create staff");
-        self.api
-            .login(username, &password)
-            .await
-            .expect("login")
-            .actor
+        self.api.login(username, &password).await.expect("login")
     }
 }
 

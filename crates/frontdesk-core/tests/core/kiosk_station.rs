@@ -173,7 +173,7 @@ async fn only_a_staff_pin_unlocks_the_kiosk_and_guessing_locks_it() {
                 display_name: "Dee Desk".into(),
                 email: None,
                 role: Role::FrontDesk,
-                password: "desk-password".into(),
+                password: "kettle-morning-9".into(),
                 kiosk_pin: Some("2468".into()),
             },
         )

@@ -19,5 +19,6 @@ mod kiosk;
 mod kiosk_photo;
 mod kiosk_station;
 mod settings;
+mod staff;
 mod visits;
 mod walk_up;

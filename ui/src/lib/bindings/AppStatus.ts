@@ -28,4 +28,14 @@ account: StaffAccount | null,
  * What the signed-in account may do (empty when nobody is signed in). Clients show or hide
  * features by these, never by a copy of the role table; the core still checks every call.
  */
-permissions: Array<Permission>, };
+permissions: Array<Permission>, 
+/**
+ * Seconds without a key press or click after which the console locks (the site's
+ * `console_lock_seconds`; 0 before set-up).
+ */
+console_lock_seconds: number, 
+/**
+ * The signed-in account's console is locked: the client shows the lock screen, and staff
+ * commands are refused until its user's password unlocks it.
+ */
+locked: boolean, };

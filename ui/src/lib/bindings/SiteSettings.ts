@@ -51,6 +51,11 @@ attendance: AttendanceRules,
  */
 kiosk_idle_seconds: number, 
 /**
+ * The staff console locks after this many seconds without a key press or a click (30 to
+ * 28,800; default 600); its user's password unlocks it.
+ */
+console_lock_seconds: number, 
+/**
  * Which visitor details the kiosk asks for, and which it requires (the name always is).
  */
 kiosk_fields: KioskFields, 

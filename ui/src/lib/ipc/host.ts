@@ -33,7 +33,10 @@ import type { SavedDocument } from "../bindings/SavedDocument";
 import type { ScheduleSpec } from "../bindings/ScheduleSpec";
 import type { SignInRequest } from "../bindings/SignInRequest";
 import type { SiteSettings } from "../bindings/SiteSettings";
+import type { LockReason } from "../bindings/LockReason";
+import type { NewStaffAccount } from "../bindings/NewStaffAccount";
 import type { StaffAccount } from "../bindings/StaffAccount";
+import type { StaffUpdate } from "../bindings/StaffUpdate";
 import type { TimesheetApproval } from "../bindings/TimesheetApproval";
 import type { TimesheetCorrection } from "../bindings/TimesheetCorrection";
 import type { Visit } from "../bindings/Visit";
@@ -47,6 +50,18 @@ export interface Host {
   setup(req: InitRequest): Promise<void>;
   login(username: string, password: string): Promise<StaffAccount>;
   logout(): Promise<void>;
+  /** Locks the console (idle, or the Lock button): staff commands are refused until unlocked. */
+  lockConsole(reason: LockReason): Promise<void>;
+  /** Unlocks the console with the signed-in user's own password. */
+  unlockConsole(password: string): Promise<StaffAccount>;
+  /** The signed-in user changes their own password. */
+  changePassword(current: string, next: string): Promise<void>;
+  staffAccounts(): Promise<StaffAccount[]>;
+  createStaffAccount(req: NewStaffAccount): Promise<StaffAccount>;
+  updateStaffAccount(id: string, update: StaffUpdate): Promise<StaffAccount>;
+  resetStaffPassword(id: string, password: string): Promise<void>;
+  /** Sets (4 to 8 digits) or, with null, removes a staff member's kiosk PIN. */
+  setStaffKioskPin(id: string, pin: string | null): Promise<StaffAccount>;
   onSite(): Promise<OnSiteNow>;
   visits(query: VisitQuery): Promise<Visit[]>;
   signIn(req: SignInRequest): Promise<Visit>;

@@ -5,8 +5,6 @@
 // remains the authority; this is a stand-in, not a second implementation of the business rules.
 import type { ApiError } from "../bindings/ApiError";
 import type { AppStatus } from "../bindings/AppStatus";
-import type { ErrorCode } from "../bindings/ErrorCode";
-import type { ErrorKey } from "../bindings/ErrorKey";
 import type { ExportKind } from "../bindings/ExportKind";
 import type { ExportSchedule } from "../bindings/ExportSchedule";
 import type { HostSummary } from "../bindings/HostSummary";
@@ -17,20 +15,15 @@ import { ROLE_PERMISSIONS } from "../bindings/rolePermissions";
 import type { Role } from "../bindings/Role";
 import type { Site } from "../bindings/Site";
 import type { SiteSettings } from "../bindings/SiteSettings";
-import type { StaffAccount } from "../bindings/StaffAccount";
 import type { Visit } from "../bindings/Visit";
 import { siteToday } from "../visits/format";
 import type { Host } from "./host";
+import { apiError, invalid } from "./mockErrors";
+import { checkPassword, mockStaff, publicView, type MockAccount } from "./mockStaff";
 
 export const MOCK_PASSWORD = "frontdesk-demo";
 
-export function apiError(code: ErrorCode, key: ErrorKey, message: string, params: Record<string, string> = {}, field: string | null = null): ApiError {
-  return { code, key, params, message, field };
-}
-
-export function invalid(field: string, problem: string, key: ErrorKey = "error.validation", extra: Record<string, string> = {}): ApiError {
-  return apiError("validation", key, `${field}: ${problem}`, { field, problem, ...extra }, field);
-}
+export { apiError, invalid } from "./mockErrors";
 
 function notFound(entity: string): ApiError {
   return apiError("not_found", "error.not_found", `${entity} not found`, { entity });
@@ -66,13 +59,15 @@ export type MockHost = Host & {
   /** Visits as stored, for test assertions. */
   readonly visitsStored: Visit[];
   readonly exportsSaved: string[];
+  /** Staff accounts as stored (passwords and PINs included), for test set-up and assertions. */
+  readonly staffStored: MockAccount[];
 };
 
 export function createMockHost(options: MockOptions = {}): MockHost {
   const now = options.now ?? (() => new Date());
   let initialised = options.initialised ?? true;
   const site: Site = { id: id(), name: "Head Office", time_zone: "Europe/London", address: null };
-  const accounts: (StaffAccount & { password: string })[] = [
+  const accounts: MockAccount[] = [
     ["admin", "Demo Admin", "admin"],
     ["desk", "Dana Desk", "front_desk"],
     ["mia", "Mia Manager", "manager"],
@@ -86,8 +81,10 @@ export function createMockHost(options: MockOptions = {}): MockHost {
     has_kiosk_pin: false,
     last_login_at: null,
     password: MOCK_PASSWORD,
+    pin: null,
   }));
-  let account: StaffAccount | null = null;
+  let account: MockAccount | null = null;
+  let locked = false;
   const hosts: HostSummary[] = EMPLOYEES.map(([name, department]) => ({ id: id(), name, department }));
   const present: PresentEmployee[] = hosts.slice(0, 4).map((h, i) => ({
     id: h.id,
@@ -121,6 +118,7 @@ export function createMockHost(options: MockOptions = {}): MockHost {
       duplicate_window_minutes: 2,
     },
     kiosk_idle_seconds: 60,
+    console_lock_seconds: 600,
     unreadable: [],
     revision: 0,
     kiosk_fields: { company: "optional", email: "optional", phone: "optional" },
@@ -168,6 +166,11 @@ export function createMockHost(options: MockOptions = {}): MockHost {
 
   function need(p: Permission, action: string): void {
     if (!account) throw apiError("unauthenticated", "error.not_signed_in", "please sign in");
+    if (!account.active) {
+      account = null;
+      throw apiError("unauthenticated", "error.session_ended", "your account was changed by an administrator; please sign in again");
+    }
+    if (locked) throw apiError("unauthenticated", "error.console_locked", "the console is locked; enter your password to unlock it");
     if (!permissions().includes(p)) {
       const role = account.role.replace("_", " ");
       throw apiError("forbidden", "error.forbidden", `your role (${role}) may not ${action}`, { role, action });
@@ -192,13 +195,16 @@ export function createMockHost(options: MockOptions = {}): MockHost {
   const host: MockHost = {
     visitsStored: visits,
     exportsSaved,
+    staffStored: accounts,
     status: () =>
       answer((): AppStatus => ({
         initialised,
         site: initialised ? site : null,
         demo: initialised,
-        account: account ? { ...account } : null,
+        account: account ? publicView(account) : null,
         permissions: permissions(),
+        console_lock_seconds: settings.console_lock_seconds,
+        locked: account !== null && locked,
       })),
     setup: (req) =>
       answer(() => {
@@ -206,21 +212,34 @@ export function createMockHost(options: MockOptions = {}): MockHost {
         site.name = required("site_name", req.site_name);
         required("organisation", req.organisation);
         required("admin_display_name", req.admin_display_name);
-        if (req.admin_password.length < 8) throw invalid("admin_password", "must be at least 8 characters", "error.password_too_short", { min: "8" });
+        checkPassword("admin_password", req.admin_password, req.admin_username);
         initialised = true;
       }),
     login: (username, password) =>
       answer(() => {
-        const found = accounts.find((a) => a.username === username.trim() && a.password === password);
+        const found = accounts.find((a) => a.username === username.trim() && a.password === password && a.active);
         if (!found) throw apiError("unauthenticated", "error.bad_credentials", "wrong username or password");
-        const { password: _secret, ...rest } = found;
-        account = rest;
-        return rest;
+        account = found;
+        locked = false;
+        return publicView(found);
       }),
     logout: () =>
       answer(() => {
         account = null;
+        locked = false;
       }),
+    ...mockStaff(
+      {
+        accounts,
+        current: () => account,
+        setCurrent: (a) => (account = a),
+        locked: () => locked,
+        setLocked: (l) => (locked = l),
+        need,
+        id,
+      },
+      answer,
+    ),
     onSite: () =>
       answer(() => {
         need("view_visits", "view visits");

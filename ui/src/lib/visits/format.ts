@@ -8,6 +8,14 @@ export function clock(iso: string | null, timeZone: string): string {
   return new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", timeZone }).format(d);
 }
 
+/** Date and time of an instant at the site, e.g. "2 Dec 2026, 14:05" ("–" for none). */
+export function dateTime(iso: string | null, timeZone: string): string {
+  if (!iso) return "–";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "–";
+  return new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone }).format(d);
+}
+
 /** How long someone has been on site, e.g. "5 min", "2 h 05 min". */
 export function duration(fromIso: string | null, now: Date): string {
   if (!fromIso) return "–";

@@ -1,0 +1,146 @@
+// Drives the real staff console: an administrator creates a front-desk account, its owner signs in
+// and sees only what the role allows (the core refuses the rest even when asked directly), and the
+// console locks itself after the site's idle time. Screenshots: shots/console-<screen>.png.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { after, before, test } from "node:test";
+import path from "node:path";
+import { remote } from "webdriverio";
+
+const shots = process.env.FRONTDESK_SHOTS ?? ".";
+let browser;
+
+before(async () => {
+  assert.ok(process.env.FRONTDESK_APP, "FRONTDESK_APP must point at the built desktop binary");
+  browser = await remote({
+    hostname: "127.0.0.1",
+    port: Number(process.env.FRONTDESK_WEBDRIVER_PORT ?? 4444),
+    logLevel: "warn",
+    capabilities: { "tauri:options": { application: process.env.FRONTDESK_APP } },
+  });
+});
+
+after(async () => {
+  await browser?.deleteSession();
+});
+
+async function shot(name) {
+  await browser.pause(300);
+  await browser.saveScreenshot(path.join(shots, `console-${name}.png`));
+}
+
+async function fill(selector, text) {
+  const el = await browser.$(selector);
+  await el.click();
+  await browser.keys(["Control", "a"]);
+  await browser.keys(["Backspace"]);
+  if (text) await el.addValue(text);
+}
+
+function cli(...args) {
+  return execFileSync(process.env.FRONTDESK_CLI, ["--user", "admin", ...args], {
+    env: { ...process.env, FRONTDESK_PASSWORD: "frontdesk-demo" },
+    encoding: "utf8",
+  });
+}
+
+async function signIn(username, password) {
+  await (await browser.$("#username")).waitForDisplayed({ timeout: 20000 });
+  await fill("#username", username);
+  await fill("#password", password);
+  await browser.$("button[type=submit]").click();
+  await (await browser.$("nav[aria-label=Sections]")).waitForDisplayed({ timeout: 10000 });
+}
+
+async function tabs() {
+  const labels = [];
+  for (const b of await browser.$$("nav[aria-label=Sections] button")) labels.push(await b.getText());
+  return labels;
+}
+
+/** A command called straight through the shell's IPC, as a tampered page could; resolves with its error. */
+async function invokeError(cmd) {
+  return browser.executeAsync((name, done) => {
+    window.__TAURI_INTERNALS__
+      .invoke(name, {})
+      .then(() => done(null))
+      .catch((e) => done(e));
+  }, cmd);
+}
+
+test("an administrator creates a front-desk account; it sees and may do only its role's part", async (t) => {
+  t.after(async () => {
+    if (t.passed === false) await shot("failure-staff").catch(() => {});
+  });
+  await signIn("admin", "frontdesk-demo");
+  await (await browser.$("nav[aria-label=Sections]").$("button=Staff")).click();
+  const table = await browser.$("[data-testid=staff-table]");
+  await table.waitForDisplayed({ timeout: 10000 });
+  await browser.waitUntil(async () => (await table.getText()).includes("admin"), { timeout: 10000 });
+
+  // A weak first password is refused under its field; a good one creates the account.
+  await fill("#staff-username", "fred");
+  await fill("#staff-name", "Fred Front");
+  await (await browser.$("#staff-role")).selectByAttribute("value", "front_desk");
+  await fill("#staff-password", "fred2026");
+  await browser.$("button=Create account").click();
+  const weak = await browser.$("#staff-password-error");
+  await weak.waitForDisplayed({ timeout: 10000 });
+  assert.match(await weak.getText(), /too easy to guess/);
+  await fill("#staff-password", "violet meadow 5");
+  await browser.$("button=Create account").click();
+  const notice = await browser.$("[data-testid=staff-notice]");
+  await notice.waitForDisplayed({
+    timeout: 10000,
+    timeoutMsg: `no notice; the form says: ${await browser.$("[data-testid=staff-create]").getText()}`,
+  });
+  assert.match(await notice.getText(), /Created fred/);
+  await browser.waitUntil(async () => (await table.getText()).includes("Fred Front"), { timeout: 10000 });
+  await shot("staff");
+
+  // The creation is in the audit trail, attributed to the administrator.
+  const audit = JSON.parse(cli("--json", "audit", "--action", "staff.create", "--limit", "5"));
+  assert.ok(audit.some((e) => e.actor_name === "Demo Admin" && e.details.username === "fred"), JSON.stringify(audit));
+
+  // The site's idle lock, shortened for this test (the default is 10 minutes).
+  cli("settings", "set", "console_lock_seconds", "30");
+
+  await browser.$("button=Sign out").click();
+  await signIn("fred", "violet meadow 5");
+  assert.deepEqual(await tabs(), ["On site now", "Visit log", "Reports"], "no Staff or Settings for the front desk");
+  assert.match(await browser.$(".who").getText(), /Fred Front/);
+  // Asked directly, the core still refuses what the role may not do.
+  const refused = await invokeError("staff_accounts");
+  assert.equal(refused?.code, "forbidden", JSON.stringify(refused));
+  assert.match(refused.message, /front desk/);
+  await shot("front-desk");
+});
+
+test("the console locks after the site's idle time and only its user's password unlocks it", async (t) => {
+  t.after(async () => {
+    if (t.passed === false) await shot("failure-lock").catch(() => {});
+  });
+  // Fred is signed in (previous test) with a 30-second idle lock. Half-typed work must survive.
+  await fill("#visitor-name", "Half Typed");
+  const lock = await browser.$("[data-testid=lock-screen]");
+  await lock.waitForDisplayed({ timeout: 45000, timeoutMsg: "the console should lock after 30 s idle" });
+  await shot("lock");
+  const locked = await invokeError("on_site");
+  assert.equal(locked?.key, "error.console_locked", "staff commands are refused while locked");
+
+  await fill("#unlock-password", "frontdesk-demo");
+  await browser.$("button=Unlock").click();
+  const wrong = await browser.$("[data-testid=lock-screen] [role=alert]");
+  await wrong.waitForDisplayed({ timeout: 10000 });
+  assert.match(await wrong.getText(), /wrong username or password/i, "another user's password does not unlock");
+
+  await fill("#unlock-password", "violet meadow 5");
+  await browser.$("button=Unlock").click();
+  await lock.waitForDisplayed({ reverse: true, timeout: 10000 });
+  assert.equal(await browser.$("#visitor-name").getValue(), "Half Typed", "what was typed is kept");
+  assert.equal(await invokeError("on_site"), null, "commands work again");
+
+  const trail = JSON.parse(cli("--json", "audit", "--action", "auth.", "--limit", "10"));
+  const fred = trail.filter((e) => e.actor_name === "Fred Front").map((e) => e.action);
+  assert.deepEqual(fred.slice(0, 4), ["auth.unlock", "auth.login_failed", "auth.lock", "auth.login"], JSON.stringify(fred));
+});
