@@ -8,6 +8,7 @@ use frontdesk_core::documents::SavedDocument;
 use frontdesk_core::documents::badge_prints::{BadgePrint, BadgePrintRequest};
 use frontdesk_core::documents::exports::{ExportRequest, ExportRun, ExportSchedule, ScheduleSpec};
 use frontdesk_core::documents::printing::Printer;
+use frontdesk_core::faces::review::{ReviewDecision, ReviewItem};
 use frontdesk_core::kiosk::camera::CameraChoice;
 use frontdesk_core::people::employees::{Employee, EmployeeQuery, HostSummary};
 use frontdesk_core::people::import::ImportReport;
@@ -218,6 +219,17 @@ pub async fn audit(state: State<'_, AppState>, query: AuditQuery) -> Res<Vec<Aud
 }
 
 #[tauri::command]
+pub async fn save_audit_export(
+    state: State<'_, AppState>,
+    query: AuditQuery,
+) -> Res<SavedDocument> {
+    Ok(state
+        .api
+        .save_audit_export(&state.actor().await?, query)
+        .await?)
+}
+
+#[tauri::command]
 pub async fn print_badge(state: State<'_, AppState>, req: BadgePrintRequest) -> Res<BadgePrint> {
     Ok(state.api.print_badge(&state.actor().await?, req).await?)
 }
@@ -313,4 +325,27 @@ pub async fn update_site_settings(
     let actor = state.actor().await?;
     let site = state.api.home_site(&actor).await?;
     Ok(state.api.update_settings(&actor, site.id, settings).await?)
+}
+
+/// The review queue at this PC's site (open items, or all with `all`).
+#[tauri::command]
+pub async fn review_queue(state: State<'_, AppState>, all: bool) -> Res<Vec<ReviewItem>> {
+    Ok(state.api.review_queue(&state.actor().await?, all).await?)
+}
+
+#[tauri::command]
+pub async fn review_snapshot(state: State<'_, AppState>, id: Uuid) -> Res<String> {
+    Ok(state.api.review_snapshot(&state.actor().await?, id).await?)
+}
+
+#[tauri::command]
+pub async fn resolve_review(
+    state: State<'_, AppState>,
+    id: Uuid,
+    decision: ReviewDecision,
+) -> Res<ReviewItem> {
+    Ok(state
+        .api
+        .resolve_review(&state.actor().await?, id, decision)
+        .await?)
 }

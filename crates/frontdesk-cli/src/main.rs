@@ -156,8 +156,20 @@ enum Command {
         /// Only actions starting with this, e.g. `visit.`.
         #[arg(long)]
         action: Option<String>,
+        /// Only actions by someone whose name contains this.
+        #[arg(long)]
+        actor: Option<String>,
+        /// First day (site-local), inclusive.
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        /// Last day (site-local), inclusive.
+        #[arg(long)]
+        to: Option<NaiveDate>,
         #[arg(long, default_value_t = 50)]
         limit: u32,
+        /// Save every matching row as CSV in the exports folder instead (the export is audited).
+        #[arg(long)]
+        export: bool,
     },
 }
 
@@ -563,19 +575,29 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
         }
-        Command::Audit { action, limit } => {
+        Command::Audit {
+            action,
+            actor: name,
+            from,
+            to,
+            limit,
+            export,
+        } => {
             let actor = login(&api, &cli.user).await?;
-            let entries = api
-                .audit(
-                    &actor,
-                    AuditQuery {
-                        action_prefix: action,
-                        limit: Some(limit),
-                        ..Default::default()
-                    },
-                )
-                .await?;
-            out.audit(&entries);
+            let query = AuditQuery {
+                action_prefix: action,
+                actor: name,
+                from,
+                to,
+                limit: Some(limit),
+                ..Default::default()
+            };
+            if export {
+                let saved = api.save_audit_export(&actor, query).await?;
+                out.message(&saved, &format!("Saved {}", saved.path));
+            } else {
+                out.audit(&api.audit(&actor, query).await?);
+            }
         }
     }
     api.close().await;

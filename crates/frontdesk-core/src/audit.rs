@@ -1,16 +1,17 @@
 //! The audit log: who did what, to which record, from which PC. Rows are written inside the same
 //! transaction as the change they describe, so a change without its audit row cannot exist.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 use ts_rs::TS;
 use uuid::Uuid;
 
+use crate::documents::{SavedDocument, docs_error, files};
 use crate::error::Result;
 use crate::people::auth::{Actor, Permission};
-use crate::time::{from_ms, to_ms};
-use crate::{Frontdesk, new_id, now_ms};
+use crate::time::{check_date, from_ms, start_of_day, to_ms};
+use crate::{Frontdesk, new_id, now_ms, store};
 
 /// Appends one audit row. `details` must never hold secrets (passwords, PINs, tokens).
 pub(crate) async fn record(
@@ -52,9 +53,20 @@ pub struct AuditQuery {
     pub since: Option<DateTime<Utc>>,
     /// Only rows before this time (UTC; exclusive).
     pub until: Option<DateTime<Utc>>,
-    /// Newest first; at most 1000.
+    /// Only rows on or after this day at the actor's home site (local midnight).
+    pub from: Option<NaiveDate>,
+    /// Only rows on or before this day at the actor's home site (inclusive).
+    pub to: Option<NaiveDate>,
+    /// Only rows whose actor's name contains this (any case), e.g. `dana`.
+    pub actor: Option<String>,
+    /// Newest first; at most 1000 ([`Frontdesk::audit`]).
     pub limit: Option<u32>,
+    /// Rows to skip, for the next page.
+    pub offset: Option<u32>,
 }
+
+/// Rows at most in one audit export.
+const EXPORT_MAX_ROWS: u32 = 200_000;
 
 /// One row of the audit log.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -87,26 +99,115 @@ impl Frontdesk {
     pub async fn audit(&self, actor: &Actor, q: AuditQuery) -> Result<Vec<AuditEntry>> {
         actor.require(Permission::ViewAudit)?;
         let limit = q.limit.unwrap_or(200).clamp(1, 1000);
+        Ok(self
+            .audit_rows(actor, &q, limit)
+            .await?
+            .into_iter()
+            .map(AuditEntry::from)
+            .collect())
+    }
+
+    /// The audit rows matching `q` (its `limit` and `offset` ignored; at most 200,000, newest
+    /// first) saved as CSV in the exports folder (`audit-YYYY-MM-DD-HHMMSS.csv`, site-local
+    /// times). Needs the view-audit permission; the export itself is audited (`audit.export`,
+    /// with its filters and row count).
+    pub async fn save_audit_export(&self, actor: &Actor, q: AuditQuery) -> Result<SavedDocument> {
+        actor.require(Permission::ViewAudit)?;
+        let tz = self.home_site(actor).await?.time_zone;
+        let q = AuditQuery { offset: None, ..q };
+        let rows = self.audit_rows(actor, &q, EXPORT_MAX_ROWS).await?;
+        let count = rows.len();
+        let rows: Vec<frontdesk_docs::AuditRow> = rows
+            .into_iter()
+            .map(|r| frontdesk_docs::AuditRow {
+                at: from_ms(r.at),
+                actor_kind: r.actor_kind,
+                actor_name: r.actor_name,
+                action: r.action,
+                entity: r.entity,
+                entity_id: r.entity_id.map(|u| u.to_string()),
+                details: r.details,
+                device_id: r.device_id.map(|u| u.to_string()),
+            })
+            .collect();
+        let rendered = frontdesk_docs::render_audit_csv(&rows, tz).map_err(docs_error)?;
+        let bytes = u32::try_from(rendered.bytes.len()).unwrap_or(u32::MAX);
+        let stamp = Utc::now().with_timezone(&tz).format("%Y-%m-%d-%H%M%S");
+        let path = files::save_new_file(
+            self.data_dir.exports_dir(),
+            format!("audit-{stamp}.csv"),
+            rendered.bytes,
+        )
+        .await?;
+        let mut tx = store::db::begin_immediate(&self.pool).await?;
+        let details = serde_json::json!({
+            "rows": count,
+            "action_prefix": q.action_prefix,
+            "actor": q.actor,
+            "since": q.since,
+            "until": q.until,
+            "from": q.from,
+            "to": q.to,
+            "file": path.file_name().map(|n| n.to_string_lossy().into_owned()),
+        });
+        record(&mut tx, actor, "audit.export", "audit_log", None, details).await?;
+        tx.commit().await?;
+        Ok(SavedDocument {
+            path: path.display().to_string(),
+            bytes,
+            warnings: if count as u32 == EXPORT_MAX_ROWS {
+                vec![format!(
+                    "only the newest {EXPORT_MAX_ROWS} rows; narrow the dates for the rest"
+                )]
+            } else {
+                Vec::new()
+            },
+        })
+    }
+
+    async fn audit_rows(&self, actor: &Actor, q: &AuditQuery, limit: u32) -> Result<Vec<AuditRow>> {
+        let mut since = q.since.map(to_ms);
+        let mut until = q.until.map(to_ms);
+        if q.from.is_some() || q.to.is_some() {
+            let tz = self.home_site(actor).await?.time_zone;
+            if let Some(from) = q.from {
+                let from = to_ms(start_of_day(tz, check_date("from", from)?));
+                since = Some(since.map_or(from, |s| s.max(from)));
+            }
+            if let Some(to) = q.to {
+                let next = check_date("to", to)?.succ_opt().unwrap_or(to);
+                let end = to_ms(start_of_day(tz, next));
+                until = Some(until.map_or(end, |u| u.min(end)));
+            }
+        }
         let prefix_hi = q.action_prefix.as_ref().map(|p| format!("{p}\u{10FFFF}"));
-        let rows = sqlx::query_as::<_, AuditRow>(
+        let name = q
+            .actor
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(str::to_lowercase);
+        Ok(sqlx::query_as::<_, AuditRow>(
             "SELECT id, at, actor_kind, actor_name, action, entity, entity_id, details, device_id
              FROM audit_log
              WHERE (?1 IS NULL OR (action >= ?1 AND action < ?2))
                AND (?3 IS NULL OR entity_id = ?3)
                AND (?4 IS NULL OR at >= ?4)
                AND (?5 IS NULL OR at < ?5)
+               AND (?6 IS NULL OR instr(lower(actor_name), ?6) > 0)
              ORDER BY at DESC, id DESC
-             LIMIT ?6",
+             LIMIT ?7 OFFSET ?8",
         )
         .bind(&q.action_prefix)
         .bind(prefix_hi)
         .bind(q.entity_id)
-        .bind(q.since.map(to_ms))
-        .bind(q.until.map(to_ms))
+        .bind(since)
+        .bind(until)
+        .bind(name)
         .bind(i64::from(limit))
+        .bind(i64::from(q.offset.unwrap_or(0)))
         .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.into_iter().map(AuditEntry::from).collect())
+        .await?)
     }
 }
 

@@ -11,11 +11,11 @@
 //! | folder | holds |
 //! | --- | --- |
 //! | [`site`] | organisation, site, settings, start-up status |
-//! | [`people`] | employees, CSV import, staff accounts, roles and sign-in |
+//! | [`people`] | employees, CSV import, staff accounts and their administration, roles, sign-in and the console session |
 //! | [`visits`] | visits, sign-in and its agreement rule, visitors, invitations, auto sign-out, returning-visitor faces, who is on site |
 //! | [`kiosk`] | the lobby screen's configuration, QR codes shown to it, sign-out by name, the staff PIN |
 //! | [`attendance`] | IN/OUT events, timesheet corrections and approvals |
-//! | [`faces`] | enrolment, identification, the face index cache |
+//! | [`faces`] | enrolment, identification, the face index cache, the walk-up, the review queue |
 //! | [`documents`] | badges, timesheets, reports, evacuation list, exports, printing |
 //! | [`store`] | the SQLite pool, migrations, the data directory and this PC's device id |
 //! | [`audit`] | the audit trail every staff action writes |
@@ -29,7 +29,7 @@
 //! | `attendance/clock.rs` | `set_employee_pin`, `clock_by_pin`, `undo_clock` |
 //! | `attendance/mod.rs` | `record_attendance`, `attendance` |
 //! | `attendance/timesheets.rs` | `correct_timesheet`, `approve_timesheet`, `timesheet_approvals`, `timesheet_corrections` |
-//! | `audit.rs` | `audit` |
+//! | `audit.rs` | `audit`, `save_audit_export` |
 //! | `demo.rs` | `seed_demo` |
 //! | `documents/badge_prints.rs` | `print_badge`, `badge_prints` |
 //! | `documents/exports/request.rs` | `save_export` |
@@ -39,6 +39,7 @@
 //! | `documents/timesheet_export.rs` | `export_timesheets` |
 //! | `faces/calibration.rs` | `face_calibration` |
 //! | `faces/mod.rs` | `face_service`, `enrol_employee_faces`, `erase_employee_faces`, `identify_face`, `clock_by_face` |
+//! | `faces/review.rs` | `review_queue`, `review_snapshot`, `resolve_review` |
 //! | `faces/walkup.rs` | `kiosk_walk_up` |
 //! | `kiosk/camera.rs` | `with_camera_replay`, `kiosk_camera`, `kiosk_recognise_face`, `kiosk_remember_face`, `cameras` |
 //! | `kiosk/check_in.rs` | `kiosk_sign_in`, `kiosk_redeem_invite` |

@@ -31,9 +31,9 @@ pub use fonts::{Weight, bundled_font_names};
 pub use pdf::Colour;
 pub use qr::{qr_png, qr_svg};
 pub use report::{
-    DailyReportData, EvacuationData, EvacuationPerson, PersonKind, VisitLogData, VisitRow,
-    daily_stats, render_daily_report, render_evacuation_list, render_visit_log_csv,
-    render_visit_log_pdf,
+    AuditRow, DailyReportData, EvacuationData, EvacuationPerson, PersonKind, VisitLogData,
+    VisitRow, daily_stats, render_audit_csv, render_daily_report, render_evacuation_list,
+    render_visit_log_csv, render_visit_log_pdf,
 };
 pub use text::sanitize;
 pub use timesheet::{render_timesheet_csv, render_timesheet_pdf, render_timesheet_xlsx};

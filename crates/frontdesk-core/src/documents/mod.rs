@@ -26,7 +26,7 @@ use crate::people::employees::Employee;
 use crate::visits::{Visit, VisitQuery};
 use crate::{Actor, Error, Frontdesk, Permission, Result};
 
-fn docs_error(e: docs::Error) -> Error {
+pub(crate) fn docs_error(e: docs::Error) -> Error {
     match e {
         docs::Error::InvalidInput(m) => Error::validation("document", m),
         docs::Error::Locked(m) => Error::Conflict(m),

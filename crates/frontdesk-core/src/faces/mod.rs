@@ -4,6 +4,7 @@
 //! (or reloaded) from them the first time a face is needed.
 
 pub mod calibration;
+pub mod review;
 pub mod walkup;
 
 use std::sync::{Arc, RwLock};

@@ -4,6 +4,7 @@ mod fixtures;
 
 mod access;
 mod attendance;
+mod audit_log;
 mod camera;
 mod client_methods;
 mod concurrency;
@@ -18,6 +19,7 @@ mod import;
 mod kiosk;
 mod kiosk_photo;
 mod kiosk_station;
+mod review;
 mod settings;
 mod staff;
 mod visits;

@@ -133,6 +133,18 @@ async fn a_stranger_clocks_nobody_and_is_reviewed_once() {
     let image = image::load_from_memory(&shot).expect("a JPEG");
     assert!(image.height() > image.width(), "a portrait crop");
     assert!(!shot.windows(4).any(|w| w == b"Exif"));
+    // The queue staff see holds it, with the same snapshot.
+    let queue = api
+        .review_queue(&env.admin.actor, false)
+        .await
+        .expect("queue");
+    assert_eq!(queue.len(), 1);
+    assert!(queue[0].has_snapshot);
+    let url = api
+        .review_snapshot(&env.admin.actor, queue[0].id)
+        .await
+        .expect("snapshot");
+    assert!(url.starts_with("data:image/jpeg;base64,"));
     let in_29_days = chrono::Utc::now() + chrono::Duration::days(29);
     api.expire_photos(in_29_days).await.expect("retention");
     let kept: i64 = sqlx::query_scalar("SELECT COUNT(snapshot) FROM review_events")
@@ -147,6 +159,19 @@ async fn a_stranger_clocks_nobody_and_is_reviewed_once() {
         .await
         .expect("count");
     assert_eq!(kept, 0, "cleared after 30 days; the review itself stays");
+    let queue = api
+        .review_queue(&env.admin.actor, false)
+        .await
+        .expect("queue");
+    assert!(
+        !queue[0].has_snapshot,
+        "the queue says the snapshot is gone"
+    );
+    assert!(
+        api.review_snapshot(&env.admin.actor, queue[0].id)
+            .await
+            .is_err()
+    );
     let audited: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_log WHERE action = 'retention.review_snapshots'",
     )

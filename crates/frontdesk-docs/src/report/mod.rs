@@ -1,10 +1,12 @@
 //! Visitor reports: the daily report (totals, by company, by purpose, hourly histogram chart), the visit
-//! log for a date range (PDF and CSV), and the evacuation list (everyone on site now, grouped by area).
+//! log for a date range (PDF and CSV), the evacuation list (everyone on site now, grouped by area) and
+//! the audit trail (CSV).
 //!
 //! All inputs are plain rows the core already holds locally, so every report works offline.
 //!
-//! One file per document: [`daily`], [`visit_log`], [`evacuation`].
+//! One file per document: [`daily`], [`visit_log`], [`evacuation`], [`audit`].
 
+mod audit;
 mod daily;
 mod evacuation;
 mod visit_log;
@@ -16,6 +18,7 @@ use crate::fonts::Weight;
 use crate::pdf::{Align, Colour};
 use crate::table::FlowDoc;
 
+pub use audit::{AuditRow, render_audit_csv};
 pub use daily::{DailyReportData, DailyStats, daily_stats, render_daily_report};
 pub use evacuation::{EvacuationData, EvacuationPerson, PersonKind, render_evacuation_list};
 pub use visit_log::{VisitLogData, render_visit_log_csv, render_visit_log_pdf};

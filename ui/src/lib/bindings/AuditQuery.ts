@@ -21,6 +21,22 @@ since: string | null,
  */
 until: string | null, 
 /**
- * Newest first; at most 1000.
+ * Only rows on or after this day at the actor's home site (local midnight).
  */
-limit: number | null, };
+from: string | null, 
+/**
+ * Only rows on or before this day at the actor's home site (inclusive).
+ */
+to: string | null, 
+/**
+ * Only rows whose actor's name contains this (any case), e.g. `dana`.
+ */
+actor: string | null, 
+/**
+ * Newest first; at most 1000 ([`Frontdesk::audit`]).
+ */
+limit: number | null, 
+/**
+ * Rows to skip, for the next page.
+ */
+offset: number | null, };

@@ -25,6 +25,8 @@ import type { KioskPhoto } from "../bindings/KioskPhoto";
 import type { SpeechStatus } from "../bindings/SpeechStatus";
 import type { KioskVisit } from "../bindings/KioskVisit";
 import type { RedeemInvite } from "../bindings/RedeemInvite";
+import type { ReviewDecision } from "../bindings/ReviewDecision";
+import type { ReviewItem } from "../bindings/ReviewItem";
 import type { ReturningVisitor } from "../bindings/ReturningVisitor";
 import type { ScanResult } from "../bindings/ScanResult";
 import type { OnSiteNow } from "../bindings/OnSiteNow";
@@ -71,6 +73,8 @@ export interface Host {
   employees(query: EmployeeQuery): Promise<Employee[]>;
   importEmployees(csv: string): Promise<ImportReport>;
   audit(query: AuditQuery): Promise<AuditEntry[]>;
+  /** Every row matching the query, saved as CSV in the exports folder (audited). */
+  saveAuditExport(query: AuditQuery): Promise<SavedDocument>;
   printBadge(req: BadgePrintRequest): Promise<BadgePrint>;
   saveEvacuationList(): Promise<SavedDocument>;
   correctTimesheet(req: CorrectionRequest): Promise<TimesheetCorrection>;
@@ -85,6 +89,11 @@ export interface Host {
   /** The cameras this PC has, for the kiosk camera setting. */
   cameras(): Promise<CameraChoice[]>;
   updateSiteSettings(settings: SiteSettings): Promise<SiteSettings>;
+  /** Faces the clock-in camera did not accept: open ones, or with `all` the decided ones too. */
+  reviewQueue(all: boolean): Promise<ReviewItem[]>;
+  /** A review item's face snapshot as a data URL (while retention keeps it). */
+  reviewSnapshot(id: string): Promise<string>;
+  resolveReview(id: string, decision: ReviewDecision): Promise<ReviewItem>;
   /** Opens the visitor kiosk window beside the console. */
   openKiosk(): Promise<void>;
 }

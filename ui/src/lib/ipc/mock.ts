@@ -5,12 +5,15 @@
 // remains the authority; this is a stand-in, not a second implementation of the business rules.
 import type { ApiError } from "../bindings/ApiError";
 import type { AppStatus } from "../bindings/AppStatus";
+import type { AuditEntry } from "../bindings/AuditEntry";
+import type { AuditQuery } from "../bindings/AuditQuery";
 import type { ExportKind } from "../bindings/ExportKind";
 import type { ExportSchedule } from "../bindings/ExportSchedule";
 import type { HostSummary } from "../bindings/HostSummary";
 import type { Permission } from "../bindings/Permission";
 import type { PresentEmployee } from "../bindings/PresentEmployee";
 import type { Printer } from "../bindings/Printer";
+import type { ReviewItem } from "../bindings/ReviewItem";
 import { ROLE_PERMISSIONS } from "../bindings/rolePermissions";
 import type { Role } from "../bindings/Role";
 import type { Site } from "../bindings/Site";
@@ -22,6 +25,10 @@ import { apiError, invalid } from "./mockErrors";
 import { checkPassword, mockStaff, publicView, type MockAccount } from "./mockStaff";
 
 export const MOCK_PASSWORD = "frontdesk-demo";
+
+/** A grey 1×1 JPEG, the in-memory host's face snapshot. */
+const SNAPSHOT =
+  "data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==";
 
 export { apiError, invalid } from "./mockErrors";
 
@@ -94,6 +101,20 @@ export function createMockHost(options: MockOptions = {}): MockHost {
     since: new Date(now().getTime() - (i + 1) * 47 * 60_000).toISOString(),
   }));
   const visits: Visit[] = [];
+  const review = (kind: ReviewItem["kind"], minutesAgo: number, like: HostSummary | null, distance: number | null): ReviewItem => ({
+    id: id(),
+    kind,
+    status: "open",
+    created_at: new Date(now().getTime() - minutesAgo * 60_000).toISOString(),
+    employee_id: like?.id ?? null,
+    employee_name: like?.name ?? null,
+    distance,
+    note: null,
+    has_snapshot: true,
+    resolved_by: null,
+    resolved_at: null,
+  });
+  const reviews: ReviewItem[] = [review("possible_spoof", 25, hosts[2] ?? null, 0.31), review("unknown_face", 70, null, 0.61)];
   const prints = new Map<string, number>();
   const schedules: ExportSchedule[] = [];
   const exportsSaved: string[] = [];
@@ -162,6 +183,25 @@ export function createMockHost(options: MockOptions = {}): MockHost {
   signIn("Tom O'Neill", "Contoso Ltd", 6, "Interview", 40);
   signIn("Léa Dubois", "Fabrikam", 0, "Delivery", 12);
 
+  // The audit trail: a few rows from before, then what happens in this session.
+  const trail: AuditEntry[] = [];
+  function audit(action: string, entity: string, details: Record<string, unknown>, who: string = account?.display_name ?? "Kiosk", minutesAgo = 0) {
+    trail.unshift({
+      id: id(),
+      at: new Date(now().getTime() - minutesAgo * 60_000).toISOString(),
+      actor_kind: who === "Kiosk" ? "kiosk" : "staff",
+      actor_name: who,
+      action,
+      entity,
+      entity_id: null,
+      details,
+      device_id: null,
+    });
+  }
+  audit("settings.update", "site", { keys: ["badge_printer"] }, "Demo Admin", 300);
+  audit("visit.sign_in", "visit", { visitor: "Priya Shah" }, "Dana Desk", 95);
+  audit("visit.sign_in", "visit", { visitor: "Tom O'Neill" }, "Kiosk", 40);
+
   const permissions = (): Permission[] => (account ? ROLE_PERMISSIONS[account.role] : []);
 
   function need(p: Permission, action: string): void {
@@ -221,6 +261,7 @@ export function createMockHost(options: MockOptions = {}): MockHost {
         if (!found) throw apiError("unauthenticated", "error.bad_credentials", "wrong username or password");
         account = found;
         locked = false;
+        audit("auth.login", "staff_account", {});
         return publicView(found);
       }),
     logout: () =>
@@ -284,7 +325,20 @@ export function createMockHost(options: MockOptions = {}): MockHost {
     employees: () => answer(() => (need("manage_employees", "manage employees"), [])),
     importEmployees: () =>
       answer(() => (need("manage_employees", "manage employees"), { created: 0, updated: 0, rejected: [], ignored_columns: [] })),
-    audit: () => answer(() => (need("view_audit", "view the audit log"), [])),
+    audit: (query) =>
+      answer(() => {
+        need("view_audit", "view the audit log");
+        return filterAudit(trail, query);
+      }),
+    saveAuditExport: (query) =>
+      answer(() => {
+        need("view_audit", "view the audit log");
+        const rows = filterAudit(trail, { ...query, limit: null, offset: null });
+        const path = `/exports/audit-${siteToday(site.time_zone, now())}.csv`;
+        exportsSaved.push(path);
+        audit("audit.export", "audit_log", { rows: rows.length });
+        return { path, bytes: 100 * rows.length, warnings: [] };
+      }),
     printBadge: (req) =>
       answer(() => {
         need("sign_visitors", "sign visitors in or out");
@@ -378,7 +432,47 @@ export function createMockHost(options: MockOptions = {}): MockHost {
         settings = { ...next, unreadable: [], revision: settings.revision + 1 };
         return settings;
       }),
+    reviewQueue: (all) =>
+      answer(() => {
+        need("manage_employees", "manage employees");
+        return reviews.filter((r) => all || r.status === "open");
+      }),
+    reviewSnapshot: (reviewId) =>
+      answer(() => {
+        need("manage_employees", "manage employees");
+        if (!reviews.some((r) => r.id === reviewId && r.has_snapshot)) throw notFound("snapshot");
+        return SNAPSHOT;
+      }),
+    resolveReview: (reviewId, decision) =>
+      answer(() => {
+        need("manage_employees", "manage employees");
+        const r = reviews.find((x) => x.id === reviewId);
+        if (!r) throw notFound("review item");
+        if (r.status !== "open") throw apiError("conflict", "error.conflict", "this review item was already decided", { detail: "this review item was already decided" });
+        if (decision.action === "assign") {
+          const e = hosts.find((h) => h.id === decision.employee_id);
+          if (!e) throw invalid("employee_id", "no such employee", "error.no_such_employee");
+          Object.assign(r, { status: "resolved", employee_id: e.id, employee_name: e.name });
+        } else r.status = "dismissed";
+        Object.assign(r, { resolved_by: account?.display_name ?? null, resolved_at: now().toISOString() });
+        audit(`review.${decision.action}`, "review_event", {});
+        return r;
+      }),
     openKiosk: () => answer(() => need("sign_visitors", "open the kiosk")),
   };
   return host;
+}
+
+/** The trail's rows matching `q` as the core filters them (prefix, actor name, site-local days). */
+function filterAudit(trail: AuditEntry[], q: AuditQuery): AuditEntry[] {
+  const who = q.actor?.trim().toLowerCase();
+  const rows = trail.filter(
+    (e) =>
+      (!q.action_prefix || e.action.startsWith(q.action_prefix)) &&
+      (!who || e.actor_name.toLowerCase().includes(who)) &&
+      (!q.from || e.at.slice(0, 10) >= q.from) &&
+      (!q.to || e.at.slice(0, 10) <= q.to),
+  );
+  const offset = q.offset ?? 0;
+  return rows.slice(offset, offset + (q.limit ?? 200));
 }

@@ -36,6 +36,7 @@ export const tauriHost: Host = {
   employees: (query) => call("employees", { query }),
   importEmployees: (csv) => call("import_employees", { csv }),
   audit: (query) => call("audit", { query }),
+  saveAuditExport: (query) => call("save_audit_export", { query }),
   printBadge: (req) => call("print_badge", { req }),
   saveEvacuationList: () => call("save_evacuation_list"),
   correctTimesheet: (req) => call("correct_timesheet", { req }),
@@ -49,6 +50,9 @@ export const tauriHost: Host = {
   siteSettings: () => call("site_settings"),
   cameras: () => call("cameras"),
   updateSiteSettings: (settings) => call("update_site_settings", { settings }),
+  reviewQueue: (all) => call("review_queue", { all }),
+  reviewSnapshot: (id) => call("review_snapshot", { id }),
+  resolveReview: (id, decision) => call("resolve_review", { id, decision }),
   openKiosk: () => call("open_kiosk"),
 };
 
