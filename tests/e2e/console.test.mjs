@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { after, before, test } from "node:test";
+import fs from "node:fs";
 import path from "node:path";
 import { remote } from "webdriverio";
 
@@ -107,7 +108,7 @@ test("an administrator creates a front-desk account; it sees and may do only its
 
   await browser.$("button=Sign out").click();
   await signIn("fred", "violet meadow 5");
-  assert.deepEqual(await tabs(), ["On site now", "Visit log", "Reports"], "no Staff or Settings for the front desk");
+  assert.deepEqual(await tabs(), ["On site now", "Visit log", "Face review", "Reports"], "no Staff, Audit log or Settings for the front desk");
   assert.match(await browser.$(".who").getText(), /Fred Front/);
   // Asked directly, the core still refuses what the role may not do.
   const refused = await invokeError("staff_accounts");
@@ -143,4 +144,62 @@ test("the console locks after the site's idle time and only its user's password 
   const trail = JSON.parse(cli("--json", "audit", "--action", "auth.", "--limit", "10"));
   const fred = trail.filter((e) => e.actor_name === "Fred Front").map((e) => e.action);
   assert.deepEqual(fred.slice(0, 4), ["auth.unlock", "auth.login_failed", "auth.lock", "auth.login"], JSON.stringify(fred));
+});
+
+test("an unknown face waits in Face review; staff say who it was, and the audit log shows and exports it", async (t) => {
+  t.after(async () => {
+    if (t.passed === false) await shot("failure-review").catch(() => {});
+  });
+  const stranger = path.resolve(process.cwd(), "../../../shared/datasets/faces-dev/deepface/Mark_Zuckerberg/img13.jpg");
+  if (!fs.existsSync(stranger)) {
+    t.skip("no shared face photos");
+    return;
+  }
+  // A face nobody enrolled, at the clock (the CLI's `clock` is the camera's path for one photo).
+  const answer = cli("clock", stranger);
+  assert.match(answer, /not recognised|unknown/i, answer);
+
+  // Fred (front desk, signed in above) works the queue.
+  await (await browser.$("nav[aria-label=Sections]").$("button=Face review")).click();
+  const items = await browser.$("[data-testid=review-items]");
+  await items.waitForDisplayed({ timeout: 10000 });
+  const unknown = await browser.$('[data-testid=review-items] li[data-kind="unknown_face"]');
+  await unknown.waitForDisplayed({ timeout: 10000 });
+  assert.match(await unknown.getText(), /Unknown face/);
+  // Faces the kiosk's walk-up refused (when the kiosk test ran first) show their snapshot.
+  for (const img of await browser.$$("[data-testid=review-items] img")) {
+    await browser.waitUntil(async () => (await img.getAttribute("src"))?.startsWith("data:image/jpeg;base64,"), { timeout: 10000 });
+  }
+  await shot("review");
+  const before = (await browser.$$("[data-testid=review-items] li.item")).length;
+  const who = await unknown.$("input");
+  await who.click();
+  await who.addValue("Amel");
+  const match = await unknown.$("button*=Amelia Hart");
+  await match.waitForDisplayed({ timeout: 10000 });
+  await match.click();
+  await unknown.$("button=Assign").click();
+  await browser.waitUntil(async () => (await browser.$$("[data-testid=review-items] li.item")).length === before - 1, {
+    timeout: 10000,
+    timeoutMsg: "the assigned item leaves the open queue",
+  });
+
+  // The administrator finds Fred's decision in the audit log and exports it.
+  await browser.$("button=Sign out").click();
+  await signIn("admin", "frontdesk-demo");
+  await (await browser.$("nav[aria-label=Sections]").$("button=Audit log")).click();
+  await (await browser.$("#audit-kind")).selectByAttribute("value", "review.");
+  const table = await browser.$("[data-testid=audit-table]");
+  await browser.waitUntil(async () => (await table.getText()).includes("review.assign"), { timeout: 10000 });
+  assert.match(await table.getText(), /Fred Front/);
+  await shot("audit");
+  await browser.$("[data-testid=audit-export]").click();
+  const saved = await browser.$("[data-testid=audit-saved]");
+  await saved.waitForDisplayed({ timeout: 10000 });
+  const file = (await saved.getText()).match(/Saved to (\S+\.csv)/)?.[1];
+  assert.ok(file && fs.existsSync(file), `export written: ${await saved.getText()}`);
+  const csv = fs.readFileSync(file, "utf8");
+  assert.match(csv.split("\n")[0], /^at,actor_kind,actor,action/);
+  assert.match(csv, /review\.assign/);
+  assert.doesNotMatch(csv, /auth\.login/, "only what the filter matched");
 });
