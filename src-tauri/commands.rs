@@ -9,8 +9,9 @@ use frontdesk_core::documents::badge_prints::{BadgePrint, BadgePrintRequest};
 use frontdesk_core::documents::exports::{ExportRequest, ExportRun, ExportSchedule, ScheduleSpec};
 use frontdesk_core::documents::printing::Printer;
 use frontdesk_core::faces::review::{ReviewDecision, ReviewItem};
+use frontdesk_core::faces::{EnrolmentReport, decode_uploads};
 use frontdesk_core::kiosk::camera::CameraChoice;
-use frontdesk_core::people::employees::{Employee, EmployeeQuery, HostSummary};
+use frontdesk_core::people::employees::{Employee, EmployeeInput, EmployeeQuery, HostSummary};
 use frontdesk_core::people::import::ImportReport;
 use frontdesk_core::people::staff::{NewStaffAccount, StaffAccount};
 use frontdesk_core::people::staff_admin::{LockReason, StaffUpdate};
@@ -347,5 +348,45 @@ pub async fn resolve_review(
     Ok(state
         .api
         .resolve_review(&state.actor().await?, id, decision)
+        .await?)
+}
+
+#[tauri::command]
+pub async fn create_employee(state: State<'_, AppState>, input: EmployeeInput) -> Res<Employee> {
+    Ok(state
+        .api
+        .create_employee(&state.actor().await?, input)
+        .await?)
+}
+
+#[tauri::command]
+pub async fn update_employee(
+    state: State<'_, AppState>,
+    id: Uuid,
+    input: EmployeeInput,
+) -> Res<Employee> {
+    Ok(state
+        .api
+        .update_employee(&state.actor().await?, id, input)
+        .await?)
+}
+
+/// Enrols (replacing) an employee's face from 3 to 5 photos the window read from files (base64).
+#[tauri::command]
+pub async fn enrol_employee_faces(
+    state: State<'_, AppState>,
+    id: Uuid,
+    images: Vec<String>,
+) -> Res<EnrolmentReport> {
+    let actor = state.actor().await?;
+    let images = decode_uploads(&images)?;
+    Ok(state.api.enrol_employee_faces(&actor, id, images).await?)
+}
+
+#[tauri::command]
+pub async fn erase_employee_faces(state: State<'_, AppState>, id: Uuid) -> Res<u32> {
+    Ok(state
+        .api
+        .erase_employee_faces(&state.actor().await?, id)
         .await?)
 }

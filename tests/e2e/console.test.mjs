@@ -108,7 +108,7 @@ test("an administrator creates a front-desk account; it sees and may do only its
 
   await browser.$("button=Sign out").click();
   await signIn("fred", "violet meadow 5");
-  assert.deepEqual(await tabs(), ["On site now", "Visit log", "Face review", "Reports"], "no Staff, Audit log or Settings for the front desk");
+  assert.deepEqual(await tabs(), ["On site now", "Visit log", "Employees", "Face review", "Reports"], "no Staff, Audit log or Settings for the front desk");
   assert.match(await browser.$(".who").getText(), /Fred Front/);
   // Asked directly, the core still refuses what the role may not do.
   const refused = await invokeError("staff_accounts");
@@ -202,4 +202,60 @@ test("an unknown face waits in Face review; staff say who it was, and the audit 
   assert.match(csv.split("\n")[0], /^at,actor_kind,actor,action/);
   assert.match(csv, /review\.assign/);
   assert.doesNotMatch(csv, /auth\.login/, "only what the filter matched");
+});
+
+test("the directory imports a CSV with a per-row error table and enrols a face from photo files", async (t) => {
+  t.after(async () => {
+    if (t.passed === false) await shot("failure-employees").catch(() => {});
+  });
+  const lfw = path.resolve(process.cwd(), "../../../shared/datasets/faces-dev/lfw/George_Clooney");
+  // The administrator is signed in (previous test).
+  await (await browser.$("nav[aria-label=Sections]").$("button=Employees")).click();
+  await (await browser.$("[data-testid=employees-table]")).waitForDisplayed({ timeout: 10000 });
+
+  const csv = path.join(fs.mkdtempSync(path.join(process.env.HOME ?? "/tmp", "csv-")), "staff.csv");
+  fs.writeFileSync(csv, "code,name,department,email\n7001,Ravi Patel,Operations,ravi@example.com\n,No Code,Operations,\n7002,Mei Lin,Operations,not-an-email\n7003,George Clooney,Film,\n");
+  await browser.$("[data-testid=employees-import]").click();
+  await (await browser.$("#import-file")).addValue(csv);
+  await browser.$("[data-testid=import-run]").click();
+  const summary = await browser.$("[data-testid=import-summary]");
+  await summary.waitForDisplayed({ timeout: 10000 });
+  assert.match(await summary.getText(), /2 added, 0 updated, 2 rows with problems/);
+  const errors = await browser.$("[data-testid=import-errors]");
+  const rows = [];
+  for (const tr of await errors.$$("tbody tr")) {
+    const cells = [];
+    for (const td of await tr.$$("td")) cells.push(await td.getText());
+    rows.push(cells);
+  }
+  assert.equal(rows.length, 2, JSON.stringify(rows));
+  assert.deepEqual(rows[0].slice(0, 2), ["3", "–"]);
+  assert.match(rows[0][2], /code: is required/);
+  assert.deepEqual(rows[1].slice(0, 2), ["4", "7002"]);
+  assert.match(rows[1][2], /email: .*not a valid email address/);
+  await shot("employees-import");
+
+  if (!fs.existsSync(lfw)) {
+    t.diagnostic("no shared face photos: enrolment not driven");
+    return;
+  }
+  // George (imported above) consents, then is enrolled from four photo files.
+  const george = await browser.$('tr[data-code="7003"]');
+  await george.waitForDisplayed({ timeout: 10000 });
+  await george.$("button=Edit").click();
+  await browser.$("#emp-consent").click();
+  await browser.$("[data-testid=employee-form]").$("button=Save").click();
+  const files = await browser.$("#face-files");
+  await files.waitForDisplayed({ timeout: 10000 });
+  const photos = [1, 2, 3, 4].map((n) => path.join(lfw, `George_Clooney_000${n}.jpg`));
+  await files.addValue(photos.join("\n"));
+  await browser.$("button=Enrol").click();
+  const result = await browser.$("[data-testid=enrol-result]");
+  await result.waitForDisplayed({ timeout: 60000 });
+  assert.match(await result.getText(), /Enrolled from [34] photos/);
+  await browser.waitUntil(async () => /Enrolled \([34] photos\)/.test(await george.getText()), { timeout: 10000 });
+  await shot("employees");
+  // The camera's path now knows him.
+  const clocked = cli("clock", path.join(lfw, "George_Clooney_0005.jpg"));
+  assert.match(clocked, /George Clooney/, clocked);
 });

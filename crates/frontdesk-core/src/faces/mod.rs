@@ -145,6 +145,27 @@ fn blocking_error(e: tokio::task::JoinError) -> Error {
     Error::Internal(format!("face engine task failed: {e}"))
 }
 
+/// Photos a window uploads (base64, or `data:…;base64,` URLs), decoded for
+/// [`Frontdesk::enrol_employee_faces`]; text that is not base64 is a validation error on `images`.
+pub fn decode_uploads(images: &[String]) -> Result<Vec<Vec<u8>>> {
+    use base64::Engine as _;
+    images
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let body = match text.split_once(";base64,") {
+                Some((_, b)) => b,
+                None => text.as_str(),
+            };
+            base64::engine::general_purpose::STANDARD
+                .decode(body.trim())
+                .map_err(|_| {
+                    Error::validation("images", format!("image {i} is not a readable upload"))
+                })
+        })
+        .collect()
+}
+
 /// Days a review event keeps its snapshot of the face (then retention clears it).
 pub const REVIEW_SNAPSHOT_DAYS: u32 = 30;
 
@@ -273,8 +294,9 @@ impl Frontdesk {
     /// The employees' stored embeddings for this model, as index entries.
     async fn employee_face_entries(&self) -> Result<Vec<(i64, Uuid, frontdesk_vision::Embedding)>> {
         let rows = sqlx::query(
-            "SELECT rowid, owner_id, vector FROM face_embeddings
-             WHERE owner_kind = 'employee' AND model_id = ?",
+            "SELECT f.rowid, f.owner_id, f.vector FROM face_embeddings f
+             JOIN employees e ON e.id = f.owner_id
+             WHERE f.owner_kind = 'employee' AND f.model_id = ? AND e.active = 1 AND e.face_consent = 1",
         )
         .bind(EMBEDDER_MODEL_ID)
         .fetch_all(&self.pool)
@@ -477,6 +499,15 @@ impl Frontdesk {
         })
     }
 
+    /// Takes an employee out of the live gallery (their templates are already deleted).
+    pub(crate) fn forget_face_in_index(&self, employee_id: Uuid) {
+        if let Some(service) = self.faces.get()
+            && let Ok(mut index) = service.index.write()
+        {
+            index.remove_person(employee_id);
+        }
+    }
+
     /// Removes an employee's face images, embeddings and index entries (consent withdrawn or
     /// erasure request). Takes effect at once.
     pub async fn erase_employee_faces(&self, actor: &Actor, employee_id: Uuid) -> Result<u32> {
@@ -508,11 +539,7 @@ impl Frontdesk {
         )
         .await?;
         tx.commit().await?;
-        if let Some(service) = self.faces.get()
-            && let Ok(mut index) = service.index.write()
-        {
-            index.remove_person(employee_id);
-        }
+        self.forget_face_in_index(employee_id);
         Ok(removed as u32)
     }
 

@@ -37,6 +37,8 @@ pub struct Employee {
     pub active: bool,
     /// Whether the employee consented to face recognition; faces can be enrolled only with it.
     pub face_consent: bool,
+    /// How many face images are enrolled (0: the camera cannot recognise them).
+    pub face_images: u32,
 }
 
 /// Fields of an employee as entered in a form or a CSV row.
@@ -189,7 +191,36 @@ pub(crate) async fn check_host(conn: &mut SqliteConnection, org: Uuid, host: Uui
 
 pub(crate) enum Upserted {
     Created(Uuid),
-    Updated(Uuid),
+    /// Updated; with the face templates erased because the employee no longer consents or left.
+    Updated(Uuid, u64),
+}
+
+/// Deletes the face images and templates of an employee who is not both active and consenting
+/// (consent withdrawn, or they left), in the caller's transaction; returns the templates removed.
+/// The gallery is rebuilt from the database before the next identification (its stamp changes).
+pub(crate) async fn drop_faces_without_consent(
+    conn: &mut SqliteConnection,
+    id: Uuid,
+) -> Result<u64> {
+    let allowed: Option<bool> =
+        sqlx::query_scalar("SELECT active = 1 AND face_consent = 1 FROM employees WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if allowed != Some(false) {
+        return Ok(0);
+    }
+    let removed =
+        sqlx::query("DELETE FROM face_embeddings WHERE owner_kind = 'employee' AND owner_id = ?")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    sqlx::query("DELETE FROM face_images WHERE owner_kind = 'employee' AND owner_id = ?")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(removed)
 }
 
 /// Inserts or, when the code exists in the organisation, updates. The manager must already exist.
@@ -237,7 +268,8 @@ pub(crate) async fn upsert(
         .bind(e.kept.title)
         .execute(&mut *conn)
         .await?;
-        return Ok(Upserted::Updated(id));
+        let dropped = drop_faces_without_consent(conn, id).await?;
+        return Ok(Upserted::Updated(id, dropped));
     }
     let id = new_id();
     sqlx::query(
@@ -281,7 +313,9 @@ pub(crate) async fn id_by_code(
 
 const SELECT: &str =
     "SELECT e.id, e.code, e.name, e.email, e.phone, e.department, e.title, e.manager_id,
-        m.name AS manager_name, e.site_id, e.active, e.face_consent
+        m.name AS manager_name, e.site_id, e.active, e.face_consent,
+        (SELECT COUNT(*) FROM face_embeddings f WHERE f.owner_kind = 'employee' AND f.owner_id = e.id)
+            AS face_images
     FROM employees e LEFT JOIN employees m ON m.id = e.manager_id";
 
 fn first_error(mut errors: Vec<Error>) -> Error {
@@ -309,7 +343,7 @@ impl Frontdesk {
                 format!("employee code {:?} is already in use", valid.code),
             ));
         }
-        let (Upserted::Created(id) | Upserted::Updated(id)) =
+        let (Upserted::Created(id) | Upserted::Updated(id, _)) =
             upsert(&mut tx, actor.organisation_id, &valid).await?;
         audit::record(
             &mut tx,
@@ -357,7 +391,10 @@ impl Frontdesk {
                 .execute(&mut *tx)
                 .await?;
         }
-        upsert(&mut tx, actor.organisation_id, &valid).await?;
+        let dropped = match upsert(&mut tx, actor.organisation_id, &valid).await? {
+            Upserted::Updated(_, dropped) => dropped,
+            Upserted::Created(_) => 0,
+        };
         audit::record(
             &mut tx,
             actor,
@@ -367,7 +404,16 @@ impl Frontdesk {
             serde_json::json!({ "code": valid.code, "previous_code": current }),
         )
         .await?;
+        if dropped > 0 {
+            // Withdrawn consent or a leaver: their face goes in the same transaction.
+            let details =
+                serde_json::json!({ "embeddings": dropped, "reason": "consent withdrawn or left" });
+            audit::record(&mut tx, actor, "face.erase", "employee", Some(id), details).await?;
+        }
         tx.commit().await?;
+        if dropped > 0 {
+            self.forget_face_in_index(id);
+        }
         self.employee(actor, id).await
     }
 

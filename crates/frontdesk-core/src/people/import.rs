@@ -305,6 +305,7 @@ impl Frontdesk {
         for row in &mut parsed {
             row.employee.kept = kept;
         }
+        let mut faces_erased = Vec::new();
         for row in &parsed {
             let without_manager = ValidEmployee {
                 manager_code: None,
@@ -312,7 +313,12 @@ impl Frontdesk {
             };
             match upsert(&mut tx, org, &without_manager).await? {
                 Upserted::Created(_) => report.created += 1,
-                Upserted::Updated(_) => report.updated += 1,
+                Upserted::Updated(id, dropped) => {
+                    report.updated += 1;
+                    if dropped > 0 {
+                        faces_erased.push(id);
+                    }
+                }
             }
         }
         for row in parsed.iter().filter(|r| r.employee.manager_code.is_some()) {
@@ -333,7 +339,16 @@ impl Frontdesk {
             }),
         )
         .await?;
+        for id in &faces_erased {
+            // A row that withdrew consent (or marked a leaver) takes their face with it.
+            let details =
+                serde_json::json!({ "reason": "consent withdrawn or left", "via": "import" });
+            audit::record(&mut tx, actor, "face.erase", "employee", Some(*id), details).await?;
+        }
         tx.commit().await?;
+        for id in faces_erased {
+            self.forget_face_in_index(id);
+        }
         Ok(report)
     }
 }

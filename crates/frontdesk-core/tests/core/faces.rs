@@ -489,3 +489,70 @@ async fn the_site_gallery_measures_the_threshold_and_suggests_one() {
     );
     assert!(env.api.face_calibration(a, 0.0).await.is_err());
 }
+
+#[tokio::test]
+async fn withdrawn_consent_or_leaving_erases_the_face_at_once() {
+    let Some(lfw) = faces_dev() else { return };
+    let env = env().await;
+    let a = &env.admin.actor;
+    let kiosk = env.api.kiosk_actor().await.expect("kiosk");
+    let input = |consent: bool, active: bool| EmployeeInput {
+        code: "GC".into(),
+        name: "George Clooney".into(),
+        face_consent: Some(consent),
+        active: Some(active),
+        ..Default::default()
+    };
+    let george = env.employee("GC", "George Clooney").await;
+    for (n, (consent, active)) in [(false, true), (true, false)].into_iter().enumerate() {
+        env.api
+            .update_employee(a, george.id, input(true, true))
+            .await
+            .expect("consent");
+        let images: Vec<Vec<u8>> = (1..=4).map(|n| photo(&lfw, "George_Clooney", n)).collect();
+        assert!(
+            env.api
+                .enrol_employee_faces(a, george.id, images)
+                .await
+                .expect("enrol")
+                .stored
+        );
+        let probe = photo(&lfw, "George_Clooney", 5);
+        assert!(
+            matches!(
+                env.api
+                    .identify_face(&kiosk, probe.clone())
+                    .await
+                    .expect("identify"),
+                FaceResult::Match { .. }
+            ),
+            "enrolled George is recognised"
+        );
+        let updated = env
+            .api
+            .update_employee(a, george.id, input(consent, active))
+            .await
+            .expect("withdraw");
+        assert_eq!(updated.face_images, 0, "the form shows no face enrolled");
+        assert!(
+            matches!(
+                env.api
+                    .identify_face(&kiosk, probe)
+                    .await
+                    .expect("identify"),
+                FaceResult::Unknown
+            ),
+            "consent={consent} active={active}: George is Unknown at the camera at once"
+        );
+        let left: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM face_embeddings WHERE owner_id = ?1)
+                  + (SELECT COUNT(*) FROM face_images WHERE owner_id = ?1)",
+        )
+        .bind(george.id)
+        .fetch_one(env.api.pool())
+        .await
+        .expect("count");
+        assert_eq!(left, 0, "no template or image is kept without consent");
+        assert_eq!(env.audit_with_prefix("face.erase").await.len(), n + 1);
+    }
+}

@@ -52,4 +52,8 @@ active: boolean,
 /**
  * Whether the employee consented to face recognition; faces can be enrolled only with it.
  */
-face_consent: boolean, };
+face_consent: boolean, 
+/**
+ * How many face images are enrolled (0: the camera cannot recognise them).
+ */
+face_images: number, };

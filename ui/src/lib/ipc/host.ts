@@ -9,7 +9,9 @@ import type { BadgePrint } from "../bindings/BadgePrint";
 import type { BadgePrintRequest } from "../bindings/BadgePrintRequest";
 import type { CorrectionRequest } from "../bindings/CorrectionRequest";
 import type { Employee } from "../bindings/Employee";
+import type { EmployeeInput } from "../bindings/EmployeeInput";
 import type { EmployeeQuery } from "../bindings/EmployeeQuery";
+import type { EnrolmentReport } from "../bindings/EnrolmentReport";
 import type { ExportRequest } from "../bindings/ExportRequest";
 import type { ExportRun } from "../bindings/ExportRun";
 import type { ExportSchedule } from "../bindings/ExportSchedule";
@@ -72,6 +74,12 @@ export interface Host {
   searchVisitors(query: string): Promise<VisitorSummary[]>;
   employees(query: EmployeeQuery): Promise<Employee[]>;
   importEmployees(csv: string): Promise<ImportReport>;
+  createEmployee(input: EmployeeInput): Promise<Employee>;
+  updateEmployee(id: string, input: EmployeeInput): Promise<Employee>;
+  /** Enrols (replacing) a face from 3 to 5 photos read from files, as data URLs. */
+  enrolEmployeeFaces(id: string, images: string[]): Promise<EnrolmentReport>;
+  /** Erases an employee's enrolled face (administrators); resolves with the templates removed. */
+  eraseEmployeeFaces(id: string): Promise<number>;
   audit(query: AuditQuery): Promise<AuditEntry[]>;
   /** Every row matching the query, saved as CSV in the exports folder (audited). */
   saveAuditExport(query: AuditQuery): Promise<SavedDocument>;

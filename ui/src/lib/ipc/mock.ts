@@ -22,6 +22,7 @@ import type { Visit } from "../bindings/Visit";
 import { siteToday } from "../visits/format";
 import type { Host } from "./host";
 import { apiError, invalid } from "./mockErrors";
+import { mockEmployees } from "./mockEmployees";
 import { checkPassword, mockStaff, publicView, type MockAccount } from "./mockStaff";
 
 export const MOCK_PASSWORD = "frontdesk-demo";
@@ -322,9 +323,7 @@ export function createMockHost(options: MockOptions = {}): MockHost {
         return hosts.filter((h) => h.name.toLowerCase().split(/\s+/).some((w) => w.startsWith(q)));
       }),
     searchVisitors: () => answer(() => (need("sign_visitors", "sign visitors in or out"), [])),
-    employees: () => answer(() => (need("manage_employees", "manage employees"), [])),
-    importEmployees: () =>
-      answer(() => (need("manage_employees", "manage employees"), { created: 0, updated: 0, rejected: [], ignored_columns: [] })),
+    ...mockEmployees(hosts, need, answer, id),
     audit: (query) =>
       answer(() => {
         need("view_audit", "view the audit log");
