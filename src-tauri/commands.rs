@@ -1,5 +1,6 @@
 //! IPC commands. All async (a sync command would run on the main thread and freeze the window).
 
+use chrono::NaiveDate;
 use frontdesk_core::attendance::timesheets::{
     ApprovalRequest, CorrectionRequest, TimesheetApproval, TimesheetCorrection,
 };
@@ -17,6 +18,7 @@ use frontdesk_core::people::staff::{NewStaffAccount, StaffAccount};
 use frontdesk_core::people::staff_admin::{LockReason, StaffUpdate};
 use frontdesk_core::site::InitRequest;
 use frontdesk_core::site::settings::SiteSettings;
+use frontdesk_core::visits::invites::{Invite, NewInvite};
 use frontdesk_core::visits::onsite::OnSiteNow;
 use frontdesk_core::visits::visitors::VisitorSummary;
 use frontdesk_core::visits::{SignInRequest, SignOutMethod, Visit, VisitQuery};
@@ -389,4 +391,27 @@ pub async fn erase_employee_faces(state: State<'_, AppState>, id: Uuid) -> Res<u
         .api
         .erase_employee_faces(&state.actor().await?, id)
         .await?)
+}
+
+#[tauri::command]
+pub async fn create_invite(state: State<'_, AppState>, req: NewInvite) -> Res<Invite> {
+    Ok(state.api.create_invite(&state.actor().await?, req).await?)
+}
+
+/// Invitations at this PC's site whose window touches the local days `from..=to`.
+#[tauri::command]
+pub async fn invites(
+    state: State<'_, AppState>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Res<Vec<Invite>> {
+    Ok(state
+        .api
+        .invites(&state.actor().await?, None, from, to)
+        .await?)
+}
+
+#[tauri::command]
+pub async fn cancel_invite(state: State<'_, AppState>, id: Uuid) -> Res<Invite> {
+    Ok(state.api.cancel_invite(&state.actor().await?, id).await?)
 }

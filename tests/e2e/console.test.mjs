@@ -108,7 +108,7 @@ test("an administrator creates a front-desk account; it sees and may do only its
 
   await browser.$("button=Sign out").click();
   await signIn("fred", "violet meadow 5");
-  assert.deepEqual(await tabs(), ["On site now", "Visit log", "Employees", "Face review", "Reports"], "no Staff, Audit log or Settings for the front desk");
+  assert.deepEqual(await tabs(), ["On site now", "Visit log", "Invitations", "Employees", "Face review", "Reports"], "no Staff, Audit log or Settings for the front desk");
   assert.match(await browser.$(".who").getText(), /Fred Front/);
   // Asked directly, the core still refuses what the role may not do.
   const refused = await invokeError("staff_accounts");
@@ -258,4 +258,39 @@ test("the directory imports a CSV with a per-row error table and enrols a face f
   // The camera's path now knows him.
   const clocked = cli("clock", path.join(lfw, "George_Clooney_0005.jpg"));
   assert.match(clocked, /George Clooney/, clocked);
+});
+
+test("an invitation is created with its QR code, listed, and cancelled", async (t) => {
+  t.after(async () => {
+    if (t.passed === false) await shot("failure-invites").catch(() => {});
+  });
+  await (await browser.$("nav[aria-label=Sections]").$("button=Invitations")).click();
+  await (await browser.$("[data-testid=invite-form]")).waitForDisplayed({ timeout: 10000 });
+  await fill("#invite-name", "Kiri Te Kanawa");
+  await fill("#invite-company", "Opera & Co");
+  await fill("#invite-host", "Amel");
+  const option = await browser.$("ul.hosts button");
+  await option.waitForDisplayed({ timeout: 10000 });
+  await option.click();
+  await browser.$("button=Create invitation").click();
+  const card = await browser.$("[data-testid=invite-card]");
+  await card.waitForDisplayed({ timeout: 10000 });
+  const src = await card.$("img").getAttribute("src");
+  assert.match(src, /^data:image\/svg\+xml/);
+  const table = await browser.$("[data-testid=invites-table]");
+  await browser.waitUntil(async () => (await table.getText()).includes("Kiri Te Kanawa"), { timeout: 10000 });
+  await shot("invites");
+  const listed = JSON.parse(cli("--json", "invite", "list"));
+  const kiri = listed.find((i) => i.visitor_name === "Kiri Te Kanawa");
+  assert.equal(kiri?.status, "pending", JSON.stringify(listed));
+  assert.equal(kiri.host_name, "Amelia Hart");
+
+  // Cancelling asks first, then the QR code no longer signs anyone in.
+  await browser.execute(() => {
+    window.confirm = () => true;
+  });
+  await (await browser.$('button[aria-label="Cancel the invitation for Kiri Te Kanawa"]')).click();
+  await browser.waitUntil(async () => (await table.getText()).includes("Cancelled"), { timeout: 10000 });
+  const after = JSON.parse(cli("--json", "invite", "list")).find((i) => i.id === kiri.id);
+  assert.equal(after.status, "cancelled");
 });

@@ -26,7 +26,7 @@ describe("login", () => {
     await signIn("admin", MOCK_PASSWORD);
     const nav = await screen.findByRole("navigation", { name: "Sections" });
     const tabs = within(nav).getAllByRole("button").map((b) => b.textContent);
-    expect(tabs).toEqual(["On site now", "Visit log", "Employees", "Face review", "Reports", "Staff", "Audit log", "Settings"]);
+    expect(tabs).toEqual(["On site now", "Visit log", "Invitations", "Employees", "Face review", "Reports", "Staff", "Audit log", "Settings"]);
     expect(screen.getByText("Demo Admin")).toBeTruthy();
     expect(await screen.findByRole("heading", { name: "Sign in a visitor" })).toBeTruthy();
   });

@@ -21,6 +21,8 @@ import type { CameraChoice } from "../bindings/CameraChoice";
 import type { CameraView } from "../bindings/CameraView";
 import type { ClockResult } from "../bindings/ClockResult";
 import type { InitRequest } from "../bindings/InitRequest";
+import type { Invite } from "../bindings/Invite";
+import type { NewInvite } from "../bindings/NewInvite";
 import type { KioskCheckIn } from "../bindings/KioskCheckIn";
 import type { KioskConfig } from "../bindings/KioskConfig";
 import type { KioskPhoto } from "../bindings/KioskPhoto";
@@ -97,6 +99,10 @@ export interface Host {
   /** The cameras this PC has, for the kiosk camera setting. */
   cameras(): Promise<CameraChoice[]>;
   updateSiteSettings(settings: SiteSettings): Promise<SiteSettings>;
+  createInvite(req: NewInvite): Promise<Invite>;
+  /** Invitations whose window touches the site-local days `from`..`to` (YYYY-MM-DD), earliest first. */
+  invites(from: string, to: string): Promise<Invite[]>;
+  cancelInvite(id: string): Promise<Invite>;
   /** Faces the clock-in camera did not accept: open ones, or with `all` the decided ones too. */
   reviewQueue(all: boolean): Promise<ReviewItem[]>;
   /** A review item's face snapshot as a data URL (while retention keeps it). */

@@ -23,6 +23,7 @@ import { siteToday } from "../visits/format";
 import type { Host } from "./host";
 import { apiError, invalid } from "./mockErrors";
 import { mockEmployees } from "./mockEmployees";
+import { mockInvites } from "./mockInvites";
 import { checkPassword, mockStaff, publicView, type MockAccount } from "./mockStaff";
 
 export const MOCK_PASSWORD = "frontdesk-demo";
@@ -324,6 +325,7 @@ export function createMockHost(options: MockOptions = {}): MockHost {
       }),
     searchVisitors: () => answer(() => (need("sign_visitors", "sign visitors in or out"), [])),
     ...mockEmployees(hosts, need, answer, id),
+    ...mockInvites(hosts, site.id, need, answer, id, now),
     audit: (query) =>
       answer(() => {
         need("view_audit", "view the audit log");
