@@ -30,7 +30,7 @@
 //! | `attendance/mod.rs` | `record_attendance`, `attendance` |
 //! | `attendance/timesheets.rs` | `correct_timesheet`, `approve_timesheet`, `timesheet_approvals`, `timesheet_corrections` |
 //! | `audit.rs` | `audit`, `save_audit_export` |
-//! | `demo.rs` | `seed_demo` |
+//! | `demo/mod.rs` | `seed_demo` |
 //! | `documents/badge_prints.rs` | `print_badge`, `badge_prints` |
 //! | `documents/exports/request.rs` | `save_export` |
 //! | `documents/exports/runner.rs` | `run_due_exports` |

@@ -193,6 +193,26 @@ impl Frontdesk {
             )),
             None => None,
         };
+        let site_id: Option<Uuid> = match emp.try_get::<Option<Uuid>, _>("site_id")? {
+            Some(s) => Some(s),
+            None => sqlx::query_scalar("SELECT site_id FROM devices WHERE id = ?")
+                .bind(self.device_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .flatten(),
+        };
+        // An IN older than the site's longest session was never closed (a forgotten OUT, left for
+        // the timesheet to flag): the next walk-up starts a new day with IN, not a "goodbye".
+        let max_session_ms = match site_id {
+            Some(site) => {
+                let rules = crate::site::settings::stored(&mut tx, site)
+                    .await?
+                    .attendance;
+                i64::from(rules.max_session_hours) * 3_600_000
+            }
+            None => 16 * 3_600_000,
+        };
+        let last = last.filter(|(d, t)| !(*d == Direction::In && at - t > max_session_ms));
         let direction = match (direction, last) {
             (Some(d), _) => d,
             (None, Some((Direction::In, _))) => Direction::Out,
@@ -210,14 +230,6 @@ impl Frontdesk {
             };
             return Err(Error::Conflict(format!("{name} already {what} at {when}")));
         }
-        let site_id: Option<Uuid> = match emp.try_get::<Option<Uuid>, _>("site_id")? {
-            Some(s) => Some(s),
-            None => sqlx::query_scalar("SELECT site_id FROM devices WHERE id = ?")
-                .bind(self.device_id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .flatten(),
-        };
         let id = new_id();
         sqlx::query(
             "INSERT INTO attendance_events (id, employee_id, site_id, direction, at, source, confidence, device_id, created_by, note, created_at)

@@ -25,16 +25,28 @@ async fn no_duplicate_window(env: &crate::fixtures::Env) {
     env.api.update_settings(a, site, s).await.expect("save");
 }
 
-#[tokio::test]
-async fn an_employee_clocks_in_and_out_with_code_and_pin_and_shows_on_site() {
+/// A fresh database without the repeat window, and an employee with the test PIN.
+async fn with_pin_employee(
+    code: &str,
+    name: &str,
+) -> (
+    crate::fixtures::Env,
+    frontdesk_core::people::employees::Employee,
+) {
     let env = env().await;
     no_duplicate_window(&env).await;
-    let a = &env.admin.actor;
-    let e = env.employee("42", "Eve Employee").await;
+    let e = env.employee(code, name).await;
     env.api
-        .set_employee_pin(a, e.id, Some(PIN))
+        .set_employee_pin(&env.admin.actor, e.id, Some(PIN))
         .await
         .expect("pin");
+    (env, e)
+}
+
+#[tokio::test]
+async fn an_employee_clocks_in_and_out_with_code_and_pin_and_shows_on_site() {
+    let (env, e) = with_pin_employee("42", "Eve Employee").await;
+    let a = &env.admin.actor;
     let kiosk = env.api.kiosk_actor().await.expect("kiosk");
     let first = env.api.clock_by_pin(&kiosk, "42", PIN).await.expect("in");
     assert!(!first.repeated);
@@ -232,4 +244,43 @@ async fn manual_entries_are_staff_only_and_back_dating_needs_a_reason() {
         .await
         .expect_err("the kiosk records only face and PIN events");
     assert_eq!(err.code(), ErrorCode::Forbidden, "{err:?}");
+}
+
+#[tokio::test]
+async fn a_forgotten_out_yesterday_does_not_turn_this_mornings_walk_up_into_a_goodbye() {
+    let (env, e) = with_pin_employee("43", "Fay Forgetful").await;
+    // Yesterday's IN, 20 hours ago, never closed (the site's longest session is 16 hours).
+    let yesterday = chrono::Utc::now().timestamp_millis() - 20 * 3_600_000;
+    sqlx::query(
+        "INSERT INTO attendance_events (id, employee_id, direction, at, source, created_at)
+         VALUES (?, ?, 'IN', ?, 'pin', ?)",
+    )
+    .bind(uuid::Uuid::now_v7())
+    .bind(e.id)
+    .bind(yesterday)
+    .bind(yesterday)
+    .execute(env.api.pool())
+    .await
+    .expect("old IN");
+    let kiosk = env.api.kiosk_actor().await.expect("kiosk");
+    let morning = env
+        .api
+        .clock_by_pin(&kiosk, "43", PIN)
+        .await
+        .expect("clock");
+    assert_eq!(
+        morning.event.direction,
+        Direction::In,
+        "a new day starts with IN; the open session is the timesheet's to flag"
+    );
+    let evening = env
+        .api
+        .clock_by_pin(&kiosk, "43", PIN)
+        .await
+        .expect("clock");
+    assert_eq!(
+        evening.event.direction,
+        Direction::Out,
+        "a recent IN still toggles to OUT"
+    );
 }

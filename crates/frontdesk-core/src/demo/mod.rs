@@ -1,5 +1,8 @@
-//! A small demo database, for trying Frontdesk without setting anything up: one site, a directory
-//! of employees, a few visitors on site and some clocked-in staff.
+//! A demo database, for trying Frontdesk without setting anything up: one site, a directory of
+//! employees, a few visitors on site and some clocked-in staff today, and a month of history
+//! ([`history`]) so every screen and report has something to show.
+
+mod history;
 
 use crate::Frontdesk;
 use crate::attendance::{AttendanceSource, Direction};
@@ -70,6 +73,9 @@ impl Frontdesk {
                 .await?;
             ids.push(e.id);
         }
+        let site = self.home_site(&admin).await?;
+        self.seed_demo_history(&admin, site.id, site.time_zone, &ids)
+            .await?;
         for (i, id) in ids.iter().enumerate().take(6) {
             // As the clock-in station records them: face events with their confidence, PIN events.
             let (source, confidence) = match i % 2 {
