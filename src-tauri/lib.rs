@@ -44,6 +44,28 @@ async fn scheduled_jobs(api: frontdesk_core::Frontdesk) {
     }
 }
 
+/// Tells the windows, as `data-changed` events, when the database changes, whoever changed it
+/// (this process's windows, the CLI, another process): the screens reload what they show then,
+/// instead of polling. Checks the change log twice a second.
+async fn forward_changes(app: tauri::AppHandle, api: frontdesk_core::Frontdesk) {
+    use tauri::Emitter;
+    let mut seen = api.last_change().await.unwrap_or(0);
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(500));
+    loop {
+        tick.tick().await;
+        match api.changes_since(seen).await {
+            Ok(Some(change)) => {
+                seen = change.seq;
+                if let Err(e) = app.emit("data-changed", &change) {
+                    tracing::warn!(error = %e, "could not tell the windows about a change");
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "change log"),
+        }
+    }
+}
+
 /// Starts the window. The data directory comes from `FRONTDESK_DATA_DIR` or the OS app-data dir;
 /// `--demo` (or `FRONTDESK_DEMO=1`) fills an empty database with demo data. `--kiosk` (or
 /// `FRONTDESK_KIOSK=1`) opens only the full-screen visitor kiosk, for a PC that is a kiosk alone;
@@ -70,6 +92,7 @@ pub fn run() -> anyhow::Result<()> {
     tauri::Builder::default()
         .setup(move |app| {
             tauri::async_runtime::spawn(scheduled_jobs(state.api.clone()));
+            tauri::async_runtime::spawn(forward_changes(app.handle().clone(), state.api.clone()));
             app.manage(state);
             if kiosk_only {
                 kiosk::open_kiosk_window(app.handle())?;

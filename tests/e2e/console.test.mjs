@@ -319,3 +319,27 @@ test("settings: the kiosk's questions, the agreement version and the clock-in ch
   // Put the clock-in check back as the rest of the suite expects it.
   cli("settings", "set", "anti_spoof", "block");
 });
+
+test("on site now follows sign-ins made elsewhere, without a reload", async (t) => {
+  t.after(async () => {
+    if (t.passed === false) await shot("failure-live").catch(() => {});
+  });
+  await (await browser.$("nav[aria-label=Sections]").$("button=On site now")).click();
+  const table = await browser.$("[data-testid=onsite-visitors]");
+  await table.waitForDisplayed({ timeout: 10000 });
+  // Another process (the CLI) signs a visitor in; the window is told through the change log.
+  const out = cli("--json", "visit", "sign-in", "--name", "Live Lorraine", "--company", "Elsewhere Ltd");
+  const visit = JSON.parse(out);
+  const start = Date.now();
+  await browser.waitUntil(async () => (await table.getText()).includes("Live Lorraine"), {
+    timeout: 5000,
+    timeoutMsg: "the new visitor should appear without a reload",
+  });
+  t.diagnostic(`sign-in by another process on screen after ${Date.now() - start} ms`);
+  await shot("onsite-live");
+  cli("visit", "sign-out", visit.id);
+  await browser.waitUntil(async () => !(await table.getText()).includes("Live Lorraine"), {
+    timeout: 5000,
+    timeoutMsg: "the signed-out visitor should leave the list",
+  });
+});

@@ -17,7 +17,7 @@
 //! | [`attendance`] | IN/OUT events, timesheet corrections and approvals |
 //! | [`faces`] | enrolment, identification, the face index cache, the walk-up, the review queue |
 //! | [`documents`] | badges, timesheets, reports, evacuation list, exports, printing |
-//! | [`store`] | the SQLite pool, migrations, the data directory and this PC's device id |
+//! | [`store`] | the SQLite pool, migrations, the data directory (kept private), this PC's device id, the change signal |
 //! | [`audit`] | the audit trail every staff action writes |
 //!
 //! Which file holds each facade method (kept true by a test):
@@ -54,6 +54,7 @@
 //! | `site/mod.rs` | `is_initialised`, `init`, `sites`, `site`, `home_site`, `create_site` |
 //! | `site/settings.rs` | `settings`, `update_settings` |
 //! | `site/status.rs` | `status` |
+//! | `store/changes.rs` | `last_change`, `changes_since` |
 //! | `visits/auto_sign_out.rs` | `auto_sign_out` |
 //! | `visits/invites.rs` | `create_invite`, `invite`, `invites`, `cancel_invite`, `invite_welcome`, `redeem_invite` |
 //! | `visits/mod.rs` | `sign_out_visit`, `visit`, `visits`, `visits_between` |
@@ -120,10 +121,15 @@ pub struct Frontdesk {
 }
 
 impl Frontdesk {
-    /// Opens (creating if needed) the database in `data_dir` and brings its schema up to date.
+    /// Opens (creating if needed) the database in `data_dir` and brings its schema up to date. The
+    /// folder and its database files are made private to the OS user first
+    /// ([`store::paths::make_private`]).
     pub async fn open(data_dir: impl AsRef<Path>) -> Result<Self> {
         let data_dir = DataDir::new(data_dir.as_ref());
+        store::paths::make_private(&data_dir)?;
         let pool = store::db::open(&data_dir.database()).await?;
+        // The database files exist now (and, with WAL, their companions).
+        store::paths::make_private(&data_dir)?;
         let device_id = store::device::load_or_create(&data_dir, &pool).await?;
         Ok(Self {
             pool,

@@ -52,3 +52,37 @@ impl DataDir {
         self.root.join("exports")
     }
 }
+
+/// Makes the data directory private to the OS user running Frontdesk: the folder `0700` and the
+/// database files in it `0600` on Unix, tightening a folder another tool (or an older version)
+/// created readable by others. Everything else Frontdesk writes lives under this folder, so
+/// nothing in it can be read by another account on a shared PC. On Windows the per-user
+/// application-data folder is private to its user already.
+pub fn make_private(dir: &DataDir) -> crate::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let set = |path: &Path, mode: u32| -> crate::Result<()> {
+            match std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                Err(e) => Err(crate::Error::io(
+                    format!("making {} private", path.display()),
+                    e,
+                )),
+            }
+        };
+        std::fs::create_dir_all(dir.root())
+            .map_err(|e| crate::Error::io(format!("creating {}", dir.root().display()), e))?;
+        set(dir.root(), 0o700)?;
+        let db = dir.database();
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = db.clone().into_os_string();
+            name.push(suffix);
+            set(Path::new(&name), 0o600)?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}

@@ -108,3 +108,23 @@ async fn a_corrupt_device_id_file_without_a_record_is_an_error_not_a_new_identit
         "the file is left for the administrator to restore"
     );
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_data_directory_and_database_are_private_to_the_user() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("shared-pc");
+    std::fs::create_dir_all(&data).expect("dir");
+    // A folder someone made world-readable is tightened on open.
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let api = frontdesk_core::Frontdesk::open(&data).await.expect("open");
+    let mode =
+        |p: &std::path::Path| std::fs::metadata(p).expect("stat").permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&data.join("frontdesk.db")), 0o600);
+    if data.join("frontdesk.db-wal").exists() {
+        assert_eq!(mode(&data.join("frontdesk.db-wal")), 0o600);
+    }
+    api.close().await;
+}

@@ -424,3 +424,27 @@ async fn multi_day_visit_log_matches_the_day_by_day_log() {
         assert!(!csv.contains(outside), "{outside} is outside the period");
     }
 }
+
+#[tokio::test]
+async fn the_change_log_says_what_changed_since_a_point() {
+    let env = crate::fixtures::env().await;
+    let start = env.api.last_change().await.expect("last");
+    assert_eq!(env.api.changes_since(start).await.expect("changes"), None);
+    env.employee("E9", "Nina Newcomer").await;
+    let change = env
+        .api
+        .changes_since(start)
+        .await
+        .expect("changes")
+        .expect("an employee was added");
+    assert!(change.seq > start);
+    assert!(
+        change.entities.contains(&"employee".to_string()),
+        "{change:?}"
+    );
+    assert_eq!(
+        env.api.changes_since(change.seq).await.expect("again"),
+        None,
+        "nothing after the point returned"
+    );
+}

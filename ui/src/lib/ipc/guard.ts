@@ -11,15 +11,16 @@ export function watchSession(host: Host, watch: SessionWatch): Host {
   const watched = {} as Record<string, unknown>;
   for (const [name, method] of Object.entries(host)) {
     if (typeof method !== "function") continue;
-    watched[name] = async (...args: unknown[]) => {
-      try {
-        return await (method as (...a: unknown[]) => Promise<unknown>).apply(host, args);
-      } catch (e) {
+    watched[name] = (...args: unknown[]) => {
+      const result = (method as (...a: unknown[]) => unknown).apply(host, args);
+      // Commands answer with a promise; subscriptions (onDataChange) answer at once.
+      if (!(result instanceof Promise)) return result;
+      return result.catch((e: unknown) => {
         const key = (e as Partial<ApiError> | null)?.key;
         if (key === "error.console_locked") watch.onlocked();
         else if (key === "error.session_ended" || key === "error.not_signed_in") watch.onended();
         throw e;
-      }
+      });
     };
   }
   return watched as unknown as Host;

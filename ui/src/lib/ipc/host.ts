@@ -8,6 +8,7 @@ import type { AuditQuery } from "../bindings/AuditQuery";
 import type { BadgePrint } from "../bindings/BadgePrint";
 import type { BadgePrintRequest } from "../bindings/BadgePrintRequest";
 import type { CorrectionRequest } from "../bindings/CorrectionRequest";
+import type { DataChange } from "../bindings/DataChange";
 import type { Employee } from "../bindings/Employee";
 import type { EmployeeInput } from "../bindings/EmployeeInput";
 import type { EmployeeQuery } from "../bindings/EmployeeQuery";
@@ -108,6 +109,11 @@ export interface Host {
   /** A review item's face snapshot as a data URL (while retention keeps it). */
   reviewSnapshot(id: string): Promise<string>;
   resolveReview(id: string, decision: ReviewDecision): Promise<ReviewItem>;
+  /**
+   * Calls `listener` whenever the database changes, whoever changed it (this window, the kiosk, the
+   * CLI); returns the function that stops listening. Screens reload on it instead of polling.
+   */
+  onDataChange(listener: (change: DataChange) => void): () => void;
   /** Opens the visitor kiosk window beside the console. */
   openKiosk(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import type { ApiError } from "../bindings/ApiError";
 import type { AppStatus } from "../bindings/AppStatus";
 import type { AuditEntry } from "../bindings/AuditEntry";
 import type { AuditQuery } from "../bindings/AuditQuery";
+import type { DataChange } from "../bindings/DataChange";
 import type { ExportKind } from "../bindings/ExportKind";
 import type { ExportSchedule } from "../bindings/ExportSchedule";
 import type { HostSummary } from "../bindings/HostSummary";
@@ -103,6 +104,14 @@ export function createMockHost(options: MockOptions = {}): MockHost {
     since: new Date(now().getTime() - (i + 1) * 47 * 60_000).toISOString(),
   }));
   const visits: Visit[] = [];
+  // Who listens for changes, told after each change as the shell tells the window.
+  const listeners = new Set<(c: DataChange) => void>();
+  let seq = 0;
+  const changed = (...entities: string[]) => {
+    seq += 1;
+    const change = { seq, entities };
+    queueMicrotask(() => listeners.forEach((l) => l(change)));
+  };
   const review = (kind: ReviewItem["kind"], minutesAgo: number, like: HostSummary | null, distance: number | null): ReviewItem => ({
     id: id(),
     kind,
@@ -303,7 +312,9 @@ export function createMockHost(options: MockOptions = {}): MockHost {
         }
         const hostIndex = hosts.findIndex((h) => h.id === req.host_employee_id);
         if (req.host_employee_id && hostIndex < 0) throw invalid("host_employee_id", "no such employee", "error.no_such_employee");
-        return signIn(name, req.visitor.company, hostIndex, req.purpose ?? "", 0);
+        const v = signIn(name, req.visitor.company, hostIndex, req.purpose ?? "", 0);
+        changed("visit", "visitor");
+        return v;
       }),
     signOut: (visitId) =>
       answer(() => {
@@ -315,6 +326,7 @@ export function createMockHost(options: MockOptions = {}): MockHost {
         }
         v.status = "checked_out";
         v.checked_out_at = now().toISOString();
+        changed("visit");
         return v;
       }),
     searchHosts: (query) =>
@@ -459,6 +471,10 @@ export function createMockHost(options: MockOptions = {}): MockHost {
         audit(`review.${decision.action}`, "review_event", {});
         return r;
       }),
+    onDataChange: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     openKiosk: () => answer(() => need("sign_visitors", "open the kiosk")),
   };
   return host;

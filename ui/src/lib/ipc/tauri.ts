@@ -2,8 +2,10 @@
 // `src-tauri/ipc_contract.rs` reads this file: every command named here must be a registered,
 // capability-granted command and every command must be called here.
 import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebviewWindow } from "@tauri-apps/api/webviewWindow";
 import { asApiError } from "../errors";
+import type { DataChange } from "../bindings/DataChange";
 import type { Host, KioskHost } from "./host";
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
@@ -60,6 +62,10 @@ export const tauriHost: Host = {
   reviewQueue: (all) => call("review_queue", { all }),
   reviewSnapshot: (id) => call("review_snapshot", { id }),
   resolveReview: (id, decision) => call("resolve_review", { id, decision }),
+  onDataChange: (listener) => {
+    const stop = listen<DataChange>("data-changed", (e) => listener(e.payload));
+    return () => void stop.then((unlisten) => unlisten());
+  },
   openKiosk: () => call("open_kiosk"),
 };
 
