@@ -151,8 +151,11 @@ enum Command {
         #[command(subcommand)]
         cmd: VisitorFaceCommand,
     },
-    /// The audit log, newest first.
+    /// The audit log, newest first; `audit verify` checks that nobody rewrote it.
+    #[command(args_conflicts_with_subcommands = true)]
     Audit {
+        #[command(subcommand)]
+        cmd: Option<AuditCommand>,
         /// Only actions starting with this, e.g. `visit.`.
         #[arg(long)]
         action: Option<String>,
@@ -171,6 +174,13 @@ enum Command {
         #[arg(long)]
         export: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check every PC's chain of audit rows and report the first broken link (an edited,
+    /// inserted or deleted row); exits with an error when one is found.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -576,6 +586,37 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Audit {
+            cmd: Some(AuditCommand::Verify),
+            ..
+        } => {
+            let actor = login(&api, &cli.user).await?;
+            let report = api.verify_audit(&actor).await?;
+            match &report.broken {
+                None => out.message(
+                    &report,
+                    &format!(
+                        "The audit log is intact: {} rows in {} chain(s)",
+                        report.rows, report.chains
+                    ),
+                ),
+                Some(b) => {
+                    if out.json {
+                        out.message(&report, "");
+                    }
+                    return Err(anyhow!(
+                        "the audit log was tampered with: row {} of device {} {}{}",
+                        b.chain_seq,
+                        b.device_id
+                            .map(|d| d.to_string())
+                            .unwrap_or_else(|| "(none)".into()),
+                        b.problem,
+                        b.id.map(|i| format!(" (row id {i})")).unwrap_or_default()
+                    ));
+                }
+            }
+        }
+        Command::Audit {
+            cmd: None,
             action,
             actor: name,
             from,

@@ -13,7 +13,67 @@ use crate::people::auth::{Actor, Permission};
 use crate::time::{check_date, from_ms, start_of_day, to_ms};
 use crate::{Frontdesk, new_id, now_ms, store};
 
-/// Appends one audit row. `details` must never hold secrets (passwords, PINs, tokens).
+/// The `prev_hash` of a device's first row.
+const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The fields a row's hash covers, in a fixed order.
+struct Sealed<'a> {
+    chain_seq: i64,
+    id: Uuid,
+    at: i64,
+    actor_kind: &'a str,
+    actor_id: Option<Uuid>,
+    actor_name: &'a str,
+    action: &'a str,
+    entity: &'a str,
+    entity_id: Option<Uuid>,
+    details: &'a str,
+    device_id: Option<Uuid>,
+}
+
+/// SHA-256 (hex) over the previous hash and the row's fields, each length-prefixed so no two
+/// different rows hash the same text.
+fn row_hash(prev: &str, r: &Sealed<'_>) -> String {
+    use sha2::{Digest, Sha256};
+    let uuid = |u: Option<Uuid>| u.map(|u| u.to_string()).unwrap_or_default();
+    let fields = [
+        prev.to_string(),
+        r.chain_seq.to_string(),
+        r.id.to_string(),
+        r.at.to_string(),
+        r.actor_kind.to_string(),
+        uuid(r.actor_id),
+        r.actor_name.to_string(),
+        r.action.to_string(),
+        r.entity.to_string(),
+        uuid(r.entity_id),
+        r.details.to_string(),
+        uuid(r.device_id),
+    ];
+    let mut h = Sha256::new();
+    for f in &fields {
+        h.update((f.len() as u64).to_le_bytes());
+        h.update(f.as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The last link of `device`'s chain: its sequence number and hash (`0` and [`GENESIS`] before
+/// the first row).
+async fn chain_tip(conn: &mut SqliteConnection, device: Option<Uuid>) -> Result<(i64, String)> {
+    let tip: Option<(i64, String)> = sqlx::query_as(
+        "SELECT chain_seq, hash FROM audit_log
+         WHERE device_id IS ? AND chain_seq IS NOT NULL ORDER BY chain_seq DESC LIMIT 1",
+    )
+    .bind(device)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(tip.unwrap_or((0, GENESIS.to_string())))
+}
+
+/// Appends one audit row, chained to the last row of this PC's chain. Call inside a write
+/// (`BEGIN IMMEDIATE`) transaction, so two writers cannot take the same place in the chain.
+/// `details` must never hold secrets (passwords, PINs, tokens).
 pub(crate) async fn record(
     conn: &mut SqliteConnection,
     actor: &Actor,
@@ -22,23 +82,136 @@ pub(crate) async fn record(
     entity_id: Option<Uuid>,
     details: serde_json::Value,
 ) -> Result<()> {
+    let device = Some(actor.device_id);
+    let (tip, prev) = chain_tip(conn, device).await?;
+    let details = details.to_string();
+    let row = Sealed {
+        chain_seq: tip + 1,
+        id: new_id(),
+        at: now_ms(),
+        actor_kind: actor.kind_str(),
+        actor_id: actor.id,
+        actor_name: &actor.name,
+        action,
+        entity,
+        entity_id,
+        details: &details,
+        device_id: device,
+    };
+    let hash = row_hash(&prev, &row);
     sqlx::query(
-        "INSERT INTO audit_log (id, at, actor_kind, actor_id, actor_name, action, entity, entity_id, details, device_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO audit_log (id, at, actor_kind, actor_id, actor_name, action, entity, entity_id, details,
+            device_id, chain_seq, prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
-    .bind(new_id())
-    .bind(now_ms())
-    .bind(actor.kind_str())
-    .bind(actor.id)
-    .bind(&actor.name)
+    .bind(row.id)
+    .bind(row.at)
+    .bind(row.actor_kind)
+    .bind(row.actor_id)
+    .bind(row.actor_name)
     .bind(action)
     .bind(entity)
     .bind(entity_id)
-    .bind(details.to_string())
-    .bind(actor.device_id)
+    .bind(&details)
+    .bind(device)
+    .bind(row.chain_seq)
+    .bind(&prev)
+    .bind(hash)
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// A stored row with what its hash covers.
+#[derive(sqlx::FromRow)]
+struct ChainRow {
+    id: Uuid,
+    at: i64,
+    actor_kind: String,
+    actor_id: Option<Uuid>,
+    actor_name: String,
+    action: String,
+    entity: String,
+    entity_id: Option<Uuid>,
+    details: String,
+    device_id: Option<Uuid>,
+    chain_seq: Option<i64>,
+    prev_hash: Option<String>,
+    hash: Option<String>,
+}
+
+impl ChainRow {
+    fn sealed(&self, chain_seq: i64) -> Sealed<'_> {
+        Sealed {
+            chain_seq,
+            id: self.id,
+            at: self.at,
+            actor_kind: &self.actor_kind,
+            actor_id: self.actor_id,
+            actor_name: &self.actor_name,
+            action: &self.action,
+            entity: &self.entity,
+            entity_id: self.entity_id,
+            details: &self.details,
+            device_id: self.device_id,
+        }
+    }
+}
+
+const CHAIN_COLUMNS: &str =
+    "id, at, actor_kind, actor_id, actor_name, action, entity, entity_id, details,
+    device_id, chain_seq, prev_hash, hash";
+
+/// Seals rows written before the chain existed (oldest first, per device), once, at open.
+pub(crate) async fn seal_unchained(pool: &sqlx::SqlitePool) -> Result<u64> {
+    let mut tx = crate::store::db::begin_immediate(pool).await?;
+    let rows = sqlx::query_as::<_, ChainRow>(sqlx::AssertSqlSafe(format!(
+        "SELECT {CHAIN_COLUMNS} FROM audit_log WHERE hash IS NULL ORDER BY at, id"
+    )))
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut tips: std::collections::HashMap<Option<Uuid>, (i64, String)> = Default::default();
+    for r in &rows {
+        let (tip, prev) = match tips.get(&r.device_id) {
+            Some(t) => t.clone(),
+            None => chain_tip(&mut tx, r.device_id).await?,
+        };
+        let hash = row_hash(&prev, &r.sealed(tip + 1));
+        sqlx::query("UPDATE audit_log SET chain_seq = ?, prev_hash = ?, hash = ? WHERE id = ?")
+            .bind(tip + 1)
+            .bind(&prev)
+            .bind(&hash)
+            .bind(r.id)
+            .execute(&mut *tx)
+            .await?;
+        tips.insert(r.device_id, (tip + 1, hash));
+    }
+    tx.commit().await?;
+    Ok(rows.len() as u64)
+}
+
+/// What [`Frontdesk::verify_audit`] found.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AuditVerification {
+    /// Rows checked.
+    pub rows: u64,
+    /// Device chains checked.
+    pub chains: u32,
+    /// The first broken link, if any (per device chain, in chain order).
+    pub broken: Option<BrokenLink>,
+}
+
+/// Where a chain breaks, and how.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct BrokenLink {
+    /// The chain's device.
+    pub device_id: Option<Uuid>,
+    /// The place in the chain that does not hold.
+    pub chain_seq: i64,
+    /// The row at that place, if there is one (a deleted row leaves none).
+    pub id: Option<Uuid>,
+    /// What is wrong, in plain words.
+    pub problem: String,
 }
 
 /// Filter for [`Frontdesk::audit`]; a filter left `None` matches every row.
@@ -94,6 +267,67 @@ pub struct AuditEntry {
 }
 
 impl Frontdesk {
+    /// Checks every device's chain of audit rows: places without gaps, each row's `prev_hash`
+    /// the hash of the row before, each hash matching the row's fields. Reports the first broken
+    /// link (an edited, inserted, reordered or deleted row). Needs the view-audit permission.
+    pub async fn verify_audit(&self, actor: &Actor) -> Result<AuditVerification> {
+        actor.require(Permission::ViewAudit)?;
+        let rows = sqlx::query_as::<_, ChainRow>(sqlx::AssertSqlSafe(format!(
+            "SELECT {CHAIN_COLUMNS} FROM audit_log ORDER BY device_id, chain_seq"
+        )))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut chains = 0u32;
+        let mut current: Option<(Option<Uuid>, i64, String)> = None;
+        for r in &rows {
+            let (seq, prev) = match &current {
+                Some((device, seq, hash)) if *device == r.device_id => (*seq, hash.clone()),
+                _ => {
+                    chains += 1;
+                    (0, GENESIS.to_string())
+                }
+            };
+            let broken = |chain_seq: i64, id: Option<Uuid>, problem: &str| BrokenLink {
+                device_id: r.device_id,
+                chain_seq,
+                id,
+                problem: problem.to_string(),
+            };
+            let found = match (r.chain_seq, &r.prev_hash, &r.hash) {
+                (Some(s), _, _) if s > seq + 1 => {
+                    Some(broken(seq + 1, None, "a row is missing (deleted)"))
+                }
+                (Some(s), Some(p), Some(h)) if s == seq + 1 => {
+                    if *p != prev {
+                        Some(broken(s, Some(r.id), "does not follow the row before it"))
+                    } else if row_hash(p, &r.sealed(s)) != *h {
+                        Some(broken(s, Some(r.id), "was changed after it was written"))
+                    } else {
+                        None
+                    }
+                }
+                _ => Some(broken(
+                    seq + 1,
+                    Some(r.id),
+                    "is not sealed or is out of place",
+                )),
+            };
+            if let Some(b) = found {
+                return Ok(AuditVerification {
+                    rows: rows.len() as u64,
+                    chains,
+                    broken: Some(b),
+                });
+            }
+            current = Some((r.device_id, seq + 1, r.hash.clone().unwrap_or_default()));
+        }
+        Ok(AuditVerification {
+            rows: rows.len() as u64,
+            chains,
+            broken: None,
+        })
+    }
+
     /// Audit rows matching `q`, newest first (200 unless `limit` says otherwise). Needs the
     /// view-audit permission.
     pub async fn audit(&self, actor: &Actor, q: AuditQuery) -> Result<Vec<AuditEntry>> {

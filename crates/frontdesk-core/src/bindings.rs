@@ -28,6 +28,7 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         crate::people::staff_admin::LockReason,
         crate::faces::review::ReviewItem,
         crate::store::changes::DataChange,
+        crate::audit::AuditVerification,
         crate::faces::review::ReviewKind,
         crate::faces::review::ReviewStatus,
         crate::faces::review::ReviewDecision,

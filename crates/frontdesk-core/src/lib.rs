@@ -18,7 +18,7 @@
 //! | [`faces`] | enrolment, identification, the face index cache, the walk-up, the review queue |
 //! | [`documents`] | badges, timesheets, reports, evacuation list, exports, printing |
 //! | [`store`] | the SQLite pool, migrations, the data directory (kept private), this PC's device id, the change signal |
-//! | [`audit`] | the audit trail every staff action writes |
+//! | [`audit`] | the audit trail every staff action writes, chained per device and append-only |
 //!
 //! Which file holds each facade method (kept true by a test):
 //!
@@ -29,7 +29,7 @@
 //! | `attendance/clock.rs` | `set_employee_pin`, `clock_by_pin`, `undo_clock` |
 //! | `attendance/mod.rs` | `record_attendance`, `attendance` |
 //! | `attendance/timesheets.rs` | `correct_timesheet`, `approve_timesheet`, `timesheet_approvals`, `timesheet_corrections` |
-//! | `audit.rs` | `audit`, `save_audit_export` |
+//! | `audit.rs` | `verify_audit`, `audit`, `save_audit_export` |
 //! | `demo/mod.rs` | `seed_demo` |
 //! | `documents/badge_prints.rs` | `print_badge`, `badge_prints` |
 //! | `documents/exports/request.rs` | `save_export` |
@@ -128,6 +128,7 @@ impl Frontdesk {
         let data_dir = DataDir::new(data_dir.as_ref());
         store::paths::make_private(&data_dir)?;
         let pool = store::db::open(&data_dir.database()).await?;
+        audit::seal_unchained(&pool).await?;
         // The database files exist now (and, with WAL, their companions).
         store::paths::make_private(&data_dir)?;
         let device_id = store::device::load_or_create(&data_dir, &pool).await?;

@@ -189,7 +189,7 @@ impl Frontdesk {
         };
         let (outcome, message) = self.print_and_wait(&printer, badge.bytes, options).await;
 
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::store::db::begin_immediate(&self.pool).await?;
         sqlx::query(
             "UPDATE badge_prints SET outcome = ?, message = ?, updated_at = ? WHERE id = ?",
         )

@@ -114,7 +114,7 @@ impl crate::Frontdesk {
         let printer = crate::text::required("printer", printer, 200)?;
         let (site_id, _) = self.site_and_tz(actor, site_id).await?;
         let list = self.evacuation_list_pdf(actor, Some(site_id)).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::store::db::begin_immediate(&self.pool).await?;
         audit::record(
             &mut tx,
             actor,
@@ -131,7 +131,7 @@ impl crate::Frontdesk {
             title: "evacuation list".into(),
         };
         let (outcome, message) = self.print_and_wait(&printer, list.bytes, options).await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::store::db::begin_immediate(&self.pool).await?;
         audit::record(
             &mut tx,
             actor,

@@ -45,7 +45,7 @@ impl Frontdesk {
             ids
         };
         let rendered = self.timesheet_export(actor, &ids, from, to, format).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::store::db::begin_immediate(&self.pool).await?;
         audit::record(
             &mut tx,
             actor,

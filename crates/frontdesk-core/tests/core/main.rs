@@ -4,6 +4,7 @@ mod fixtures;
 
 mod access;
 mod attendance;
+mod audit_chain;
 mod audit_log;
 mod camera;
 mod client_methods;

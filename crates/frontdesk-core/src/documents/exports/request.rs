@@ -237,7 +237,7 @@ impl Frontdesk {
         export: &Export,
         path: &std::path::Path,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::store::db::begin_immediate(&self.pool).await?;
         audit::record(
             &mut tx,
             actor,
