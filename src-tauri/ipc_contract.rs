@@ -348,3 +348,29 @@ fn the_kiosk_window_gets_only_kiosk_commands() {
         );
     }
 }
+
+#[test]
+fn the_content_security_policy_keeps_the_page_to_itself() {
+    let conf: serde_json::Value =
+        serde_json::from_str(&read(&root().join("tauri.conf.json"))).expect("tauri.conf.json");
+    let csp = conf["app"]["security"]["csp"]
+        .as_str()
+        .expect("a CSP string");
+    let directives: Vec<&str> = csp.split(';').map(str::trim).collect();
+    for wanted in [
+        "default-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(directives.contains(&wanted), "CSP lacks {wanted:?}: {csp}");
+    }
+    assert!(
+        !csp.contains("unsafe-eval")
+            && !directives
+                .iter()
+                .any(|d| d.starts_with("script-src") && d.contains("unsafe-inline")),
+        "no inline or eval'd scripts: {csp}"
+    );
+}

@@ -457,6 +457,8 @@ describe("kiosk walk-up clock-in", () => {
     await waitFor(() => expect(screen.getByTestId("kiosk-clock-face").dataset.state).toBe("not_recognised"));
     expect(screen.getByTestId("kiosk-clock-face").textContent).toContain("use your employee number and PIN");
     expect(screen.queryByTestId("kiosk-clocked")).toBeNull();
+    // The photo hints ("That's good") are not shown beside the refusal.
+    expect(screen.queryByTestId("kiosk-camera-hint")).toBeNull();
   });
 
   it("without a camera offers only the PIN form", async () => {

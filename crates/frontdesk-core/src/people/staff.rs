@@ -97,6 +97,7 @@ impl Frontdesk {
         let Some(row) = row else {
             // Same work as a real check, so timing does not reveal which usernames exist.
             let _ = verify_secret(password.to_string(), DUMMY_HASH.to_string()).await;
+            self.audit_anonymous_login_failure().await?;
             return Err(Error::BadCredentials);
         };
         let now = now_ms();
@@ -178,6 +179,38 @@ impl Frontdesk {
             account,
             epoch: row.session_epoch,
         })
+    }
+
+    /// A sign-in with a username nobody has (or a disabled one), recorded as anonymous: the name
+    /// typed is not kept (people type passwords into the wrong field).
+    async fn audit_anonymous_login_failure(&self) -> Result<()> {
+        let org: Option<Uuid> =
+            sqlx::query_scalar("SELECT id FROM organisations ORDER BY created_at LIMIT 1")
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some(organisation_id) = org else {
+            return Ok(());
+        };
+        let anonymous = Actor {
+            kind: ActorKind::System,
+            id: None,
+            name: "Unknown user".into(),
+            organisation_id,
+            device_id: self.device_id,
+        };
+        let mut tx = store::db::begin_immediate(&self.pool).await?;
+        let details = serde_json::json!({ "reason": "unknown or disabled username" });
+        audit::record(
+            &mut tx,
+            &anonymous,
+            "auth.login_failed",
+            "staff_account",
+            None,
+            details,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The actor for this PC's unattended kiosk (visitor sign-in, clock-in camera).

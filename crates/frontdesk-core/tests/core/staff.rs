@@ -426,3 +426,22 @@ async fn kiosk_pins_are_set_and_cleared_by_administrators() {
             .any(|e| e.details.to_string().contains("482913"))
     );
 }
+
+#[tokio::test]
+async fn a_failed_sign_in_with_an_unknown_name_is_recorded_as_anonymous() {
+    let env = env().await;
+    let err = env
+        .api
+        .login("my-password-typed-here", "whatever")
+        .await
+        .expect_err("nobody has that name");
+    assert!(matches!(err, Error::BadCredentials));
+    let failed = env.audit_with_prefix("auth.login_failed").await;
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].actor_name, "Unknown user");
+    assert_eq!(failed[0].actor_kind, "system");
+    assert!(
+        !failed[0].details.to_string().contains("my-password"),
+        "what was typed is not kept"
+    );
+}
