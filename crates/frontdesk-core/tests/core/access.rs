@@ -90,10 +90,19 @@ async fn wrong_password_fails_and_locks_after_five_tries() {
         .expect_err("unknown user");
     assert!(matches!(e, Error::BadCredentials));
     let failures = env.audit_with_prefix("auth.login_failed").await;
-    let on_admin = failures.iter().filter(|f| f.actor_name == "Ada Admin").count();
-    let anonymous = failures.iter().filter(|f| f.actor_name == "Unknown user").count();
+    let on_admin = failures
+        .iter()
+        .filter(|f| f.actor_name == "Ada Admin")
+        .count();
+    let anonymous = failures
+        .iter()
+        .filter(|f| f.actor_name == "Unknown user")
+        .count();
     assert_eq!(on_admin, 5, "each failure on a real account is audited");
-    assert_eq!(anonymous, 1, "and a failure with an unknown name, anonymously");
+    assert_eq!(
+        anonymous, 1,
+        "and a failure with an unknown name, anonymously"
+    );
 }
 
 #[tokio::test]
