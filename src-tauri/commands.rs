@@ -99,8 +99,7 @@ pub async fn unlock_console(state: State<'_, AppState>, password: String) -> Res
 /// The signed-in staff member changes their own password.
 #[tauri::command]
 pub async fn change_password(state: State<'_, AppState>, current: String, new: String) -> Res<()> {
-    state.actor().await?;
-    let session = state.session().await?;
+    let session = state.unlocked_session().await?;
     let changed = state.api.change_password(&session, &current, new).await?;
     state.replace(&session, |c| c.session = changed);
     Ok(())

@@ -35,11 +35,16 @@ impl AppState {
     /// error the UI answers with the login screen (nobody signed in, the account disabled or its
     /// password reset) or the lock screen.
     pub async fn actor(&self) -> Result<Actor, ApiError> {
+        Ok(self.unlocked_session().await?.actor)
+    }
+
+    /// The signed-in session as [`AppState::actor`] checks it (not locked, re-checked).
+    pub async fn unlocked_session(&self) -> Result<Session, ApiError> {
         let console = self.console().ok_or(Error::NotSignedIn)?;
         if console.locked {
             return Err(Error::ConsoleLocked.into());
         }
-        Ok(self.resume(console).await?.actor)
+        Ok(self.resume(console).await?)
     }
 
     /// The signed-in session, locked or not, re-checked like [`AppState::actor`].

@@ -4,7 +4,7 @@
 // sign-in by face in taps and seconds. Prints figures; asserts only that each was measured.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { remote } from "webdriverio";
+import { openApp } from "./driver.mjs";
 import { rssMiB } from "./proc.mjs";
 
 let browser;
@@ -19,12 +19,7 @@ async function tap(id) {
 
 before(async () => {
   launched = Date.now();
-  browser = await remote({
-    hostname: "127.0.0.1",
-    port: Number(process.env.FRONTDESK_WEBDRIVER_PORT ?? 4444),
-    logLevel: "warn",
-    capabilities: { "tauri:options": { application: process.env.FRONTDESK_APP, args: ["--kiosk"] } },
-  });
+  browser = await openApp(["--kiosk"]);
 });
 
 after(async () => {

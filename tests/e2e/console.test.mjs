@@ -2,53 +2,29 @@
 // and sees only what the role allows (the core refuses the rest even when asked directly), and the
 // console locks itself after the site's idle time. Screenshots: shots/console-<screen>.png.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { after, before, test } from "node:test";
 import fs from "node:fs";
 import path from "node:path";
-import { remote } from "webdriverio";
+import { cli, fill, openApp, saveShot } from "./driver.mjs";
 
-const shots = process.env.FRONTDESK_SHOTS ?? ".";
 let browser;
 
 before(async () => {
-  assert.ok(process.env.FRONTDESK_APP, "FRONTDESK_APP must point at the built desktop binary");
-  browser = await remote({
-    hostname: "127.0.0.1",
-    port: Number(process.env.FRONTDESK_WEBDRIVER_PORT ?? 4444),
-    logLevel: "warn",
-    capabilities: { "tauri:options": { application: process.env.FRONTDESK_APP } },
-  });
+  browser = await openApp();
 });
 
 after(async () => {
   await browser?.deleteSession();
 });
 
-async function shot(name) {
-  await browser.pause(300);
-  await browser.saveScreenshot(path.join(shots, `console-${name}.png`));
-}
+const shot = (name) => saveShot(browser, `console-${name}`);
 
-async function fill(selector, text) {
-  const el = await browser.$(selector);
-  await el.click();
-  await browser.keys(["Control", "a"]);
-  await browser.keys(["Backspace"]);
-  if (text) await el.addValue(text);
-}
 
-function cli(...args) {
-  return execFileSync(process.env.FRONTDESK_CLI, ["--user", "admin", ...args], {
-    env: { ...process.env, FRONTDESK_PASSWORD: "frontdesk-demo" },
-    encoding: "utf8",
-  });
-}
 
 async function signIn(username, password) {
   await (await browser.$("#username")).waitForDisplayed({ timeout: 20000 });
-  await fill("#username", username);
-  await fill("#password", password);
+  await fill(browser, "#username", username);
+  await fill(browser, "#password", password);
   await browser.$("button[type=submit]").click();
   await (await browser.$("nav[aria-label=Sections]")).waitForDisplayed({ timeout: 10000 });
 }
@@ -80,15 +56,15 @@ test("an administrator creates a front-desk account; it sees and may do only its
   await browser.waitUntil(async () => (await table.getText()).includes("admin"), { timeout: 10000 });
 
   // A weak first password is refused under its field; a good one creates the account.
-  await fill("#staff-username", "fred");
-  await fill("#staff-name", "Fred Front");
+  await fill(browser, "#staff-username", "fred");
+  await fill(browser, "#staff-name", "Fred Front");
   await (await browser.$("#staff-role")).selectByAttribute("value", "front_desk");
-  await fill("#staff-password", "fred2026");
+  await fill(browser, "#staff-password", "fred2026");
   await browser.$("button=Create account").click();
   const weak = await browser.$("#staff-password-error");
   await weak.waitForDisplayed({ timeout: 10000 });
   assert.match(await weak.getText(), /too easy to guess/);
-  await fill("#staff-password", "violet meadow 5");
+  await fill(browser, "#staff-password", "violet meadow 5");
   await browser.$("button=Create account").click();
   const notice = await browser.$("[data-testid=staff-notice]");
   await notice.waitForDisplayed({
@@ -122,20 +98,20 @@ test("the console locks after the site's idle time and only its user's password 
     if (t.passed === false) await shot("failure-lock").catch(() => {});
   });
   // Fred is signed in (previous test) with a 30-second idle lock. Half-typed work must survive.
-  await fill("#visitor-name", "Half Typed");
+  await fill(browser, "#visitor-name", "Half Typed");
   const lock = await browser.$("[data-testid=lock-screen]");
   await lock.waitForDisplayed({ timeout: 45000, timeoutMsg: "the console should lock after 30 s idle" });
   await shot("lock");
   const locked = await invokeError("on_site");
   assert.equal(locked?.key, "error.console_locked", "staff commands are refused while locked");
 
-  await fill("#unlock-password", "frontdesk-demo");
+  await fill(browser, "#unlock-password", "frontdesk-demo");
   await browser.$("button=Unlock").click();
   const wrong = await browser.$("[data-testid=lock-screen] [role=alert]");
   await wrong.waitForDisplayed({ timeout: 10000 });
   assert.match(await wrong.getText(), /wrong username or password/i, "another user's password does not unlock");
 
-  await fill("#unlock-password", "violet meadow 5");
+  await fill(browser, "#unlock-password", "violet meadow 5");
   await browser.$("button=Unlock").click();
   await lock.waitForDisplayed({ reverse: true, timeout: 10000 });
   assert.equal(await browser.$("#visitor-name").getValue(), "Half Typed", "what was typed is kept");
@@ -266,9 +242,9 @@ test("an invitation is created with its QR code, listed, and cancelled", async (
   });
   await (await browser.$("nav[aria-label=Sections]").$("button=Invitations")).click();
   await (await browser.$("[data-testid=invite-form]")).waitForDisplayed({ timeout: 10000 });
-  await fill("#invite-name", "Kiri Te Kanawa");
-  await fill("#invite-company", "Opera & Co");
-  await fill("#invite-host", "Amel");
+  await fill(browser, "#invite-name", "Kiri Te Kanawa");
+  await fill(browser, "#invite-company", "Opera & Co");
+  await fill(browser, "#invite-host", "Amel");
   const option = await browser.$("ul.hosts button");
   await option.waitForDisplayed({ timeout: 10000 });
   await option.click();
@@ -303,10 +279,10 @@ test("settings: the kiosk's questions, the agreement version and the clock-in ch
   const company = await browser.$("#field-company");
   await company.waitForDisplayed({ timeout: 10000 });
   await company.selectByAttribute("value", "required");
-  await fill("#agreement-text", "Wear your badge at all times & sign out when you leave.");
+  await fill(browser, "#agreement-text", "Wear your badge at all times & sign out when you leave.");
   const warning = await browser.$("[data-testid=agreement-version-warning]");
   await warning.waitForDisplayed({ timeout: 5000 });
-  await fill("#agreement-version", "2026-12");
+  await fill(browser, "#agreement-version", "2026-12");
   await (await browser.$("#anti-spoof")).selectByAttribute("value", "warn");
   await shot("settings");
   await browser.$("button=Save").click();

@@ -10,26 +10,12 @@ import { execFileSync } from "node:child_process";
 import { after, before, test } from "node:test";
 import fs from "node:fs";
 import path from "node:path";
-import { remote } from "webdriverio";
+import { cli, cliWith, fill, openApp, saveShot } from "./driver.mjs";
 import { rssMiB } from "./proc.mjs";
 
-const app = process.env.FRONTDESK_APP;
-const shots = process.env.FRONTDESK_SHOTS ?? ".";
 const cameraDir = process.env.FRONTDESK_CAMERA_REPLAY;
 const withCamera = Boolean(cameraDir);
 const face = withCamera ? fs.readFileSync(path.join(cameraDir, "face.jpg")) : null;
-
-/** The `frontdesk` CLI on the same database, as the demo's administrator. */
-function cli(...args) {
-  return cliWith({}, ...args);
-}
-
-function cliWith(env, ...args) {
-  return execFileSync(process.env.FRONTDESK_CLI, ["--user", "admin", ...args], {
-    env: { ...process.env, FRONTDESK_PASSWORD: "frontdesk-demo", ...env },
-    encoding: "utf8",
-  });
-}
 
 /** The badges printed so far (PDFs in the folder printer's queue), oldest first. */
 function badgePdfs() {
@@ -53,31 +39,15 @@ let launched;
 
 before(async () => {
   launched = Date.now();
-  assert.ok(app, "FRONTDESK_APP must point at the built desktop binary");
-  browser = await remote({
-    hostname: "127.0.0.1",
-    port: Number(process.env.FRONTDESK_WEBDRIVER_PORT ?? 4444),
-    logLevel: "warn",
-    capabilities: { "tauri:options": { application: app, args: ["--kiosk"] } },
-  });
+  browser = await openApp(["--kiosk"]);
 });
 
 after(async () => {
   await browser?.deleteSession();
 });
 
-async function shot(name, prefix = "kiosk") {
-  await browser.pause(300);
-  await browser.saveScreenshot(path.join(shots, `${prefix}-${name}.png`));
-}
+const shot = (name, prefix = "kiosk") => saveShot(browser, `${prefix}-${name}`);
 
-async function fill(selector, text) {
-  const el = await browser.$(selector);
-  await el.click();
-  await browser.keys(["Control", "a"]);
-  await browser.keys(["Backspace"]);
-  if (text) await el.addValue(text);
-}
 
 const tid = (id) => browser.$(`[data-testid=${id}]`);
 
@@ -150,9 +120,9 @@ test("a visitor signs in at the kiosk, is recognised next time and signs out wit
 
   // A first-time visitor: details, host, signature, badge.
   await tap("kiosk-sign-in");
-  await fill("[data-testid=kiosk-name]", "Kiri Kiosk");
-  await fill("[data-testid=kiosk-company]", "Umbrella & Sons");
-  await fill("[data-testid=kiosk-email]", "kiri@example.com");
+  await fill(browser, "[data-testid=kiosk-name]", "Kiri Kiosk");
+  await fill(browser, "[data-testid=kiosk-company]", "Umbrella & Sons");
+  await fill(browser, "[data-testid=kiosk-email]", "kiri@example.com");
   // The on-screen keyboard types into the field with focus: "Sons" → "Son" → "Sons".
   await (await tid("kiosk-company")).click(); // the caret lands after the text
   const keys = await tid("kiosk-keyboard");
@@ -165,7 +135,7 @@ test("a visitor signs in at the kiosk, is recognised next time and signs out wit
   await tap("kiosk-remember");
   if (withCamera) await tap("kiosk-remember-face");
   await tap("kiosk-next");
-  await fill("[data-testid=kiosk-host]", "Amel");
+  await fill(browser, "[data-testid=kiosk-host]", "Amel");
   await tap("kiosk-host-option");
   if (withCamera) {
     // The photo takes itself once the face has passed every check; the visitor keeps it.
@@ -194,7 +164,7 @@ test("a visitor signs in at the kiosk, is recognised next time and signs out wit
   /** Signs Kiri out by searching her name: the list shows masked names only. */
   async function signOutKiri() {
     await tap("kiosk-sign-out");
-    await fill("[data-testid=kiosk-out-query]", "Kiri");
+    await fill(browser, "[data-testid=kiosk-out-query]", "Kiri");
     const o = await tid("kiosk-out-option");
     await o.waitForDisplayed({ timeout: 10000 });
     assert.match(await o.getText(), /K••• K••••/, "masked, never the full name");
@@ -244,7 +214,7 @@ test("a visitor signs in at the kiosk, is recognised next time and signs out wit
     await (await tid("kiosk-masked")).waitForDisplayed({ timeout: 30000 });
     await tap("kiosk-not-me");
   }
-  await fill("[data-testid=kiosk-lookup]", "kiri@example.com");
+  await fill(browser, "[data-testid=kiosk-lookup]", "kiri@example.com");
   await tap("kiosk-find");
   const masked = await tid("kiosk-masked");
   await masked.waitForDisplayed({ timeout: 10000 });
@@ -304,7 +274,7 @@ test("the kiosk speaks Arabic right to left and refuses a wrong staff PIN", asyn
   await readAloud.click();
   await tap("kiosk-lang-en");
   await tap("kiosk-staff");
-  await fill("[data-testid=kiosk-pin]", "0000");
+  await fill(browser, "[data-testid=kiosk-pin]", "0000");
   await tap("kiosk-unlock");
   const wrong = await tid("kiosk-notice");
   await wrong.waitForDisplayed({ timeout: 20000 });
@@ -317,8 +287,8 @@ test("an employee clocks in and out with code and PIN; a repeat is ignored; wron
   await tap("kiosk-back");
   async function clockWith(pin) {
     await tap("kiosk-clock");
-    await fill("[data-testid=kiosk-clock-code]", "1007");
-    await fill("[data-testid=kiosk-clock-pin]", pin);
+    await fill(browser, "[data-testid=kiosk-clock-code]", "1007");
+    await fill(browser, "[data-testid=kiosk-clock-pin]", pin);
     await tap("kiosk-clock-submit");
   }
   await tap("kiosk-clock");
@@ -344,8 +314,8 @@ test("an employee clocks in and out with code and PIN; a repeat is ignored; wron
   await tap("kiosk-clock-done");
   await tap("kiosk-clock");
   for (let i = 0; i < 5; i++) {
-    await fill("[data-testid=kiosk-clock-code]", "1007");
-    await fill("[data-testid=kiosk-clock-pin]", "0000");
+    await fill(browser, "[data-testid=kiosk-clock-code]", "1007");
+    await fill(browser, "[data-testid=kiosk-clock-pin]", "0000");
     await tap("kiosk-clock-submit");
     await (await tid("kiosk-clock-error")).waitForDisplayed({ timeout: 20000 });
   }
@@ -406,7 +376,7 @@ test("an idle kiosk goes back to welcome and forgets what was typed", async () =
   await tap("kiosk-back"); // back to welcome: the settings are read again
   await browser.pause(500);
   await tap("kiosk-sign-in");
-  await fill("[data-testid=kiosk-name]", "Ida Idle");
+  await fill(browser, "[data-testid=kiosk-name]", "Ida Idle");
   const started = Date.now();
   const welcome = await tid("kiosk-sign-in");
   await welcome.waitForDisplayed({ timeout: 30000 });

@@ -3,39 +3,20 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import fs from "node:fs";
 import path from "node:path";
-import { remote } from "webdriverio";
+import { fill, openApp, saveShot } from "./driver.mjs";
 
-const app = process.env.FRONTDESK_APP;
-const shots = process.env.FRONTDESK_SHOTS ?? ".";
 let browser;
 
 before(async () => {
-  assert.ok(app, "FRONTDESK_APP must point at the built desktop binary");
-  browser = await remote({
-    hostname: "127.0.0.1",
-    port: Number(process.env.FRONTDESK_WEBDRIVER_PORT ?? 4444),
-    logLevel: "warn",
-    capabilities: { "tauri:options": { application: app } },
-  });
+  browser = await openApp();
 });
 
 after(async () => {
   await browser?.deleteSession();
 });
 
-async function shot(name) {
-  await browser.pause(300); // let WebKit paint the last change
-  await browser.saveScreenshot(path.join(shots, `${name}.png`));
-}
+const shot = (name) => saveShot(browser, name);
 
-// Types like a person: WebDriver's clear() does not fire the input events the UI listens to.
-async function fill(selector, text) {
-  const el = await browser.$(selector);
-  await el.click();
-  await browser.keys(["Control", "a"]);
-  await browser.keys(["Backspace"]);
-  if (text) await el.addValue(text);
-}
 
 test("staff sign in, sign a visitor in and see them on site", async (t) => {
   t.after(async () => {
@@ -46,14 +27,14 @@ test("staff sign in, sign a visitor in and see them on site", async (t) => {
   await shot("01-login");
 
   // A wrong password is refused with a clear message.
-  await fill("#username", "admin");
-  await fill("#password", "wrong-password");
+  await fill(browser, "#username", "admin");
+  await fill(browser, "#password", "wrong-password");
   await browser.$("button[type=submit]").click();
   const banner = await browser.$("[role=alert]");
   await banner.waitForDisplayed({ timeout: 10000 });
   assert.match(await banner.getText(), /wrong username or password/i);
 
-  await fill("#password", "frontdesk-demo");
+  await fill(browser, "#password", "frontdesk-demo");
   await browser.$("button[type=submit]").click();
   const summary = await browser.$("[data-testid=onsite-summary]");
   await summary.waitForDisplayed({ timeout: 10000 });
@@ -62,8 +43,8 @@ test("staff sign in, sign a visitor in and see them on site", async (t) => {
   assert.ok(visitorsBefore >= 3, `demo data has visitors on site: ${before}`);
 
   // Validation errors are shown next to the field and nothing is written.
-  await fill("#visitor-name", "Val Idation");
-  await fill("#visitor-email", "not-an-email");
+  await fill(browser, "#visitor-name", "Val Idation");
+  await fill(browser, "#visitor-email", "not-an-email");
   await browser.$("[data-testid=signin-submit]").click();
   const emailError = await browser.$("#visitor-email-error");
   await emailError.waitForDisplayed({ timeout: 10000 });
@@ -72,10 +53,10 @@ test("staff sign in, sign a visitor in and see them on site", async (t) => {
 
   // A hostile name is stored verbatim and shown as text, never as markup.
   const hostile = `<b>E2E</b> Zoë "Quote" שלום`;
-  await fill("#visitor-email", "");
-  await fill("#visitor-name", hostile);
-  await fill("#visitor-company", "Acme & Co");
-  await fill("#host", "Amel");
+  await fill(browser, "#visitor-email", "");
+  await fill(browser, "#visitor-name", hostile);
+  await fill(browser, "#visitor-company", "Acme & Co");
+  await fill(browser, "#host", "Amel");
   const option = await browser.$("ul.hosts button");
   await option.waitForDisplayed({ timeout: 10000 });
   await option.click();
@@ -162,7 +143,7 @@ test("choose the badge printer, print a badge, export and schedule reports", asy
 
   // A schedule: every Monday at 06:00, last week's timesheets.
   await browser.$("button=Add schedule").click();
-  await fill("#sched-name", "Payroll <i>weekly</i>");
+  await fill(browser, "#sched-name", "Payroll <i>weekly</i>");
   await browser.$("button=Save schedule").click();
   const item = await browser.$("[data-testid=schedule]");
   await item.waitForDisplayed({ timeout: 10000 });

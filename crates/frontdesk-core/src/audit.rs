@@ -11,7 +11,7 @@ use crate::documents::{SavedDocument, docs_error, files};
 use crate::error::Result;
 use crate::people::auth::{Actor, Permission};
 use crate::time::{check_date, from_ms, start_of_day, to_ms};
-use crate::{Frontdesk, new_id, now_ms, store};
+use crate::{Frontdesk, new_id, now_ms};
 
 /// The `prev_hash` of a device's first row.
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -122,6 +122,22 @@ pub(crate) async fn record(
     Ok(())
 }
 
+/// [`record`] in a write transaction of its own, for actions that change nothing else (a lock, a
+/// logout, an export, a failed sign-in).
+pub(crate) async fn record_alone(
+    pool: &sqlx::SqlitePool,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entity_id: Option<Uuid>,
+    details: serde_json::Value,
+) -> Result<()> {
+    let mut tx = crate::store::db::begin_immediate(pool).await?;
+    record(&mut tx, actor, action, entity, entity_id, details).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// A stored row with what its hash covers.
 #[derive(sqlx::FromRow)]
 struct ChainRow {
@@ -164,6 +180,15 @@ const CHAIN_COLUMNS: &str =
 
 /// Seals rows written before the chain existed (oldest first, per device), once, at open.
 pub(crate) async fn seal_unchained(pool: &sqlx::SqlitePool) -> Result<u64> {
+    // Every start asks; only a database from before the chain has anything to seal, so the usual
+    // answer comes from an empty partial index without taking the write lock.
+    let unsealed: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM audit_log WHERE hash IS NULL)")
+            .fetch_one(pool)
+            .await?;
+    if !unsealed {
+        return Ok(0);
+    }
     let mut tx = crate::store::db::begin_immediate(pool).await?;
     let rows = sqlx::query_as::<_, ChainRow>(sqlx::AssertSqlSafe(format!(
         "SELECT {CHAIN_COLUMNS} FROM audit_log WHERE hash IS NULL ORDER BY at, id"
@@ -373,7 +398,6 @@ impl Frontdesk {
             rendered.bytes,
         )
         .await?;
-        let mut tx = store::db::begin_immediate(&self.pool).await?;
         let details = serde_json::json!({
             "rows": count,
             "action_prefix": q.action_prefix,
@@ -384,8 +408,15 @@ impl Frontdesk {
             "to": q.to,
             "file": path.file_name().map(|n| n.to_string_lossy().into_owned()),
         });
-        record(&mut tx, actor, "audit.export", "audit_log", None, details).await?;
-        tx.commit().await?;
+        record_alone(
+            &self.pool,
+            actor,
+            "audit.export",
+            "audit_log",
+            None,
+            details,
+        )
+        .await?;
         Ok(SavedDocument {
             path: path.display().to_string(),
             bytes,

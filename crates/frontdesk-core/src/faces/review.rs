@@ -92,37 +92,7 @@ impl Frontdesk {
     pub async fn review_queue(&self, actor: &Actor, all: bool) -> Result<Vec<ReviewItem>> {
         actor.require(Permission::ManageEmployees)?;
         let site = self.site_and_tz(actor, None).await?.0;
-        let rows = sqlx::query(
-            "SELECT r.id, r.kind, r.status, r.created_at, r.employee_id, e.name AS employee_name,
-                    r.distance, r.note, r.snapshot IS NOT NULL AS has_snapshot,
-                    s.display_name AS resolved_by, r.resolved_at
-             FROM review_events r
-             LEFT JOIN employees e ON e.id = r.employee_id
-             LEFT JOIN staff_accounts s ON s.id = r.resolved_by
-             WHERE r.site_id = ? AND (? OR r.status = 'open')
-             ORDER BY r.created_at DESC, r.id DESC LIMIT 500",
-        )
-        .bind(site)
-        .bind(all)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ReviewItem {
-                    id: r.try_get("id")?,
-                    kind: r.try_get("kind")?,
-                    status: r.try_get("status")?,
-                    created_at: from_ms(r.try_get("created_at")?),
-                    employee_id: r.try_get("employee_id")?,
-                    employee_name: r.try_get("employee_name")?,
-                    distance: r.try_get::<Option<f64>, _>("distance")?.map(|d| d as f32),
-                    note: r.try_get("note")?,
-                    has_snapshot: r.try_get("has_snapshot")?,
-                    resolved_by: r.try_get("resolved_by")?,
-                    resolved_at: r.try_get::<Option<i64>, _>("resolved_at")?.map(from_ms),
-                })
-            })
-            .collect()
+        review_items(&self.pool, site, all, None).await
     }
 
     /// The snapshot of a review item's face as a `data:image/jpeg;base64,…` URL, while retention
@@ -211,12 +181,54 @@ impl Frontdesk {
         let details = serde_json::json!({ "employee_id": employee, "note": note.is_some() });
         audit::record(&mut tx, actor, action, "review_event", Some(id), details).await?;
         tx.commit().await?;
-        self.review_queue(actor, true)
+        review_items(&self.pool, site, true, Some(id))
             .await?
-            .into_iter()
-            .find(|r| r.id == id)
+            .pop()
             .ok_or(Error::NotFound {
                 entity: "review item",
             })
     }
+}
+
+/// The site's review items, newest first (at most 500): open ones, or all with `all`; only `id`
+/// when given.
+async fn review_items(
+    pool: &sqlx::SqlitePool,
+    site: Uuid,
+    all: bool,
+    id: Option<Uuid>,
+) -> Result<Vec<ReviewItem>> {
+    let rows = sqlx::query(
+        "SELECT r.id, r.kind, r.status, r.created_at, r.employee_id, e.name AS employee_name,
+                r.distance, r.note, r.snapshot IS NOT NULL AS has_snapshot,
+                s.display_name AS resolved_by, r.resolved_at
+         FROM review_events r
+         LEFT JOIN employees e ON e.id = r.employee_id
+         LEFT JOIN staff_accounts s ON s.id = r.resolved_by
+         WHERE r.site_id = ? AND (? OR r.status = 'open') AND (? IS NULL OR r.id = ?)
+         ORDER BY r.created_at DESC, r.id DESC LIMIT 500",
+    )
+    .bind(site)
+    .bind(all)
+    .bind(id)
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ReviewItem {
+                id: r.try_get("id")?,
+                kind: r.try_get("kind")?,
+                status: r.try_get("status")?,
+                created_at: from_ms(r.try_get("created_at")?),
+                employee_id: r.try_get("employee_id")?,
+                employee_name: r.try_get("employee_name")?,
+                distance: r.try_get::<Option<f64>, _>("distance")?.map(|d| d as f32),
+                note: r.try_get("note")?,
+                has_snapshot: r.try_get("has_snapshot")?,
+                resolved_by: r.try_get("resolved_by")?,
+                resolved_at: r.try_get::<Option<i64>, _>("resolved_at")?.map(from_ms),
+            })
+        })
+        .collect()
 }

@@ -278,13 +278,7 @@ impl Frontdesk {
         what: &str,
         count: i64,
     ) -> Result<()> {
-        let system = Actor {
-            kind: ActorKind::System,
-            id: None,
-            name: "Retention".into(),
-            organisation_id,
-            device_id: self.device_id,
-        };
+        let system = Actor::system("Retention", organisation_id, self.device_id);
         let mut detail = serde_json::Map::new();
         detail.insert(what.into(), count.into());
         audit::record(tx, &system, action, entity, None, detail.into()).await

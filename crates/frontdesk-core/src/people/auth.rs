@@ -163,6 +163,18 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// Frontdesk itself acting (a scheduled job, retention, an anonymous sign-in failure), named as
+    /// the audit log shows it.
+    pub(crate) fn system(name: impl Into<String>, organisation_id: Uuid, device_id: Uuid) -> Self {
+        Actor {
+            kind: ActorKind::System,
+            id: None,
+            name: name.into(),
+            organisation_id,
+            device_id,
+        }
+    }
+
     /// What kind of party this is (staff with their role, the kiosk or the system).
     pub fn kind(&self) -> &ActorKind {
         &self.kind

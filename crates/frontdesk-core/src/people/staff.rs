@@ -191,26 +191,17 @@ impl Frontdesk {
         let Some(organisation_id) = org else {
             return Ok(());
         };
-        let anonymous = Actor {
-            kind: ActorKind::System,
-            id: None,
-            name: "Unknown user".into(),
-            organisation_id,
-            device_id: self.device_id,
-        };
-        let mut tx = store::db::begin_immediate(&self.pool).await?;
+        let anonymous = Actor::system("Unknown user", organisation_id, self.device_id);
         let details = serde_json::json!({ "reason": "unknown or disabled username" });
-        audit::record(
-            &mut tx,
+        audit::record_alone(
+            &self.pool,
             &anonymous,
             "auth.login_failed",
             "staff_account",
             None,
             details,
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// The actor for this PC's unattended kiosk (visitor sign-in, clock-in camera).

@@ -227,20 +227,17 @@ impl Frontdesk {
     /// Records that a console was locked (`auth.lock`, with the reason); the window then refuses
     /// staff commands until [`Frontdesk::unlock_session`].
     pub async fn lock_session(&self, session: &Session, reason: LockReason) -> Result<()> {
-        let mut tx = store::db::begin_immediate(&self.pool).await?;
         let details = serde_json::json!({ "reason": reason });
         let id = Some(session.account.id);
-        audit::record(
-            &mut tx,
+        audit::record_alone(
+            &self.pool,
             &session.actor,
             "auth.lock",
             "staff_account",
             id,
             details,
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// Unlocks a locked console with its user's password (the login's lockout rules apply;
@@ -257,20 +254,17 @@ impl Frontdesk {
 
     /// Records the end of a session (`auth.logout`).
     pub async fn logout(&self, session: &Session) -> Result<()> {
-        let mut tx = store::db::begin_immediate(&self.pool).await?;
         let id = Some(session.account.id);
         let details = serde_json::json!({});
-        audit::record(
-            &mut tx,
+        audit::record_alone(
+            &self.pool,
             &session.actor,
             "auth.logout",
             "staff_account",
             id,
             details,
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// A signed-in staff member changes their own password: the current one must be right (a

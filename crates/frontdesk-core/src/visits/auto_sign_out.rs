@@ -8,7 +8,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::Result;
-use crate::people::auth::{Actor, ActorKind};
+use crate::people::auth::Actor;
 use crate::time::{from_ms, local_instant, to_ms};
 use crate::visits::SignOutMethod;
 use crate::{Frontdesk, audit, store};
@@ -77,13 +77,11 @@ impl Frontdesk {
             }
             let mut tx = store::db::begin_immediate(&self.pool).await?;
             let mut signed_out = 0u32;
-            let system = Actor {
-                kind: ActorKind::System,
-                id: None,
-                name: "Auto sign-out".into(),
-                organisation_id: site.try_get("organisation_id")?,
-                device_id: self.device_id,
-            };
+            let system = Actor::system(
+                "Auto sign-out",
+                site.try_get("organisation_id")?,
+                self.device_id,
+            );
             for (visit_id, checked_in_at) in &due {
                 // The first end-of-day after the visit began: a visit left open for days closes
                 // on its own evening, not tonight.

@@ -284,8 +284,6 @@ export function createMockHost(options: MockOptions = {}): MockHost {
       {
         accounts,
         current: () => account,
-        setCurrent: (a) => (account = a),
-        locked: () => locked,
         setLocked: (l) => (locked = l),
         need,
         id,

@@ -12,8 +12,6 @@ export type MockAccount = StaffAccount & { password: string; pin: string | null 
 type Session = {
   accounts: MockAccount[];
   current(): MockAccount | null;
-  setCurrent(a: MockAccount | null): void;
-  locked(): boolean;
   setLocked(l: boolean): void;
   need(p: Permission, action: string): void;
   id(): string;

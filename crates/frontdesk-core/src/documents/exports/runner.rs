@@ -519,16 +519,15 @@ impl Frontdesk {
                 .execute(&mut *tx)
                 .await?;
         }
-        let system = Actor {
-            kind: ActorKind::System,
-            id: None,
-            name: format!("Scheduled export of {}", s.owner_name),
-            organisation_id: sqlx::query_scalar("SELECT organisation_id FROM sites WHERE id = ?")
-                .bind(s.site_id)
-                .fetch_one(&mut *tx)
-                .await?,
-            device_id: self.device_id,
-        };
+        let organisation_id = sqlx::query_scalar("SELECT organisation_id FROM sites WHERE id = ?")
+            .bind(s.site_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let system = Actor::system(
+            format!("Scheduled export of {}", s.owner_name),
+            organisation_id,
+            self.device_id,
+        );
         audit::record(
             &mut tx,
             &system,
